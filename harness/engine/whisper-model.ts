@@ -1,0 +1,218 @@
+import koffi from 'koffi';
+import { InferenceError, ModelError } from '../errors.ts';
+import { inspectModelFile, type ModelFileInfo } from './ggml-model-file.ts';
+import type { WhisperLibrary } from './whisper-library.ts';
+
+export interface DecodeOptions {
+  threads: number;
+  /** ISO code such as "en"; "auto" lets the model detect it. */
+  language: string;
+  /** Parity runs default to no timestamps: fewer special tokens to disagree on, as in the reference pipeline. */
+  noTimestamps: boolean;
+}
+
+export interface Segment {
+  startMs: number;
+  endMs: number;
+  text: string;
+}
+
+export interface Transcript {
+  text: string;
+  segments: Segment[];
+  /** Text tokens only (ids below end-of-text), in order, across segments. */
+  tokens: number[];
+  /** Probability whisper.cpp gave each text token. */
+  tokenProbs: number[];
+  timings: { totalMs: number; encodeMsPerWindow: number; decodeMsPerStep: number };
+}
+
+export interface ContextOptions {
+  useGpu: boolean;
+  gpuDevice: number;
+  flashAttn: boolean;
+}
+
+const timingsStruct = koffi.struct('asr_parity_whisper_timings', {
+  sample_ms: 'float',
+  encode_ms: 'float',
+  decode_ms: 'float',
+  batchd_ms: 'float',
+  prompt_ms: 'float',
+});
+
+/**
+ * A loaded model: one whisper.cpp context. whisper_full is not thread-safe on one context, so
+ * calls are queued; they run on koffi's worker thread (`.async`) to keep the event loop free.
+ */
+export class WhisperModel {
+  private ctx: unknown;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly file: ModelFileInfo;
+  readonly loadMs: number;
+  readonly eot: number;
+  readonly typeName: string;
+
+  private constructor(readonly lib: WhisperLibrary, file: ModelFileInfo, ctx: unknown, loadMs: number) {
+    this.ctx = ctx;
+    this.file = file;
+    this.loadMs = loadMs;
+    this.eot = lib.fn.tokenEot(ctx);
+    this.typeName = String(lib.fn.modelTypeReadable(ctx));
+  }
+
+  static load(lib: WhisperLibrary, modelPath: string, opts: Partial<ContextOptions> = {}): WhisperModel {
+    const file = inspectModelFile(modelPath);
+    const params = lib.fn.contextDefaultParams();
+    params.use_gpu = opts.useGpu ?? false;
+    params.gpu_device = opts.gpuDevice ?? 0;
+    if (opts.flashAttn !== undefined) params.flash_attn = opts.flashAttn;
+    const t0 = performance.now();
+    const ctx = lib.fn.initFromFile(modelPath, params);
+    const loadMs = performance.now() - t0;
+    if (!ctx) {
+      const why = lib.recentLog().filter((l) => /error|invalid|failed|wrong/i.test(l)).pop();
+      throw new ModelError(modelPath, `whisper.cpp could not load the model${why ? `: ${why}` : ''}`, 'check that the file is a whisper.cpp ggml model matching the library');
+    }
+    return new WhisperModel(lib, file, ctx, loadMs);
+  }
+
+  private get handle(): unknown {
+    if (!this.ctx) throw new InferenceError(this.file.path, 'model was already freed', 'load it again');
+    return this.ctx;
+  }
+
+  fullParams(opts: DecodeOptions): Record<string, unknown> {
+    const p = this.lib.fn.fullDefaultParams(0) as Record<string, unknown>;
+    p.n_threads = opts.threads;
+    p.language = opts.language;
+    p.detect_language = false;
+    p.no_timestamps = opts.noTimestamps;
+    // Temperature fallback samples at T>0 on hard inputs: transcripts would change run to run.
+    p.temperature = 0;
+    p.temperature_inc = 0;
+    // Each 30 s window decodes on its own: no earlier text as prompt, so chunking and
+    // concurrency cannot change what a window says.
+    p.no_context = true;
+    p.print_progress = false;
+    p.print_realtime = false;
+    p.print_timestamps = false;
+    p.print_special = false;
+    return p;
+  }
+
+  transcribe(samples: Float32Array, opts: DecodeOptions): Promise<Transcript> {
+    const run = this.queue.then(() => this.runFull(samples, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private runFull(samples: Float32Array, opts: DecodeOptions): Promise<Transcript> {
+    const ctx = this.handle;
+    const fn = this.lib.fn;
+    const params = this.fullParams(opts);
+    fn.resetTimings(ctx);
+    const t0 = performance.now();
+    return new Promise((resolve, reject) => {
+      fn.full.async(ctx, params, samples, samples.length, (err: unknown, rc: number) => {
+        const totalMs = performance.now() - t0;
+        if (err) return reject(new InferenceError(this.file.path, `whisper_full failed: ${String(err)}`));
+        if (rc !== 0) return reject(new InferenceError(this.file.path, `whisper_full returned ${rc}`, this.lib.recentLog().slice(-1)[0]));
+        try {
+          resolve(this.collect(ctx, totalMs));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
+  private collect(ctx: unknown, totalMs: number): Transcript {
+    const fn = this.lib.fn;
+    const segments: Segment[] = [];
+    const tokens: number[] = [];
+    const tokenProbs: number[] = [];
+    const n = fn.nSegments(ctx);
+    for (let i = 0; i < n; i++) {
+      segments.push({ startMs: Number(fn.segmentT0(ctx, i)) * 10, endMs: Number(fn.segmentT1(ctx, i)) * 10, text: String(fn.segmentText(ctx, i)) });
+      const nt = fn.nTokens(ctx, i);
+      for (let k = 0; k < nt; k++) {
+        const id = fn.tokenId(ctx, i, k);
+        if (id < this.eot) {
+          tokens.push(id);
+          tokenProbs.push(fn.tokenP(ctx, i, k));
+        }
+      }
+    }
+    // whisper_get_timings allocates a 20-byte struct per call that the C API gives no way to
+    // free; one call per transcription is an accepted, bounded leak.
+    const tp = fn.getTimings(ctx);
+    const t = tp ? (koffi.decode(tp, timingsStruct) as { encode_ms: number; decode_ms: number }) : { encode_ms: Number.NaN, decode_ms: Number.NaN };
+    return {
+      text: segments.map((s) => s.text).join('').trim(),
+      segments,
+      tokens,
+      tokenProbs,
+      timings: { totalMs, encodeMsPerWindow: t.encode_ms, decodeMsPerStep: t.decode_ms },
+    };
+  }
+
+  /** The tokens whisper_full puts before the first generated token, for teacher forcing. */
+  promptTokens(opts: DecodeOptions): number[] {
+    const fn = this.lib.fn;
+    const ctx = this.handle;
+    const prompt = [fn.tokenSot(ctx)];
+    if (fn.isMultilingual(ctx)) {
+      const lang = fn.langId(opts.language);
+      if (lang < 0) throw new InferenceError(opts.language, 'unknown language code', 'use an ISO 639-1 code such as "en"');
+      prompt.push(fn.tokenLang(ctx, lang), fn.tokenTranscribe(ctx));
+    }
+    if (opts.noTimestamps) prompt.push(fn.tokenNot(ctx));
+    return prompt;
+  }
+
+  /**
+   * Teacher forcing: encode the first 30 s window, then feed `tokens` one at a time and return
+   * the raw logits (before whisper.cpp's suppression rules) that predicted each of them, plus
+   * the logits after the last one (which should predict end-of-text).
+   */
+  forcedLogits(samples: Float32Array, tokens: number[], opts: DecodeOptions): Promise<Float32Array[]> {
+    const run = this.queue.then(() => this.runForced(samples, tokens, opts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private runForced(samples: Float32Array, tokens: number[], opts: DecodeOptions): Float32Array[] {
+    const fn = this.lib.fn;
+    const ctx = this.handle;
+    const nVocab = this.file.nVocab;
+    if (fn.pcmToMel(ctx, samples, samples.length, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_pcm_to_mel failed');
+    if (fn.encode(ctx, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_encode failed');
+    const steps: Float32Array[] = [];
+    const readLast = (n: number) => {
+      const ptr = fn.getLogits(ctx);
+      steps.push(new Float32Array(koffi.decode(ptr, 'float', n * nVocab) as number[]).slice((n - 1) * nVocab));
+    };
+    const prompt = this.promptTokens(opts);
+    if (fn.decode(ctx, Int32Array.from(prompt), prompt.length, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_decode failed on the prompt');
+    readLast(prompt.length);
+    let nPast = prompt.length;
+    for (const t of tokens) {
+      if (fn.decode(ctx, Int32Array.of(t), 1, nPast, opts.threads) !== 0) throw new InferenceError(this.file.path, `whisper_decode failed at position ${nPast}`);
+      nPast++;
+      readLast(1);
+    }
+    return steps;
+  }
+
+  tokenText(id: number): string {
+    return String(this.lib.fn.tokenToStr(this.handle, id));
+  }
+
+  free(): void {
+    if (this.ctx) {
+      this.lib.fn.free(this.ctx);
+      this.ctx = undefined;
+    }
+  }
+}

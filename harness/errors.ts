@@ -1,0 +1,66 @@
+/**
+ * Every failure asr-parity expects has a class here: a stable `code` for scripts, the
+ * offending `input` (a file, a field, a backend name), and a `hint` saying what to do.
+ * The CLI prints `asr-parity: <input>: <problem> (<hint>)` and exits 2; a library caller
+ * can switch on `code`.
+ */
+export type ErrorCode =
+  | 'AUDIO_INPUT'
+  | 'MODEL'
+  | 'LIBRARY_ABI'
+  | 'BACKEND_UNAVAILABLE'
+  | 'CONFIG'
+  | 'USAGE'
+  | 'REPORT'
+  | 'INFERENCE'
+  | 'COMMAND_FAILED';
+
+export abstract class AsrParityError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly input: string;
+  readonly problem: string;
+  readonly hint: string | undefined;
+
+  constructor(input: string, problem: string, hint?: string, options?: { cause?: unknown }) {
+    super(`${input}: ${problem}${hint ? ` (${hint})` : ''}`, options);
+    this.input = input;
+    this.problem = problem;
+    this.hint = hint;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export class AudioInputError extends AsrParityError {
+  readonly code = 'AUDIO_INPUT';
+}
+export class ModelError extends AsrParityError {
+  readonly code = 'MODEL';
+}
+export class LibraryAbiError extends AsrParityError {
+  readonly code = 'LIBRARY_ABI';
+}
+export class BackendUnavailableError extends AsrParityError {
+  readonly code = 'BACKEND_UNAVAILABLE';
+}
+export class ConfigError extends AsrParityError {
+  readonly code = 'CONFIG';
+}
+export class UsageError extends AsrParityError {
+  readonly code = 'USAGE';
+}
+export class ReportError extends AsrParityError {
+  readonly code = 'REPORT';
+}
+export class InferenceError extends AsrParityError {
+  readonly code = 'INFERENCE';
+}
+export class CommandFailedError extends AsrParityError {
+  readonly code = 'COMMAND_FAILED';
+}
+
+export function isAsrParityError(e: unknown): e is AsrParityError {
+  return e instanceof AsrParityError;
+}
