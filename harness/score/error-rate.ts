@@ -1,0 +1,95 @@
+import { align, type Alignment, type EditCounts } from './align.ts';
+
+export interface UtteranceScore extends EditCounts {
+  id: string;
+  ref: string;
+  hyp: string;
+  refWords: number;
+  refChars: number;
+  /** Word error rate; 0 when both are empty, 1 per inserted word when only the reference is empty. */
+  wer: number;
+  cer: number;
+  charErrors: number;
+  exact: boolean;
+  alignment: Alignment;
+}
+
+export interface CorpusScore extends EditCounts {
+  utterances: number;
+  refWords: number;
+  refChars: number;
+  charErrors: number;
+  wer: number;
+  cer: number;
+  exactMatches: number;
+  exactMatchRate: number;
+}
+
+export function words(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Characters for CER: every code point except whitespace, so it works for text without spaces (Chinese). */
+export function chars(text: string): string[] {
+  return Array.from(text.replace(/\s+/g, ''));
+}
+
+/**
+ * Rates are errors over reference length. An empty reference has no defined ratio; we define
+ * it as 0 if the hypothesis is also empty and as the number of inserted units otherwise, so a
+ * transcript of silence that invents words is counted, never hidden as NaN.
+ */
+function rate(errors: number, refLen: number): number {
+  return refLen === 0 ? errors : errors / refLen;
+}
+
+export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceScore {
+  const rw = words(ref);
+  const a = align(rw, words(hyp));
+  const c = align(chars(ref), chars(hyp));
+  const charErrors = c.substitutions + c.deletions + c.insertions;
+  const wordErrors = a.substitutions + a.deletions + a.insertions;
+  return {
+    id,
+    ref,
+    hyp,
+    hits: a.hits,
+    substitutions: a.substitutions,
+    deletions: a.deletions,
+    insertions: a.insertions,
+    refWords: rw.length,
+    refChars: c.hits + c.substitutions + c.deletions,
+    wer: rate(wordErrors, rw.length),
+    cer: rate(charErrors, c.hits + c.substitutions + c.deletions),
+    charErrors,
+    exact: wordErrors === 0,
+    alignment: a,
+  };
+}
+
+/** Corpus rates pool the counts (as sclite does), they are not means of per-utterance rates. */
+export function scoreCorpus(utts: readonly UtteranceScore[]): CorpusScore {
+  const sum = (f: (u: UtteranceScore) => number) => utts.reduce((a, u) => a + f(u), 0);
+  const hits = sum((u) => u.hits);
+  const substitutions = sum((u) => u.substitutions);
+  const deletions = sum((u) => u.deletions);
+  const insertions = sum((u) => u.insertions);
+  const refWords = sum((u) => u.refWords);
+  const refChars = sum((u) => u.refChars);
+  const charErrors = sum((u) => u.charErrors);
+  const exactMatches = utts.filter((u) => u.exact).length;
+  return {
+    utterances: utts.length,
+    hits,
+    substitutions,
+    deletions,
+    insertions,
+    refWords,
+    refChars,
+    charErrors,
+    wer: rate(substitutions + deletions + insertions, refWords),
+    cer: rate(charErrors, refChars),
+    exactMatches,
+    exactMatchRate: utts.length === 0 ? 1 : exactMatches / utts.length,
+  };
+}
