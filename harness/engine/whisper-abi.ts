@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import koffi, { type TypeObject } from 'koffi';
 
 /**
  * whisper.h struct layouts, copied field for field from whisper.cpp 1.9.x (identical text in
@@ -9,9 +9,9 @@ import koffi from 'koffi';
 export interface WhisperAbi {
   id: string;
   versions: RegExp;
-  contextParams: koffi.IKoffiCType;
-  fullParams: koffi.IKoffiCType;
-  tokenData: koffi.IKoffiCType;
+  contextParams: TypeObject;
+  fullParams: TypeObject;
+  tokenData: TypeObject;
   /** sizeof(struct whisper_full_params) in C, checked against koffi's computed size. */
   fullParamsSize: number;
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import koffi from 'koffi';
+import koffi, { type LibraryHandle } from 'koffi';
 import { LibraryAbiError } from '../errors.ts';
 import { abiForVersion, type WhisperAbi } from './whisper-abi.ts';
 
@@ -31,7 +31,7 @@ export function bundledLibraryPath(): string | undefined {
   }
 }
 
-function bind(lib: koffi.IKoffiLib, abi: WhisperAbi) {
+function bind(lib: LibraryHandle, abi: WhisperAbi) {
   const ctxParams = abi.contextParams;
   const full = abi.fullParams;
   return {
@@ -76,7 +76,7 @@ const LOG_KEEP = 40;
 const logLines: string[] = [];
 let logCallback: unknown;
 
-function installLogSink(lib: koffi.IKoffiLib): void {
+function installLogSink(lib: LibraryHandle): void {
   // whisper.cpp logs every load to stderr; keep its lines for error messages instead.
   const proto = koffi.proto(`void asr_parity_log_cb_${cache.size}(int level, const char *text, void *user)`);
   const setLog = lib.func('whisper_log_set', 'void', [koffi.pointer(proto), 'void *']);
@@ -97,7 +97,7 @@ export function loadWhisperLibrary(path: string): WhisperLibrary {
     throw new LibraryAbiError(path, 'library file not found', 'point ASR_PARITY_WHISPER_LIB or the backend\'s `library` at a libwhisper.so');
   }
   if (!statSync(path).isFile()) throw new LibraryAbiError(path, 'is not a file', 'expected a shared library such as libwhisper.so');
-  let lib: koffi.IKoffiLib;
+  let lib: LibraryHandle;
   try {
     lib = koffi.load(path);
   } catch (e) {

@@ -1,0 +1,12 @@
+import { PARITY_MODELS } from '../fixtures/generate.ts';
+import { whisperCppBackend } from './shared/whisper-cpp.ts';
+
+/** The baseline: whisper.cpp on the CPU with an f32 model (the generated parity model unless ASR_PARITY_MODEL_FP32 names one). */
+export default whisperCppBackend({
+  name: 'cpu-fp32',
+  description: 'whisper.cpp on the CPU, f32 weights (the baseline)',
+  device: 'cpu',
+  precision: 'fp32',
+  modelEnv: 'ASR_PARITY_MODEL_FP32',
+  defaultModel: () => PARITY_MODELS.fp32,
+});

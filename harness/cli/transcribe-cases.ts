@@ -1,0 +1,27 @@
+import type { Backend, BackendOptions, BackendTranscript, LoadedBackend } from '../../backends/types.ts';
+import { loadAudio } from '../audio/load-audio.ts';
+import type { Case } from '../audio/manifest.ts';
+import { BackendUnavailableError } from '../errors.ts';
+
+export async function loadBackend(b: Backend, opts: BackendOptions): Promise<LoadedBackend> {
+  const a = await b.available(opts);
+  if (!a.ok) throw new BackendUnavailableError(b.name, a.reason, 'see `asr-parity backends`');
+  return b.load(opts);
+}
+
+export interface CaseTranscript {
+  case: Case;
+  duration: number;
+  result: BackendTranscript;
+}
+
+/** Transcribes each case in order, reporting progress on stderr when it is a terminal. */
+export async function transcribeCases(loaded: LoadedBackend, cases: readonly Case[], label: string, progress: (msg: string) => void): Promise<CaseTranscript[]> {
+  const out: CaseTranscript[] = [];
+  for (const [i, c] of cases.entries()) {
+    progress(`${label}: ${i + 1}/${cases.length} ${c.id}`);
+    const audio = await loadAudio(c.audio);
+    out.push({ case: c, duration: audio.duration, result: await loaded.transcribe(audio) });
+  }
+  return out;
+}

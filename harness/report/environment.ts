@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+
+let pkgVersion: string | undefined;
+function packageVersion(): string {
+  pkgVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return pkgVersion;
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: new URL('../..', import.meta.url), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+/** What produced a result, on the host side; backends add their own (library, model hash, flags). */
+export function environmentRecord() {
+  const cpu = cpus();
+  return {
+    asrParity: packageVersion(),
+    commit: gitCommit(),
+    node: process.version,
+    os: `${platform()} ${release()} ${arch()}`,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cpuCount: cpu.length,
+    totalMemoryBytes: totalmem(),
+    date: new Date().toISOString(),
+  };
+}
