@@ -1,8 +1,11 @@
 /**
- * Levenshtein alignment of two token sequences with sclite's costs (substitution,
- * deletion and insertion all cost 1) and its tie-breaking preference for substitutions,
- * returning the counts and the aligned pairs.
+ * Minimum-cost alignment of two token sequences with NIST sclite's default weights
+ * (correct 0, substitution 4, insertion 3, deletion 3), so our S/D/I counts are the ones
+ * sclite reports; returns the counts and the aligned pairs.
  */
+const SUB = 4;
+const INS = 3;
+const DEL = 3;
 export type Op = 'C' | 'S' | 'D' | 'I';
 
 export interface AlignedPair {
@@ -27,13 +30,13 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
   const m = hyp.length;
   const w = m + 1;
   const cost = new Uint32Array((n + 1) * w);
-  for (let i = 0; i <= n; i++) cost[i * w] = i;
-  for (let j = 0; j <= m; j++) cost[j] = j;
+  for (let i = 0; i <= n; i++) cost[i * w] = i * DEL;
+  for (let j = 0; j <= m; j++) cost[j] = j * INS;
   for (let i = 1; i <= n; i++) {
     for (let j = 1; j <= m; j++) {
-      const diag = cost[(i - 1) * w + j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1);
-      const del = cost[(i - 1) * w + j]! + 1;
-      const ins = cost[i * w + j - 1]! + 1;
+      const diag = cost[(i - 1) * w + j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : SUB);
+      const del = cost[(i - 1) * w + j]! + DEL;
+      const ins = cost[i * w + j - 1]! + INS;
       cost[i * w + j] = Math.min(diag, del, ins);
     }
   }
@@ -43,14 +46,14 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
   const counts: EditCounts = { hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
   while (i > 0 || j > 0) {
     const here = cost[i * w + j]!;
-    if (i > 0 && j > 0 && here === cost[(i - 1) * w + j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1)) {
+    if (i > 0 && j > 0 && here === cost[(i - 1) * w + j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : SUB)) {
       const same = ref[i - 1] === hyp[j - 1];
       pairs.push({ op: same ? 'C' : 'S', ref: ref[i - 1]!, hyp: hyp[j - 1]! });
       if (same) counts.hits++;
       else counts.substitutions++;
       i--;
       j--;
-    } else if (i > 0 && here === cost[(i - 1) * w + j]! + 1) {
+    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL) {
       pairs.push({ op: 'D', ref: ref[i - 1]!, hyp: null });
       counts.deletions++;
       i--;
@@ -64,9 +67,10 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
   return { ...counts, pairs };
 }
 
-export function editDistance(a: readonly string[], b: readonly string[]): number {
+/** The weighted cost of the best alignment: a metric (symmetric, and a substitution costs no more than a deletion plus an insertion). */
+export function alignmentCost(a: readonly string[], b: readonly string[]): number {
   const r = align(a, b);
-  return r.substitutions + r.deletions + r.insertions;
+  return SUB * r.substitutions + DEL * r.deletions + INS * r.insertions;
 }
 
 /** sclite-style aligned display: REF and HYP rows, errors upper-cased, gaps as asterisks. */

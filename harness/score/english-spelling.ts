@@ -17,7 +17,7 @@ const ISE_KEEP = new Set(['rise', 'wise', 'raise', 'praise', 'noise', 'poise', '
 
 export function britishToAmerican(word: string): string {
   if (word in WORDS) return WORDS[word]!;
-  for (const w of OUR_WORDS) if (word.startsWith(w)) return w.slice(0, -2) + 'or' + word.slice(w.length);
+  for (const w of OUR_WORDS) if (word.startsWith(w)) return w.slice(0, -3) + 'or' + word.slice(w.length);
   for (const w of TRE_WORDS) if (word === w || word === `${w}s`) return w.slice(0, -2) + 'er' + word.slice(w.length);
   const m = /^(.{3,})is(e|es|ed|ing|ation|ations|er|ers)$/.exec(word);
   if (m && !ISE_KEEP.has(`${m[1]}ise`) && !ISE_KEEP.has(word)) return `${m[1]}iz${m[2]}`;

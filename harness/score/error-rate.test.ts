@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { align, alignmentCost } from './align.ts';
+import { chars, scoreCorpus, scoreUtterance } from './error-rate.ts';
+
+const word = fc.constantFrom('a', 'b', 'c', 'the', 'cat', 'sat');
+const sentence = fc.array(word, { maxLength: 12 });
+
+describe('alignment and error rates', () => {
+  it('WER of identical texts is 0', () => {
+    fc.assert(fc.property(sentence, (s) => scoreUtterance('u', s.join(' '), s.join(' ')).wer === 0));
+  });
+
+  it('swapping reference and hypothesis swaps deletions and insertions and keeps the distance', () => {
+    fc.assert(
+      fc.property(sentence, sentence, (a, b) => {
+        const ab = align(a, b);
+        const ba = align(b, a);
+        expect(ab.deletions + ab.substitutions + ab.insertions).toBe(ba.deletions + ba.substitutions + ba.insertions);
+        expect(ab.hits + ab.substitutions + ab.deletions).toBe(a.length);
+        expect(ab.hits + ab.substitutions + ab.insertions).toBe(b.length);
+      }),
+    );
+  });
+
+  it('alignment cost obeys the triangle inequality', () => {
+    fc.assert(fc.property(sentence, sentence, sentence, (a, b, c) => alignmentCost(a, c) <= alignmentCost(a, b) + alignmentCost(b, c)));
+  });
+
+  it('counts one substitution, one deletion and one insertion where they happen', () => {
+    const s = scoreUtterance('u', 'the cat sat on the mat', 'the bat sat on mat today');
+    expect([s.substitutions, s.deletions, s.insertions, s.hits]).toEqual([1, 1, 1, 4]);
+    expect(s.wer).toBeCloseTo(3 / 6);
+  });
+
+  it('defines empty references instead of returning NaN', () => {
+    expect(scoreUtterance('u', '', '').wer).toBe(0);
+    expect(scoreUtterance('u', '', 'two words').wer).toBe(2);
+    expect(scoreCorpus([]).exactMatchRate).toBe(1);
+  });
+
+  it('computes CER on text without spaces (Chinese)', () => {
+    const s = scoreUtterance('u', '今天天气很好', '今天天汽很好');
+    expect(s.cer).toBeCloseTo(1 / 6);
+    expect(chars('a b')).toEqual(['a', 'b']);
+  });
+
+  it('pools corpus counts rather than averaging rates', () => {
+    const c = scoreCorpus([scoreUtterance('a', 'one', 'two'), scoreUtterance('b', 'one two three four', 'one two three four')]);
+    expect(c.wer).toBeCloseTo(1 / 5);
+    expect(c.exactMatches).toBe(1);
+  });
+});
