@@ -191,7 +191,8 @@ export class WhisperModel {
     const steps: Float32Array[] = [];
     const readLast = (n: number) => {
       const ptr = fn.getLogits(ctx);
-      steps.push(new Float32Array(koffi.decode(ptr, 'float', n * nVocab) as number[]).slice((n - 1) * nVocab));
+      // only the last position's row: whisper_decode's legacy batch fills no other
+      steps.push(Float32Array.from(koffi.decode(ptr, (n - 1) * nVocab * 4, 'float', nVocab) as number[]));
     };
     const prompt = this.promptTokens(opts);
     if (fn.decode(ctx, Int32Array.from(prompt), prompt.length, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_decode failed on the prompt');

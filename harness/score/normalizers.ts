@@ -2,8 +2,6 @@ import { UsageError } from '../errors.ts';
 import { normalizeBasic } from './normalize-basic.ts';
 import { normalizeEnglish } from './normalize-english.ts';
 
-export type NormalizerName = 'none' | 'basic' | 'english';
-
 export function getNormalizer(name: string): (s: string) => string {
   switch (name) {
     case 'none':
