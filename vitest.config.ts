@@ -2,11 +2,26 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts', 'backends/**/*.test.ts', 'suites/**/*.test.ts'],
     // Native code (whisper.cpp through koffi) runs in the test process: forks keep a crash in one file from taking the run down.
     pool: 'forks',
     globalSetup: ['suites/setup/fixtures.ts'],
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    reporters: ['default', ['junit', { outputFile: 'results/junit.xml', suiteName: 'asr-parity' }], './suites/setup/report-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'checks',
+          include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts', 'backends/**/*.test.ts', 'suites/**/*.test.ts'],
+          exclude: ['suites/performance.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        // a later group: timings are taken with no other test file competing for the cores
+        test: { name: 'performance', include: ['suites/performance.test.ts'], sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -35,6 +35,8 @@ export interface BackendOptions {
   library?: string;
   threads?: number;
   language?: string;
+  /** Accelerator index (NPU or GPU card). */
+  device?: number;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface Backend {
   description: string;
   device: string;
   precision: string;
+  /** Environment variables that override the model and library paths, even over a config file. */
+  env?: { model?: string; library?: string };
   available(opts?: BackendOptions): Promise<Availability>;
   load(opts?: BackendOptions): Promise<LoadedBackend>;
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
+import { readReport } from '../harness/report/report-file.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/asr-parity.mjs');
 const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, stdin: 'ignore' });
@@ -51,9 +52,48 @@ describe('asr-parity CLI', () => {
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/FAIL speech-03/);
     expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
-    const report = JSON.parse(readFileSync(out, 'utf8'));
-    expect(report.passed).toBe(false);
-    expect(report.corpus.wer).toBeGreaterThan(0);
+    const report = readReport(out);
+    expect(report.verdict).toBe('fail');
+    expect(report.backends.map((b) => [b.name, b.role])).toEqual([['cpu-fp32', 'baseline'], ['cpu-fp32-device', 'device']]);
+    expect(report.backends[1]!.accuracy!.corpus.wer).toBeGreaterThan(0);
+  });
+
+  it('eval-accuracy and eval-perf write schema-valid reports that `report` merges, flagging regressions', async () => {
+    const acc = join(tmp, 'acc.json');
+    const perf = join(tmp, 'perf.json');
+    const a = await cli('eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', acc);
+    expect(a.exitCode, a.stderr).toBe(0);
+    const p = await cli('eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '2', '--output', perf);
+    expect(p.exitCode, p.stderr).toBe(0);
+    expect(readReport(acc).verdict).toBe('pass');
+    const pr = readReport(perf);
+    expect(pr.backends.map((b) => b.performance?.latencyMs.runs)).toEqual([2, 2]);
+    expect(pr.backends[1]!.performance!.speedup).toBeCloseTo(pr.backends[0]!.performance!.latencyMs.mean / pr.backends[1]!.performance!.latencyMs.mean, 9);
+
+    const merged = join(tmp, 'merged.json');
+    const md = join(tmp, 'REPORT.md');
+    const m = await cli('report', '--input', acc, perf, '--output', md, '--json', merged);
+    expect(m.exitCode, m.stderr).toBe(0);
+    const both = readReport(merged).backends.find((b) => b.name === 'cpu-fp16')!;
+    expect(both.accuracy && both.performance).toBeTruthy();
+    expect(readFileSync(md, 'utf8')).toMatch(/\| mean latency \| [\d.]+ ms \| [\d.]+ ms \|/);
+
+    // an earlier run that was twice as fast: the latency regression is flagged
+    const earlier = readReport(merged);
+    for (const b of earlier.backends) if (b.performance) for (const k of ['mean', 'p50', 'p90', 'p99'] as const) b.performance.latencyMs[k] /= 2;
+    const old = join(tmp, 'old.json');
+    writeFileSync(old, JSON.stringify(earlier));
+    const r = await cli('report', '--input', merged, '--output', join(tmp, 'R2.md'), '--baseline', old, '--fail-on-regression');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/regression: cpu-fp16 mean latency/);
+    expect(readFileSync(join(tmp, 'R2.md'), 'utf8')).toMatch(/## Regressions against/);
+  });
+
+  it('a config file with a bad field gives exit 2 naming the field', async () => {
+    const cfg = bad('bad-config.json', JSON.stringify({ backends: [{ backend: 'cpu-fp16', threads: 0 }] }));
+    const r = await cli('--config', cfg, 'eval-accuracy');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad-config\.json: field \/backends\/0\/threads must be >= 1/);
   });
 
   it('score --json reports sclite-style counts', async () => {

@@ -41,6 +41,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
+    env: { model: spec.modelEnv, library: spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB' },
     async available(opts: BackendOptions = {}) {
       const { library, model } = resolvePaths(spec, opts);
       if (!library) return { ok: false, reason: `no libwhisper: set ${spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB'}` };
@@ -78,6 +79,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
           modelBytes: m.file.bytes,
           modelSha256: hash,
           modelFtype: m.file.ftype,
+          modelParameters: m.file.parameters,
           precision: spec.precision,
           threads: decode.threads,
           language: decode.language,

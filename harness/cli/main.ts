@@ -1,46 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { backends, getBackend } from '../../backends/index.ts';
 import type { BackendOptions } from '../../backends/types.ts';
 import { generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
 import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
 import { loadAudio } from '../audio/load-audio.ts';
-import { readManifest, resolveCases, type Case } from '../audio/manifest.ts';
-import { latencyStats } from '../bench/latency-stats.ts';
+import { readManifest, resolveCases } from '../audio/manifest.ts';
+import { measurePerformance } from '../bench/measure-performance.ts';
+import { perfAudio } from '../bench/perf-audio.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { isAsrParityError, UsageError } from '../errors.ts';
+import { assembleReport } from '../report/assemble-report.ts';
+import { findRegressions } from '../report/compare-reports.ts';
+import { environmentRecord } from '../report/environment.ts';
+import { readReport, validateReport } from '../report/report-file.ts';
+import { renderMarkdown } from '../report/render-markdown.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
-import { formatAlignment } from '../score/align.ts';
 import { scoreCorpus, scoreUtterance } from '../score/error-rate.ts';
-import { DEFAULT_THRESHOLDS, evaluateGate } from '../score/gate.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { parseTrn } from '../score/trn.ts';
-import { environmentRecord } from '../report/environment.ts';
-import { loadBackend, transcribeCases } from './transcribe-cases.ts';
-
-const isTTY = process.stderr.isTTY;
-let quiet = false;
-const progress = (msg: string) => {
-  if (quiet) return;
-  if (isTTY) process.stderr.write(`\r\x1b[K${msg}`);
-};
-const done = () => isTTY && !quiet && process.stderr.write('\r\x1b[K');
-const print = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
-const positiveNumber = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number');
-  return n;
-};
-const fraction = (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
-  return n;
-};
+import { loadBackend } from '../run/transcribe-cases.ts';
+import { accuracyCommand, performanceCommand } from './gate-commands.ts';
+import { fraction, nonNegative, positiveInt, positiveNumber } from './option-parsers.ts';
+import { print, progress, progressDone, setQuiet } from './terminal.ts';
 
 function backendOpts(o: { model?: string; library?: string; threads?: number; language?: string }): BackendOptions {
   return { model: o.model, library: o.library, threads: o.threads, language: o.language };
@@ -49,6 +31,7 @@ function backendOpts(o: { model?: string; library?: string; threads?: number; la
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
   .option('--verbose', 'print stack traces on errors')
+  .option('--config <file>', 'config file (default: ASR_PARITY_CONFIG or ./asr-parity.config.json)')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -97,7 +80,7 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
         const batch = await Promise.all(chunks.slice(i, i + o.batchSize).map((c) => b.transcribe(c)));
         texts.push(...batch.map((t) => t.text));
       }
-      done();
+      progressDone();
       const totalMs = performance.now() - t0;
       const text = texts.filter(Boolean).join(' ');
       if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, duration: audio.duration, chunks: chunks.length, chunkLength: o.chunkLength, batchSize: o.batchSize, text, chunkTexts: texts, totalMs, rtf: totalMs / 1000 / audio.duration }, null, 2));
@@ -107,115 +90,58 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
     }
   });
 
-withBackend(program.command('compare').description('transcribe on a device backend and on a baseline; score and gate'))
-  .option('--baseline <name>', 'baseline backend', 'cpu-fp32')
-  .option('--baseline-model <path>', 'model for the baseline backend')
+const gateOptions = (c: Command) =>
+  c
+    .option('--baseline <name>', 'baseline backend (default: the config\'s)')
+    .option('--baseline-model <path>', 'model for the baseline backend')
+    .option('--model <path>', 'model for the device backend')
+    .option('--library <path>', 'libwhisper to load for both (default: per backend)')
+    .option('--threads <n>', 'CPU threads', positiveInt)
+    .option('--language <code>', 'spoken language')
+    .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
+    .option('--markdown <file>', 'also render the Markdown report');
+
+const accuracyOptions = (c: Command) =>
+  gateOptions(c)
+    .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
+    .option('--max-wer <f>', 'WER threshold, a fraction (default 0.01)', nonNegative)
+    .option('--max-cer <f>', 'CER threshold, a fraction (default 0.01)', nonNegative)
+    .option('--min-exact <f>', 'exact-match rate threshold (default 0.99)', fraction)
+    .option('--min-top1 <f>', 'teacher-forced top-1 agreement on decisive steps (default 0.999)', fraction)
+    .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative);
+
+accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
+  .requiredOption('--backend <name>', `device backend: ${Object.keys(backends).join(', ')}`)
   .requiredOption('--audio <path>', 'audio file, folder of audio files, or .jsonl manifest')
-  .option('--normalize <mode>', 'none, basic or english', 'basic')
-  .option('--max-wer <f>', 'WER threshold (fraction)', fraction, DEFAULT_THRESHOLDS.maxWer)
-  .option('--max-cer <f>', 'CER threshold (fraction)', fraction, DEFAULT_THRESHOLDS.maxCer)
-  .option('--min-exact <f>', 'exact-match rate threshold (fraction)', fraction, DEFAULT_THRESHOLDS.minExactMatchRate)
-  .option('--output <file>', 'write the comparison as JSON')
   .action(async (o) => {
-    await runCompare(o, resolveCases(o.audio));
+    await accuracyCommand({ ...o, config: program.opts().config }, resolveCases(o.audio));
   });
 
-interface CompareOptions {
-  backend: string;
-  baseline: string;
-  model?: string;
-  baselineModel?: string;
-  library?: string;
-  threads?: number;
-  language?: string;
-  normalize: string;
-  maxWer: number;
-  maxCer: number;
-  minExact: number;
-  output?: string;
-}
+accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))
+  .option('--backend <name>', 'one device backend (default: every backend of the config)')
+  .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
+  .option('--manifest <file>', 'case manifest (default: the config\'s fixtures)')
+  .action(async (o) => {
+    const config = loadConfig(program.opts().config);
+    const manifest = o.manifest ?? config.fixtures;
+    if (manifest === MANIFEST) await generateFixtures();
+    const all = readManifest(manifest).filter((c) => c.kind !== 'long');
+    await accuracyCommand({ output: 'eval_accuracy_result.json', ...o, config: program.opts().config }, o.numTestCases ? all.slice(0, o.numTestCases) : all);
+  });
 
-async function runCompare(o: CompareOptions, cases: Case[]): Promise<void> {
-  const normalize = getNormalizer(o.normalize);
-  const run = async (name: string, opts: BackendOptions) => {
-    const b = await loadBackend(getBackend(name), opts);
-    try {
-      return { env: b.describe(), loadMs: b.loadMs, results: await transcribeCases(b, cases, name, progress) };
-    } finally {
-      b.dispose();
-    }
-  };
-  const base = await run(o.baseline, { ...backendOpts(o), model: o.baselineModel });
-  const dev = await run(o.backend, backendOpts(o));
-  done();
-  const gate = evaluateGate(
-    cases.map((c, i) => ({ id: c.id, baseline: base.results[i]!.result.text, device: dev.results[i]!.result.text })),
-    normalize,
-    { maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact },
-  );
-  for (const c of gate.cases) {
-    print(`${c.exact ? 'ok  ' : 'FAIL'} ${c.id}  WER ${(100 * c.wer).toFixed(2)}%  CER ${(100 * c.cer).toFixed(2)}%`);
-    if (!c.exact) print(formatAlignment(c.alignment).replace(/^/gm, '      '));
-  }
-  const k = gate.corpus;
-  print(`corpus: ${k.utterances} cases, WER ${(100 * k.wer).toFixed(2)}%, CER ${(100 * k.cer).toFixed(2)}%, exact ${k.exactMatches}/${k.utterances} (S=${k.substitutions} D=${k.deletions} I=${k.insertions})`);
-  print(gate.passed ? 'gate: PASS' : `gate: FAIL\n  ${gate.failures.join('\n  ')}`);
-  if (o.output) {
-    const raw = (r: typeof base, id: string) => r.results.find((x) => x.case.id === id)?.result.text;
-    writeFileAtomic(
-      o.output,
-      JSON.stringify(
-        {
-          kind: 'compare',
-          backend: o.backend,
-          baseline: o.baseline,
-          normalizer: o.normalize,
-          thresholds: { maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact },
-          passed: gate.passed,
-          failures: gate.failures,
-          corpus: gate.corpus,
-          cases: gate.cases.map(({ alignment, ...c }) => ({ ...c, baselineRaw: raw(base, c.id), deviceRaw: raw(dev, c.id), alignment: formatAlignment(alignment) })),
-          environment: { ...environmentRecord(), device: dev.env, baselineBackend: base.env },
-        },
-        null,
-        2,
-      ),
-    );
-  }
-  if (!gate.passed) process.exitCode = 1;
-}
-
-async function benchmarkOne(name: string, opts: BackendOptions, audio: Audio16k, runs: number) {
-  const b = await loadBackend(getBackend(name), opts);
-  try {
-    progress(`${name}: first call`);
-    const first = await b.transcribe(audio);
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      progress(`${name}: run ${i + 1}/${runs}`);
-      const t0 = performance.now();
-      await b.transcribe(audio);
-      samples.push(performance.now() - t0);
-    }
-    done();
-    const stats = latencyStats(samples);
-    return {
-      backend: name,
-      loadMs: b.loadMs,
-      firstCallMs: first.timings.totalMs,
-      latencyMs: stats,
-      samplesMs: samples,
-      rtf: stats.mean / 1000 / audio.duration,
-      rtfx: audio.duration / (stats.mean / 1000),
-      hostRssBytes: process.memoryUsage().rss,
-      deviceMemory: b.memory?.() ?? null,
-      text: first.text,
-      environment: b.describe(),
-    };
-  } finally {
-    b.dispose();
-  }
-}
+gateOptions(program.command('eval-perf').description('load time, first call, warm latency, RTF, memory and speedup over the baseline'))
+  .option('--backend <name>', 'one device backend (default: every backend of the config)')
+  .option('--duration <seconds>', 'audio length (default: the config\'s, 30)', positiveNumber)
+  .option('--num-runs <n>', 'warm runs per backend (default: the config\'s)', positiveInt)
+  .action(async (o) => {
+    const config = loadConfig(program.opts().config);
+    if (config.fixtures === MANIFEST) await generateFixtures();
+    const cases = readManifest(config.fixtures);
+    const seconds = o.duration ?? config.performance.audioSeconds;
+    const audio = await perfAudio(cases, seconds, config.fixtures);
+    const shortAudio = await perfAudio(cases, Math.min(seconds, config.performance.shortAudioSeconds), config.fixtures);
+    await performanceCommand({ output: 'eval_perf_result.json', ...o, config: program.opts().config }, audio, shortAudio, o.numRuns ?? config.performance.runs);
+  });
 
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
   .requiredOption('--audio <file>', 'WAV or FLAC file')
@@ -223,43 +149,39 @@ withBackend(program.command('benchmark').description('latency of repeated transc
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
     const audio = await loadAudio(o.audio);
-    const r = await benchmarkOne(o.backend, backendOpts(o), audio, o.numRuns);
-    const l = r.latencyMs;
-    print(`${o.backend}: load ${r.loadMs.toFixed(0)} ms, first call ${r.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${l.p90.toFixed(1)} P99 ${l.p99.toFixed(1)}, RTF ${r.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
-    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', audio: o.audio, duration: audio.duration, ...r, machine: environmentRecord() }, null, 2));
+    const b = getBackend(o.backend);
+    const r = await measurePerformance(b, backendOpts(o), { audio, shortAudio: audio, runs: o.numRuns, progress });
+    progressDone();
+    const p = r.performance;
+    const l = p.latencyMs;
+    print(`${o.backend}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${l.p90.toFixed(1)} P99 ${l.p99.toFixed(1)}, RTF ${p.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
+    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...p, environment: r.environment, machine: environmentRecord() }, null, 2));
   });
 
-withBackend(program.command('eval-accuracy').description('device vs baseline on the generated fixtures (tones and speech)'), '--backend <name>')
-  .option('--baseline <name>', 'baseline backend', 'cpu-fp32')
-  .option('--num-test-cases <n>', 'how many fixtures (all by default)', positiveInt)
-  .option('--manifest <file>', 'fixture manifest', MANIFEST)
-  .option('--output <file>', 'write the result as JSON', 'eval_accuracy_result.json')
-  .option('--normalize <mode>', 'none, basic or english', 'basic')
-  .option('--max-wer <f>', 'WER threshold (fraction)', fraction, DEFAULT_THRESHOLDS.maxWer)
-  .option('--max-cer <f>', 'CER threshold (fraction)', fraction, DEFAULT_THRESHOLDS.maxCer)
-  .option('--min-exact <f>', 'exact-match rate threshold (fraction)', fraction, DEFAULT_THRESHOLDS.minExactMatchRate)
-  .action(async (o) => {
-    if (o.manifest === MANIFEST) await generateFixtures();
-    const all = readManifest(o.manifest).filter((c) => c.kind !== 'long');
-    await runCompare(o, o.numTestCases ? all.slice(0, o.numTestCases) : all);
-  });
-
-withBackend(program.command('eval-perf').description('latency, RTF and speedup over the baseline on synthesized audio of a given length'), '--backend <name>')
-  .option('--baseline <name>', 'baseline backend', 'cpu-fp32')
-  .option('--duration <seconds>', 'audio length', positiveNumber, 30)
-  .option('--num-runs <n>', 'warm runs per backend', positiveInt, 5)
-  .option('--output <file>', 'write the result as JSON', 'eval_perf_result.json')
-  .action(async (o) => {
-    await generateFixtures();
-    const long = readManifest(MANIFEST).find((c) => c.kind === 'long')!;
-    const full = await loadAudio(long.audio);
-    const n = Math.min(full.samples.length, Math.round(o.duration * WHISPER_RATE));
-    const audio: Audio16k = { samples: full.samples.slice(0, n), duration: n / WHISPER_RATE, source: full.source };
-    const base = await benchmarkOne(o.baseline, backendOpts({ ...o, model: undefined }), audio, o.numRuns);
-    const dev = await benchmarkOne(o.backend, backendOpts(o), audio, o.numRuns);
-    const speedup = base.latencyMs.mean / dev.latencyMs.mean;
-    print(`${o.backend}: mean ${dev.latencyMs.mean.toFixed(1)} ms, P50 ${dev.latencyMs.p50.toFixed(1)}, P90 ${dev.latencyMs.p90.toFixed(1)}, RTF ${dev.rtf.toFixed(4)}; ${o.baseline}: mean ${base.latencyMs.mean.toFixed(1)} ms; speedup ${speedup.toFixed(2)}x`);
-    writeFileAtomic(o.output, JSON.stringify({ kind: 'eval-perf', duration: audio.duration, device: dev, baseline: base, speedup, machine: environmentRecord() }, null, 2));
+program
+  .command('report')
+  .description('merge report JSON files (e.g. eval-accuracy + eval-perf), render Markdown, flag regressions against an earlier report')
+  .requiredOption('--input <files...>', 'report.json files written by asr-parity')
+  .option('--output <file>', 'Markdown report to write', 'REPORT.md')
+  .option('--json <file>', 'also write the merged report JSON')
+  .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
+  .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
+  .option('--fail-on-regression', 'exit 1 when a regression is found')
+  .action((o) => {
+    const inputs = (o.input as string[]).map(readReport);
+    const first = inputs[0]!;
+    const merged = assembleReport(first.config, inputs.flatMap((r) => r.backends), first.environment);
+    if (o.baseline) {
+      const items = findRegressions(readReport(o.baseline), merged, o.latencyTolerance);
+      merged.regressions = { against: o.baseline, latencyTolerance: o.latencyTolerance, items };
+      for (const r of items) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after}`);
+      if (!items.length) print('no regressions');
+      if (items.length && o.failOnRegression) process.exitCode = 1;
+    }
+    validateReport(merged, o.json ?? 'merged report');
+    if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
+    writeFileAtomic(o.output, renderMarkdown(merged));
+    print(`verdict: ${merged.verdict}; wrote ${o.output}`);
   });
 
 program
@@ -297,6 +219,7 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .action(async (o) => {
+    setQuiet(Boolean(o.quiet));
     await generateFixtures(o.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
   });
 
@@ -313,7 +236,7 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  done();
+  progressDone();
   if (e instanceof CommanderError) {
     process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else if (isAsrParityError(e)) {

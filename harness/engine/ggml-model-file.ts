@@ -13,6 +13,8 @@ export interface ModelFileInfo {
   /** 0 = f32, 1 = f16, others are quantized formats. */
   ftype: number;
   tensors: number;
+  /** Sum of tensor elements: the model's parameter count as the report states it. */
+  parameters: number;
 }
 
 const TYPE_SIZE: Record<number, [blockBytes: number, blockElems: number]> = {
@@ -78,6 +80,7 @@ export function inspectModelFile(path: string): ModelFileInfo {
     // whisper.cpp looks up the token " " with .at() and aborts the process if it is missing.
     if (!hasSpace) fail('vocabulary has no " " token (whisper.cpp would abort on it)');
     let tensors = 0;
+    let parameters = 0;
     while (pos < size) {
       const nDims = i32();
       const nameLen = i32();
@@ -97,9 +100,10 @@ export function inspectModelFile(path: string): ModelFileInfo {
       pos += Math.ceil(n / be) * bb;
       if (pos > size) fail(`truncated in tensor ${tensors}: needs ${pos} bytes, file has ${size}`);
       tensors++;
+      parameters += n;
     }
     if (tensors === 0) fail('no tensors');
-    return { path, bytes: size, nVocab, nAudioState, nAudioLayer, nTextLayer, nMels, ftype, tensors };
+    return { path, bytes: size, nVocab, nAudioState, nAudioLayer, nTextLayer, nMels, ftype, tensors, parameters };
   } finally {
     closeSync(fd);
   }

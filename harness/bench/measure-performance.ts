@@ -1,0 +1,73 @@
+import { Bench } from 'tinybench';
+import type { Backend, BackendOptions } from '../../backends/types.ts';
+import type { Audio16k } from '../audio/decoded-audio.ts';
+import type { Environment, PerformanceResult } from '../report/report-types.ts';
+import { loadBackend } from '../run/transcribe-cases.ts';
+import { latencyStats } from './latency-stats.ts';
+
+export interface PerformanceOptions {
+  /** The audio the warm runs transcribe (30 s in the reference report). */
+  audio: Audio16k;
+  /** A short clip timed once, as the reference's "short audio (10 s)" row. */
+  shortAudio: Audio16k;
+  /** Warm runs after the first call. */
+  runs: number;
+  progress?: (msg: string) => void;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await f();
+  return [r, performance.now() - t0];
+}
+
+/**
+ * Load time, the first call (users ask for it apart: it pays for lazy allocation and kernel
+ * compilation on accelerators), one short clip, then `runs` warm calls through tinybench with
+ * its samples kept: tinybench stops at P99, and P90 is computed from the samples here.
+ */
+export async function measurePerformance(backend: Backend, opts: BackendOptions, o: PerformanceOptions): Promise<{ environment: Environment; performance: PerformanceResult }> {
+  const rssBefore = process.memoryUsage().rss;
+  o.progress?.(`${backend.name}: loading`);
+  const loaded = await loadBackend(backend, opts);
+  try {
+    const rssAfterLoad = process.memoryUsage().rss;
+    o.progress?.(`${backend.name}: first call`);
+    const [, firstCallMs] = await timed(() => loaded.transcribe(o.audio));
+    const [short, shortMs] = await timed(() => loaded.transcribe(o.shortAudio));
+    const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
+    let n = 0;
+    bench.add(backend.name, async () => {
+      o.progress?.(`${backend.name}: run ${++n}/${o.runs}`);
+      await loaded.transcribe(o.audio);
+    });
+    const [task] = await bench.run();
+    const result = task?.result;
+    if (!result || !('latency' in result) || !result.latency.samples) throw new Error(`tinybench returned no samples for ${backend.name}`);
+    const samples = [...result.latency.samples];
+    const stats = latencyStats(samples);
+    return {
+      environment: loaded.describe(),
+      performance: {
+        audioSeconds: o.audio.duration,
+        loadMs: loaded.loadMs,
+        firstCallMs,
+        shortAudio: { audioSeconds: o.shortAudio.duration, latencyMs: shortMs, text: short.text },
+        latencyMs: stats,
+        samplesMs: samples,
+        rtf: stats.mean / 1000 / o.audio.duration,
+        rtfx: o.audio.duration / (stats.mean / 1000),
+        memory: {
+          hostRssBeforeLoadBytes: rssBefore,
+          hostRssAfterLoadBytes: rssAfterLoad,
+          hostRssAfterRunsBytes: process.memoryUsage().rss,
+          hostPeakRssBytes: process.resourceUsage().maxRSS * 1024,
+          device: loaded.memory?.() ?? null,
+        },
+        speedup: null,
+      },
+    };
+  } finally {
+    loaded.dispose();
+  }
+}

@@ -1,0 +1,22 @@
+import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
+import { loadAudio } from '../audio/load-audio.ts';
+import type { Case } from '../audio/manifest.ts';
+import { AudioInputError } from '../errors.ts';
+
+/**
+ * Audio of exactly `seconds` for latency runs: the longest case of the manifest (speech, so
+ * the decoder works as hard as it would in use), repeated if it is shorter.
+ */
+export async function perfAudio(cases: readonly Case[], seconds: number, source: string): Promise<Audio16k> {
+  if (!cases.length) throw new AudioInputError(source, 'no cases to take benchmark audio from', 'point the config at a manifest with audio');
+  let longest: Audio16k | undefined;
+  for (const c of cases) {
+    const a = await loadAudio(c.audio);
+    if (!longest || a.samples.length > longest.samples.length) longest = a;
+  }
+  if (!longest?.samples.length) throw new AudioInputError(source, 'its longest case holds no samples', 'benchmark audio must be non-empty');
+  const n = Math.round(seconds * WHISPER_RATE);
+  const samples = new Float32Array(n);
+  for (let at = 0; at < n; at += longest.samples.length) samples.set(longest.samples.subarray(0, Math.min(longest.samples.length, n - at)), at);
+  return { samples, duration: n / WHISPER_RATE, source: longest.source };
+}

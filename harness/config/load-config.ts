@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MANIFEST } from '../../fixtures/generate.ts';
+import { ConfigError } from '../errors.ts';
+import { describeSchemaError, schemaValidator } from './json-schema.ts';
+
+export interface BackendEntry {
+  /** Label in reports; the backend kind by default. */
+  name: string;
+  backend: string;
+  model?: string;
+  library?: string;
+  threads?: number;
+  device?: number;
+  language?: string;
+}
+
+export interface GateThresholds {
+  maxWer: number;
+  maxCer: number;
+  minExactMatchRate: number;
+  minTop1Agreement: number;
+  marginTolerance: number;
+}
+
+export interface Config {
+  /** The file it came from, or null for the built-in defaults. */
+  source: string | null;
+  baseline: BackendEntry;
+  backends: BackendEntry[];
+  fixtures: string;
+  normalizer: 'none' | 'basic' | 'english';
+  thresholds: GateThresholds;
+  performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
+  results: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
+const SCHEMA = new URL('./config.schema.json', import.meta.url);
+
+type RawEntry = Omit<BackendEntry, 'name'> & { name?: string };
+
+/**
+ * Reads and validates a config file; defaults come from the schema. Paths are resolved
+ * against the file's folder. `ASR_PARITY_CONFIG` names the file when no path is given;
+ * without either, `asr-parity.config.json` in the working directory, else built-in defaults.
+ */
+export function loadConfig(path?: string): Config {
+  const file = path ?? process.env.ASR_PARITY_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  let raw: unknown = { backends: [{ backend: 'cpu-fp16' }] };
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(file, 'config file not found', `create it or pass --config; see ${DEFAULT_CONFIG_FILE} in the repository`);
+    if (!statSync(file).isFile()) throw new ConfigError(file, 'is not a file', 'give --config a JSON file');
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(file, `not valid JSON: ${(e as Error).message}`, 'fix the syntax');
+    }
+  }
+  const validate = schemaValidator(SCHEMA);
+  if (!validate(raw)) throw new ConfigError(file ?? 'built-in config', describeSchemaError(validate.errors), 'see harness/config/config.schema.json');
+  const c = raw as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string };
+  const base = file ? dirname(resolve(file)) : process.cwd();
+  const entry = (e: RawEntry): BackendEntry => ({
+    ...e,
+    name: e.name ?? e.backend,
+    model: e.model && resolve(base, e.model),
+    library: e.library && resolve(base, e.library),
+  });
+  const backends = c.backends.map(entry);
+  const baseline = entry(c.baseline);
+  const names = [baseline.name, ...backends.map((b) => b.name)];
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new ConfigError(file ?? 'built-in config', `backend name "${dup}" is used twice`, 'give one of the entries a distinct "name"');
+  return {
+    source: file ? resolve(file) : null,
+    baseline,
+    backends,
+    fixtures: c.fixtures ? resolve(base, c.fixtures) : MANIFEST,
+    normalizer: c.normalizer,
+    thresholds: c.thresholds,
+    performance: c.performance,
+    results: resolve(base, c.results),
+  };
+}

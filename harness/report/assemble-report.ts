@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Config } from '../config/load-config.ts';
+import type { BackendReport, Environment, Report } from './report-types.ts';
+import { environmentRecord } from './environment.ts';
+
+const STATUS_RANK = { skipped: 0, ran: 1, failed: 2 } as const;
+
+/** Fragments of one backend (accuracy from one suite, performance from another) become one entry. */
+export function mergeFragments(fragments: readonly BackendReport[]): BackendReport[] {
+  const byName = new Map<string, BackendReport>();
+  for (const f of fragments) {
+    const prev = byName.get(f.name);
+    if (!prev) {
+      byName.set(f.name, { ...f });
+      continue;
+    }
+    const worse = STATUS_RANK[f.status] > STATUS_RANK[prev.status] ? f : prev;
+    byName.set(f.name, {
+      ...prev,
+      ...f,
+      status: worse.status,
+      reason: worse.reason ?? prev.reason ?? f.reason,
+      environment: { ...prev.environment, ...f.environment },
+      accuracy: f.accuracy ?? prev.accuracy,
+      performance: f.performance ?? prev.performance,
+    });
+    if (byName.get(f.name)!.reason === undefined) delete byName.get(f.name)!.reason;
+  }
+  // the baseline first, then devices in the order they came
+  return [...byName.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === 'baseline' ? -1 : 1));
+}
+
+export function fileSha256(path: string): string | null {
+  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
+}
+
+/** Verdict: fail if any device backend failed its gate or crashed; incomplete if none ran. */
+export function verdictOf(backends: readonly BackendReport[]): Pick<Report, 'verdict' | 'verdictReasons'> {
+  const reasons: string[] = [];
+  for (const b of backends) {
+    if (b.status === 'failed') reasons.push(`${b.name}: ${b.reason ?? 'failed'}`);
+    if (b.role === 'device' && b.accuracy && !b.accuracy.passed) reasons.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
+  }
+  if (reasons.length) return { verdict: 'fail', verdictReasons: reasons };
+  const ran = backends.filter((b) => b.role === 'device' && b.status === 'ran' && b.accuracy);
+  if (!ran.length) return { verdict: 'incomplete', verdictReasons: ['no device backend ran the accuracy gate'] };
+  return { verdict: 'pass', verdictReasons: ran.map((b) => `${b.name}: accuracy gate passed`) };
+}
+
+/** The part of a config a report records. */
+export function configSummary(config: Config): Report['config'] {
+  return {
+    source: config.source,
+    normalizer: config.normalizer,
+    thresholds: config.thresholds,
+    baseline: config.baseline.name,
+    fixtures: config.fixtures,
+    fixturesSha256: fileSha256(config.fixtures),
+  };
+}
+
+export function assembleReport(config: Report['config'], fragments: readonly BackendReport[], environment: Environment = environmentRecord()): Report {
+  const backends = mergeFragments(fragments);
+  const base = backends.find((b) => b.role === 'baseline');
+  const baseMean = base?.performance?.latencyMs.mean;
+  for (const b of backends) if (b.performance) b.performance.speedup = baseMean ? baseMean / b.performance.latencyMs.mean : null;
+  return {
+    schemaVersion: 1,
+    tool: 'asr-parity',
+    generatedAt: new Date().toISOString(),
+    ...verdictOf(backends),
+    environment,
+    config,
+    backends,
+  };
+}

@@ -1,0 +1,93 @@
+import type { DeviceMemory } from '../../backends/types.ts';
+import type { LatencyStats } from '../bench/latency-stats.ts';
+import type { GateThresholds } from '../config/load-config.ts';
+import type { CorpusScore } from '../score/error-rate.ts';
+import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
+
+/** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
+export interface CaseResult {
+  id: string;
+  kind: string;
+  audioSeconds: number;
+  baselineText: string;
+  deviceText: string;
+  wer: number;
+  cer: number;
+  exact: boolean;
+  hits: number;
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+  refWords: number;
+  /** REF/HYP lines of the normalised texts. */
+  alignment: string;
+  tokenParity: CaseTokenParity | null;
+}
+
+export type TokenParityResult = ({ available: true; passed: boolean } & TokenParitySummary) | { available: false; reason: string };
+
+export interface AccuracyResult {
+  passed: boolean;
+  failures: string[];
+  normalizer: string;
+  thresholds: GateThresholds;
+  corpus: CorpusScore;
+  cases: CaseResult[];
+  tokenParity: TokenParityResult;
+}
+
+export interface PerformanceResult {
+  audioSeconds: number;
+  loadMs: number;
+  firstCallMs: number;
+  shortAudio: { audioSeconds: number; latencyMs: number; text: string };
+  latencyMs: LatencyStats;
+  samplesMs: number[];
+  rtf: number;
+  rtfx: number;
+  memory: {
+    hostRssBeforeLoadBytes: number;
+    hostRssAfterLoadBytes: number;
+    hostRssAfterRunsBytes: number;
+    /** Peak RSS of the whole process so far (getrusage), not of this backend alone. */
+    hostPeakRssBytes: number;
+    device: DeviceMemory | null;
+  };
+  /** Baseline mean latency over this backend's; filled in when the report is assembled. */
+  speedup: number | null;
+}
+
+export type Environment = Record<string, string | number | boolean | null>;
+
+export interface BackendReport {
+  name: string;
+  backend: string;
+  device: string;
+  precision: string;
+  role: 'baseline' | 'device';
+  status: 'ran' | 'skipped' | 'failed';
+  /** Why it was skipped or failed. */
+  reason?: string;
+  environment?: Environment;
+  accuracy?: AccuracyResult;
+  performance?: PerformanceResult;
+}
+
+export interface Regression {
+  backend: string;
+  metric: string;
+  before: number;
+  after: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: 'asr-parity';
+  generatedAt: string;
+  verdict: 'pass' | 'fail' | 'incomplete';
+  verdictReasons: string[];
+  environment: Environment;
+  config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
+  backends: BackendReport[];
+  regressions?: { against: string; latencyTolerance: number; items: Regression[] };
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import cpuFp32 from '../backends/cpu-fp32.ts';
+import type { LoadedBackend } from '../backends/types.ts';
+import { MANIFEST, PARITY_MODELS } from '../fixtures/generate.ts';
+import { readManifest } from '../harness/audio/manifest.ts';
+import { loadConfig } from '../harness/config/load-config.ts';
+import { assembleReport, configSummary } from '../harness/report/assemble-report.ts';
+import { findRegressions } from '../harness/report/compare-reports.ts';
+import { readReport, validateReport, writeReport } from '../harness/report/report-file.ts';
+import { renderMarkdown } from '../harness/report/render-markdown.ts';
+import type { AccuracyResult, BackendReport } from '../harness/report/report-types.ts';
+import { runAccuracy, type TranscribedRun } from '../harness/run/accuracy.ts';
+import { transcribeCases } from '../harness/run/transcribe-cases.ts';
+import { getNormalizer } from '../harness/score/normalizers.ts';
+import { firstTokenDifference } from '../harness/score/token-parity.ts';
+import { scliteCounts } from './helpers/sclite.ts';
+
+/**
+ * The gate has teeth: the baseline's checkpoint against a model built from another seed (same
+ * shapes, different word per band) must fail, with numbers an independent scorer agrees with.
+ */
+const cases = readManifest(MANIFEST).filter((c) => c.kind === 'speech').slice(0, 4);
+const config = loadConfig();
+let base: TranscribedRun;
+let other: TranscribedRun;
+let accuracy: AccuracyResult;
+
+beforeAll(async () => {
+  const run = async (model: string): Promise<TranscribedRun> => {
+    const loaded: LoadedBackend = await cpuFp32.load({ model });
+    return { loaded, results: await transcribeCases(loaded, cases, model, () => {}) };
+  };
+  base = await run(PARITY_MODELS.fp32);
+  other = await run(PARITY_MODELS.otherSeedFp32);
+  accuracy = await runAccuracy(base, other, { normalizer: 'basic', thresholds: config.thresholds });
+});
+afterAll(() => {
+  base?.loaded.dispose();
+  other?.loaded.dispose();
+});
+
+describe('the gate has teeth', () => {
+  it('fails a backend whose transcripts differ, naming the cases', () => {
+    expect(accuracy.passed).toBe(false);
+    const differing = cases.filter((_, i) => base.results[i]!.result.text !== other.results[i]!.result.text).map((c) => c.id);
+    expect(differing.length).toBeGreaterThan(0);
+    for (const id of differing) expect(accuracy.failures.some((f) => f.startsWith(`${id}: WER`))).toBe(true);
+    expect(accuracy.cases.filter((c) => !c.exact).map((c) => c.id)).toEqual(differing);
+  });
+
+  it('counts errors as NIST sclite does', async () => {
+    const n = getNormalizer('basic');
+    const theirs = await scliteCounts(
+      base.results.map((r) => n(r.result.text)),
+      other.results.map((r) => n(r.result.text)),
+    );
+    const k = accuracy.corpus;
+    expect({ words: k.refWords, hits: k.hits, substitutions: k.substitutions, deletions: k.deletions, insertions: k.insertions }).toEqual(theirs);
+    expect(k.wer).toBeCloseTo((theirs.substitutions! + theirs.deletions! + theirs.insertions!) / theirs.words!, 12);
+  });
+
+  it('attributes each divergence to its first differing token and that step\'s margin', () => {
+    const tp = accuracy.tokenParity;
+    expect(tp.available).toBe(true);
+    if (!tp.available) return;
+    expect(tp.passed).toBe(false);
+    for (const [i, c] of accuracy.cases.entries()) {
+      const at = firstTokenDifference(base.results[i]!.result.tokens!, other.results[i]!.result.tokens!);
+      expect(c.tokenParity!.transcriptDivergence?.step ?? null).toBe(at);
+      // another model's confident choice is a numerical difference, not a near-tie
+      if (at !== null) expect(c.tokenParity!.transcriptDivergence!.cause).toBe('numerical');
+    }
+    expect(tp.divergences).toBe(accuracy.cases.filter((c) => !c.exact).length);
+  });
+
+  it('a threshold changed in the config changes the verdict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asr-parity-teeth-'));
+    const file = join(dir, 'loose.json');
+    writeFileSync(file, JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { maxWer: 10, maxCer: 10, minExactMatchRate: 0, minTop1Agreement: 0 } }));
+    const loose = loadConfig(file);
+    const relaxed = await runAccuracy(base, other, { normalizer: 'basic', thresholds: loose.thresholds, tokenParity: false });
+    expect(relaxed.passed).toBe(true);
+    expect(relaxed.corpus).toEqual(accuracy.corpus);
+  });
+});
+
+describe('reports from a failing gate', () => {
+  const fragments = (): BackendReport[] => [
+    { name: 'cpu-fp32', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'baseline', status: 'ran', environment: base.loaded.describe() },
+    { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', status: 'ran', environment: other.loaded.describe(), accuracy },
+    { name: 'cann-fp16', backend: 'cann-fp16', device: 'npu', precision: 'fp16', role: 'device', status: 'skipped', reason: 'libascendcl.so not found' },
+  ];
+
+  it('validate against the schema and render both transcripts, the alignment and what could not be measured', () => {
+    const report = assembleReport(configSummary(config), fragments());
+    validateReport(report, 'teeth');
+    expect(report.verdict).toBe('fail');
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/\*\*Verdict: FAIL\*\*/);
+    const bad = accuracy.cases.find((c) => !c.exact)!;
+    expect(md).toContain(`baseline: ${bad.baselineText}`);
+    expect(md).toContain(`device:   ${bad.deviceText}`);
+    expect(md).toContain(bad.alignment.split('\n')[0]!);
+    expect(md).toMatch(/skipped: libascendcl\.so not found/);
+    expect(md).toMatch(/\| device name \| not available on this machine \|/);
+  });
+
+  it('are refused, naming the field, when broken; an earlier report survives a refused write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asr-parity-report-'));
+    const good = assembleReport(configSummary(config), fragments());
+    writeReport(good, dir);
+    const before = readFileSync(join(dir, 'report.json'), 'utf8');
+    const broken = structuredClone(good);
+    broken.backends[1]!.accuracy!.corpus.wer = -1;
+    expect(() => writeReport(broken, dir)).toThrow(/backends\/1\/accuracy\/corpus\/wer must be >= 0/);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(before);
+    expect(readReport(join(dir, 'report.json')).verdict).toBe('fail');
+  });
+
+  it('flag regressions in WER, CER and latency against an earlier report', () => {
+    const now = assembleReport(configSummary(config), fragments());
+    const earlier = structuredClone(now);
+    const acc = earlier.backends.find((b) => b.name === 'other-seed')!.accuracy!;
+    acc.corpus.wer /= 2;
+    acc.corpus.cer /= 2;
+    expect(findRegressions(earlier, now, 0.1).map((r) => r.metric)).toEqual(['corpus WER', 'corpus CER']);
+    expect(findRegressions(now, now, 0.1)).toEqual([]);
+  });
+});
