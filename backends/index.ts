@@ -1,13 +1,34 @@
-import { UsageError } from '../harness/errors.ts';
-import cpuFp16 from './cpu-fp16.ts';
-import cpuFp32 from './cpu-fp32.ts';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, UsageError } from '../harness/errors.ts';
 import type { Backend } from './types.ts';
 
-/** The one place backends are registered: add a file in backends/ and a line here. */
-export const backends: Record<string, Backend> = {
-  [cpuFp32.name]: cpuFp32,
-  [cpuFp16.name]: cpuFp16,
-};
+const DIR = dirname(fileURLToPath(import.meta.url));
+const NOT_BACKENDS = new Set(['index.ts', 'types.ts']);
+
+function isBackend(b: unknown): b is Backend {
+  const x = b as Partial<Backend> | undefined;
+  return typeof x?.name === 'string' && typeof x.available === 'function' && typeof x.load === 'function' && typeof x.device === 'string' && typeof x.precision === 'string' && Array.isArray(x.capabilities);
+}
+
+/**
+ * The registry: every file directly in backends/ (not shared/, not tests) default-exports one
+ * backend. Adding a backend is adding a file; nothing else needs an edit.
+ */
+async function discover(): Promise<Record<string, Backend>> {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f)).sort();
+  const found: Record<string, Backend> = {};
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(DIR, f)).href)) as { default?: unknown };
+    if (!isBackend(mod.default)) throw new ConfigError(join(DIR, f), 'does not default-export a backend (name, device, precision, capabilities, available, load)', 'see "Adding a backend" in the README');
+    if (found[mod.default.name]) throw new ConfigError(join(DIR, f), `backend name "${mod.default.name}" is already taken`, 'give the backend a unique name');
+    found[mod.default.name] = mod.default;
+  }
+  return found;
+}
+
+export const backends: Record<string, Backend> = await discover();
 
 export function getBackend(name: string): Backend {
   const b = backends[name];

@@ -12,6 +12,7 @@ export interface DeviceMemory {
   allocatedBytes?: number;
   reservedBytes?: number;
   peakBytes?: number;
+  totalBytes?: number;
 }
 
 /** A backend with its model in memory. */
@@ -28,7 +29,11 @@ export interface LoadedBackend {
   dispose(): void;
 }
 
-export type Availability = { ok: true } | { ok: false; reason: string };
+/** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
+export type Capability = 'tokens' | 'forced-logits' | 'device-memory';
+
+/** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */
+export type Availability = { ok: true; details?: Record<string, string | number | boolean> } | { ok: false; reason: string };
 
 export interface BackendOptions {
   model?: string;
@@ -37,6 +42,25 @@ export interface BackendOptions {
   language?: string;
   /** Accelerator index (NPU or GPU card). */
   device?: number;
+  /** libascendcl.so to probe (CANN backends). */
+  aclLibrary?: string;
+  /** The program a command backend runs (command backends). */
+  command?: CommandSpec;
+}
+
+/** An external transcriber run once per audio file, never through a shell. */
+export interface CommandSpec {
+  program: string;
+  /** Placeholders: {audio} (the file as given), {wav16k} (a 16 kHz mono 16-bit copy), {model}, {device}, {language}, {threads}. */
+  args: string[];
+  /** stdout as the transcript (`lastLine`: only its last non-empty line), a JSON field (dot path, of the last JSON line), or a regex's first group. */
+  output: { format: 'text'; lastLine?: boolean } | { format: 'json'; field: string } | { format: 'regex'; pattern: string };
+  /** Per file; the process is killed after it. */
+  timeoutMs?: number;
+  /** What {device} becomes. */
+  device?: string;
+  cwd?: string;
+  env?: Record<string, string>;
 }
 
 /**
@@ -48,6 +72,7 @@ export interface Backend {
   description: string;
   device: string;
   precision: string;
+  capabilities: readonly Capability[];
   /** Environment variables that override the model and library paths, even over a config file. */
   env?: { model?: string; library?: string };
   available(opts?: BackendOptions): Promise<Availability>;

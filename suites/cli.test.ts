@@ -96,6 +96,17 @@ describe('asr-parity CLI', () => {
     expect(r.stderr).toMatch(/bad-config\.json: field \/backends\/0\/threads must be >= 1/);
   });
 
+  it('compare runs a real external engine through the command backend and fails the gate where it disagrees', async () => {
+    const out = join(tmp, 'sphinx.json');
+    const r = await cli('compare', '--backend', 'pocketsphinx', '--baseline', 'cpu-fp32', '--audio', join(FIXTURE_DIR, 'audio/speech-01.wav'), '--output', out);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL speech-01/);
+    expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
+    expect(r.stdout).toMatch(/token parity: not measured \(the device backend cannot decode with given tokens/);
+    const report = readReport(out);
+    expect(report.backends[1]).toMatchObject({ name: 'pocketsphinx', status: 'ran', environment: { engine: 'command', program: '/usr/bin/pocketsphinx_continuous' } });
+  });
+
   it('score --json reports sclite-style counts', async () => {
     const ref = bad('ref.trn', 'the cat sat on the mat (u1)\nhello world (u2)\n');
     const hyp = bad('hyp.trn', 'the cat sat mat (u1)\nhello there world (u2)\n');

@@ -1,15 +1,32 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BackendUnavailableError } from '../../harness/errors.ts';
+import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
+import { ggmlDeviceMemory, ggmlDevices } from '../../harness/engine/ggml-devices.ts';
 import { bundledLibraryPath, loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
 import { WhisperModel, type DecodeOptions } from '../../harness/engine/whisper-model.ts';
-import { defineBackend, type Backend, type BackendOptions, type LoadedBackend } from '../types.ts';
+import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
+import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type LoadedBackend } from '../types.ts';
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+export type Facts = Record<string, string | number | boolean>;
+export type ProbeResult = { ok: false; reason: string } | { ok: true; facts: Facts; memory?: MemoryReader };
+
+/** What makes a whisper.cpp backend an accelerator one: a device probe and the ggml device it must run on. */
+export interface AcceleratorSpec {
+  /** Checked before any model is loaded: the runtime, the device, its identity. */
+  probe(opts: BackendOptions): Promise<ProbeResult>;
+  /**
+   * Prefix of the ggml device the library must offer and whisper.cpp must choose ("CANN", "CUDA").
+   * Without one, nothing proves the work ran on the device: a CPU-only libwhisper given
+   * use_gpu silently computes on the CPU.
+   */
+  ggmlDevice?: string;
 }
 
 export interface WhisperCppSpec {
@@ -23,9 +40,7 @@ export interface WhisperCppSpec {
   libraryEnv?: string;
   defaultModel: () => string | undefined;
   defaultLibrary?: () => string | undefined;
-  useGpu?: boolean;
-  /** Extra precondition (a GPU, an NPU runtime) checked before loading. */
-  precondition?: () => Promise<string | undefined>;
+  accelerator?: AcceleratorSpec;
 }
 
 function resolvePaths(spec: WhisperCppSpec, opts: BackendOptions) {
@@ -34,40 +49,92 @@ function resolvePaths(spec: WhisperCppSpec, opts: BackendOptions) {
   return { library, model };
 }
 
-/** A backend running whisper.cpp's C API in-process; CPU, CUDA and CANN differ only in library, model and flags. */
+function libraryFacts(library: string): Facts {
+  const lib = loadWhisperLibrary(library);
+  return { library, whisperVersion: lib.version, systemInfo: lib.systemInfo, ggmlDevices: ggmlDevices(library).map((d) => d.name).join(', ') || 'unknown' };
+}
+
+/** A backend running whisper.cpp's C API in-process; CPU, CUDA and CANN differ only in library, model, device probe and flags. */
 export function whisperCppBackend(spec: WhisperCppSpec): Backend {
+  const acc = spec.accelerator;
+  const capabilities: Capability[] = ['tokens', 'forced-logits'];
+  if (acc) capabilities.push('device-memory');
+  const gpuIndex = (opts: BackendOptions) => opts.device ?? 0;
+
+  /** The ggml device the accelerator needs, or why the library has none. */
+  const ggmlDeviceOf = (library: string, opts: BackendOptions): { index: number; name: string; description: string } | string | undefined => {
+    if (!acc?.ggmlDevice) return undefined;
+    const all = ggmlDevices(library);
+    const matching = all.filter((d) => d.name.startsWith(acc.ggmlDevice!));
+    const d = matching[gpuIndex(opts)];
+    if (!d) return `${library} offers no ${acc.ggmlDevice} device ${gpuIndex(opts)} (ggml devices: ${all.map((x) => x.name).join(', ') || 'none listed'}): use a libwhisper built with the ${acc.ggmlDevice} backend`;
+    return d;
+  };
+
   return defineBackend({
     name: spec.name,
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
+    capabilities,
     env: { model: spec.modelEnv, library: spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB' },
-    async available(opts: BackendOptions = {}) {
+    async available(opts: BackendOptions = {}): Promise<Availability> {
+      // the device first: "no NPU" says more than "no library" on a machine without one
+      let facts: Facts = {};
+      if (acc) {
+        const p = await acc.probe(opts);
+        if (!p.ok) return p;
+        facts = p.facts;
+      }
       const { library, model } = resolvePaths(spec, opts);
       if (!library) return { ok: false, reason: `no libwhisper: set ${spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB'}` };
       if (!existsSync(library)) return { ok: false, reason: `library not found: ${library}` };
       if (!model) return { ok: false, reason: `no model: set ${spec.modelEnv} or pass --model` };
       if (!existsSync(model)) return { ok: false, reason: `model not found: ${model} (run \`npm run fixtures\` for the generated test model)` };
-      const why = await spec.precondition?.();
-      return why ? { ok: false, reason: why } : { ok: true };
+      try {
+        facts = { ...libraryFacts(library), ...facts };
+      } catch (e) {
+        return { ok: false, reason: (e as Error).message };
+      }
+      const dev = ggmlDeviceOf(library, opts);
+      if (typeof dev === 'string') return { ok: false, reason: dev };
+      return { ok: true, details: facts };
     },
     async load(opts: BackendOptions = {}): Promise<LoadedBackend> {
       const { library, model } = resolvePaths(spec, opts);
       if (!library) throw new BackendUnavailableError(spec.name, 'no libwhisper found', `set ${spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB'}`);
       if (!model) throw new BackendUnavailableError(spec.name, 'no model configured', `set ${spec.modelEnv} or pass --model`);
-      const why = await spec.precondition?.();
-      if (why) throw new BackendUnavailableError(spec.name, why, 'run on a machine with the device, or choose another backend');
+      let facts: Facts = {};
+      let sampler: DeviceMemorySampler | undefined;
       const lib = loadWhisperLibrary(library);
-      const m = WhisperModel.load(lib, model, { useGpu: spec.useGpu ?? false });
+      if (acc) {
+        const p = await acc.probe(opts);
+        if (!p.ok) throw new BackendUnavailableError(spec.name, p.reason, 'run on a machine with the device, or choose another backend');
+        facts = p.facts;
+        const dev = ggmlDeviceOf(library, opts);
+        if (typeof dev === 'string') throw new BackendUnavailableError(spec.name, dev, 'see `asr-parity backends`');
+        const reader = p.memory ?? (dev ? () => ggmlDeviceMemory(library, dev.index) : undefined);
+        if (reader) sampler = new DeviceMemorySampler(reader);
+        if (dev) facts = { ggmlDevice: dev.name, deviceName: facts.deviceName ?? dev.description, ...facts };
+      }
+      sampler?.beforeLoad();
+      const m = WhisperModel.load(lib, model, { useGpu: Boolean(acc), gpuDevice: gpuIndex(opts) });
+      sampler?.afterLoad();
+      if (acc?.ggmlDevice && !lib.recentLog().some((l) => l.includes(`using ${acc.ggmlDevice}`))) {
+        m.free();
+        throw new InferenceError(model, `whisper.cpp did not pick the ${acc.ggmlDevice} device and would have run on the CPU`, 'check the device is visible to this process (driver, set_env.sh) and --device');
+      }
       const decode: DecodeOptions = { threads: opts.threads ?? defaultThreads(), language: opts.language ?? 'en', noTimestamps: true };
       const hash = await sha256File(model);
+      const measured = <T>(work: Promise<T>) => (sampler ? sampler.during(work) : work);
       return {
         loadMs: m.loadMs,
         async transcribe(audio) {
-          const t = await m.transcribe(audio.samples, decode);
+          const t = await measured(m.transcribe(audio.samples, decode));
           return { text: t.text, tokens: t.tokens, timings: { ...t.timings } };
         },
-        forcedLogits: (audio, tokens) => m.forcedLogits(audio.samples, tokens, decode),
+        forcedLogits: (audio, tokens) => measured(m.forcedLogits(audio.samples, tokens, decode)),
+        memory: sampler && (() => sampler.memory()),
         describe: () => ({
           backend: spec.name,
           engine: 'whisper.cpp',
@@ -86,7 +153,8 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
           greedy: true,
           temperatureFallback: false,
           noTimestamps: decode.noTimestamps,
-          useGpu: spec.useGpu ?? false,
+          useGpu: Boolean(acc),
+          ...facts,
         }),
         dispose: () => m.free(),
       };

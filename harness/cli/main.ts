@@ -225,11 +225,16 @@ program
 
 program
   .command('backends')
-  .description('list backends and whether they can run here')
-  .action(async () => {
-    for (const b of Object.values(backends)) {
-      const a = await b.available();
-      print(`${b.name.padEnd(12)} ${a.ok ? 'available  ' : 'unavailable'} ${b.device}/${b.precision}  ${a.ok ? b.description : a.reason}`);
+  .description('list backends: available or why not, library version, system info')
+  .option('--json', 'print a JSON array')
+  .action(async (o) => {
+    const rows = [];
+    for (const b of Object.values(backends)) rows.push({ name: b.name, device: b.device, precision: b.precision, capabilities: b.capabilities, description: b.description, ...(await b.available()) });
+    if (o.json) return print(JSON.stringify(rows, null, 2));
+    for (const r of rows) {
+      print(`${r.name.padEnd(13)} ${r.ok ? 'available  ' : 'unavailable'}  ${r.device}/${r.precision}  ${r.description}`);
+      if (!r.ok) print(`    why not: ${r.reason}`);
+      else for (const [k, v] of Object.entries(r.details ?? {})) print(`    ${k}: ${v}`);
     }
   });
 

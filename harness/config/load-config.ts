@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { CommandSpec } from '../../backends/types.ts';
+import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
 import { MANIFEST } from '../../fixtures/generate.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSchemaError, schemaValidator } from './json-schema.ts';
@@ -13,6 +15,8 @@ export interface BackendEntry {
   threads?: number;
   device?: number;
   language?: string;
+  aclLibrary?: string;
+  command?: CommandSpec;
 }
 
 export interface GateThresholds {
@@ -38,7 +42,15 @@ export interface Config {
 export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
 const SCHEMA = new URL('./config.schema.json', import.meta.url);
 
-type RawEntry = Omit<BackendEntry, 'name'> & { name?: string };
+type RawCommand = Partial<CommandSpec> & { preset?: string };
+type RawEntry = Omit<BackendEntry, 'name' | 'command'> & { name?: string; command?: RawCommand };
+
+/** A preset with the entry's own fields on top; the schema has already checked one or the other is complete. */
+function commandOf(raw: RawCommand, base: string): CommandSpec {
+  const { preset, ...own } = raw;
+  const c = { ...(preset ? COMMAND_PRESETS[preset] : {}), ...own } as CommandSpec;
+  return { ...c, cwd: c.cwd && resolve(base, c.cwd) };
+}
 
 /**
  * Reads and validates a config file; defaults come from the schema. Paths are resolved
@@ -66,6 +78,8 @@ export function loadConfig(path?: string): Config {
     name: e.name ?? e.backend,
     model: e.model && resolve(base, e.model),
     library: e.library && resolve(base, e.library),
+    aclLibrary: e.aclLibrary && resolve(base, e.aclLibrary),
+    command: e.command && commandOf(e.command, base),
   });
   const backends = c.backends.map(entry);
   const baseline = entry(c.baseline);

@@ -72,7 +72,7 @@ function bind(lib: LibraryHandle, abi: WhisperAbi) {
   };
 }
 
-const LOG_KEEP = 40;
+const LOG_KEEP = 200;
 const logLines: string[] = [];
 let logCallback: unknown;
 

@@ -20,8 +20,9 @@ function params(b: BackendReport): string {
   return typeof p === 'number' ? (p >= 1e6 ? `${(p / 1e6).toFixed(1)}M` : String(p)) : NA;
 }
 
+/** A backend that did not run: its reason once, in the backends table; elsewhere just the status. */
 function skipped(b: BackendReport): string | undefined {
-  return b.status === 'ran' ? undefined : `${b.status}: ${cell(b.reason ?? '')}`;
+  return b.status === 'ran' ? undefined : `${b.status} (see Backends)`;
 }
 
 function summaryRows(devices: BackendReport[], base: BackendReport | undefined) {

@@ -21,6 +21,8 @@ export function entryOptions(entry: BackendEntry, backend: Backend): BackendOpti
     threads: entry.threads,
     language: entry.language,
     device: entry.device,
+    aclLibrary: entry.aclLibrary,
+    command: entry.command,
   };
 }
 

@@ -5,6 +5,8 @@ import { generateFixtures } from '../../fixtures/generate.ts';
 const TOOLS = [
   ['sctk', 'sctk'],
   ['flac', 'flac'],
+  ['pocketsphinx_continuous', 'pocketsphinx pocketsphinx-en-us'],
+  ['cc', 'gcc'],
 ] as const;
 
 function onPath(cmd: string): boolean {

@@ -20,8 +20,10 @@ export default class ReportReporter implements Reporter {
     if (!fragments.length) return;
     try {
       const config = loadConfig();
-      const written = writeReport(assembleReport(configSummary(config), fragments), config.results);
-      process.stdout.write(`\nasr-parity report: ${written.markdown} and ${written.json}\n`);
+      const report = assembleReport(configSummary(config), fragments);
+      const written = writeReport(report, config.results);
+      const lines = report.backends.map((b) => `  ${b.name.padEnd(14)} ${b.role.padEnd(8)} ${b.status}${b.reason ? `: ${b.reason}` : ''}${b.accuracy ? `, accuracy gate ${b.accuracy.passed ? 'passed' : 'FAILED'}` : ''}`);
+      process.stdout.write(`\nasr-parity gate: ${report.verdict.toUpperCase()}\n${lines.join('\n')}\nreport: ${written.markdown} and ${written.json}\n`);
     } catch (e) {
       process.stderr.write(`\nasr-parity: could not write the report: ${(e as Error).message}\n`);
       process.exitCode = 1;

@@ -1,0 +1,12 @@
+import { COMMAND_PRESETS } from './shared/command-presets.ts';
+import { commandBackend } from './shared/command-runner.ts';
+
+/** CMU PocketSphinx (Debian) through the command backend: a real external engine, so the gate is seen failing on a genuine disagreement. */
+export default commandBackend({
+  name: 'pocketsphinx',
+  description: 'CMU PocketSphinx 5prealpha (Debian) run per file, en-us model',
+  device: 'cpu',
+  precision: 'n/a',
+  defaultCommand: COMMAND_PRESETS.pocketsphinx,
+  installHint: 'apt-get install pocketsphinx pocketsphinx-en-us',
+});

@@ -1,0 +1,57 @@
+import { PARITY_MODELS } from '../../fixtures/generate.ts';
+import { cannSocSupport, defaultAclLibrary, probeAscend } from '../../harness/engine/ascend-acl.ts';
+import type { Backend, BackendOptions } from '../types.ts';
+import { whisperCppBackend, type ProbeResult } from './whisper-cpp.ts';
+
+export interface CannSpec {
+  name: string;
+  description: string;
+  /**
+   * Whether the libwhisper must offer a CANN ggml device and whisper.cpp must pick it. Only
+   * the test stand-in turns this off: it pairs the ACL stand-in with the CPU library.
+   */
+  requireCannDevice: boolean;
+  /** libascendcl.so to probe when none is given (the stand-in's path in tests). */
+  aclLibrary?: () => string;
+}
+
+async function probe(spec: CannSpec, opts: BackendOptions): Promise<ProbeResult> {
+  const acl = opts.aclLibrary ?? spec.aclLibrary?.() ?? defaultAclLibrary();
+  const r = probeAscend(acl, opts.device ?? 0);
+  if (!r.ok) return r;
+  const soc = cannSocSupport(r.probe.socName);
+  if (soc.status === 'unsupported') return { ok: false, reason: soc.note };
+  return {
+    ok: true,
+    facts: {
+      deviceName: r.probe.socName,
+      aclLibrary: acl,
+      npuCount: r.probe.deviceCount,
+      npuIndex: r.probe.device,
+      npuHbmBytes: r.probe.totalBytes,
+      socSupport: soc.status,
+      socNote: soc.note,
+      ...(spec.requireCannDevice ? {} : { standIn: 'AscendCL stand-in with the CPU libwhisper: exercises the binding, not an NPU' }),
+    },
+    memory: () => {
+      r.runtime.setDevice(r.probe.device);
+      return r.runtime.memInfo();
+    },
+  };
+}
+
+/** whisper.cpp with its CANN backend (a libwhisper built with -DGGML_CANN=1) on an Ascend NPU, f16 weights. */
+export function cannBackend(spec: CannSpec): Backend {
+  return whisperCppBackend({
+    name: spec.name,
+    description: spec.description,
+    device: 'npu',
+    precision: 'fp16',
+    modelEnv: 'ASR_PARITY_MODEL_CANN',
+    libraryEnv: 'ASR_PARITY_CANN_WHISPER_LIB',
+    // the CPU build is no CANN build: without a library named for CANN there is nothing to run
+    defaultLibrary: () => (spec.requireCannDevice ? undefined : process.env.ASR_PARITY_WHISPER_LIB),
+    defaultModel: () => PARITY_MODELS.fp16,
+    accelerator: { probe: (opts) => probe(spec, opts), ggmlDevice: spec.requireCannDevice ? 'CANN' : undefined },
+  });
+}

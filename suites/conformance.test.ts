@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../backends/index.ts';
+import { cannBackend } from '../backends/shared/cann.ts';
+import type { Backend, BackendOptions, LoadedBackend } from '../backends/types.ts';
+import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
+import { buildAscendclStandin } from '../fixtures/standins/build-standin.ts';
+import { loadAudio } from '../harness/audio/load-audio.ts';
+import { bundledLibraryPath } from '../harness/engine/whisper-library.ts';
+import { isAsrParityError } from '../harness/errors.ts';
+
+/**
+ * The contract every backend keeps, checked on every registered backend (a new file in
+ * backends/ is picked up without an edit here) plus the CANN backend wired to the AscendCL
+ * stand-in, the only way its code path runs on a machine without an NPU.
+ */
+const standin = buildAscendclStandin();
+const subjects: { backend: Backend; options: BackendOptions }[] = [
+  ...Object.values(backends).map((backend) => ({ backend, options: {} })),
+  {
+    backend: cannBackend({ name: 'cann-fp16-acl-standin', description: 'CANN code path on the AscendCL stand-in and the CPU libwhisper (no NPU)', requireCannDevice: false }),
+    options: { aclLibrary: standin, library: bundledLibraryPath(), model: PARITY_MODELS.fp16 },
+  },
+];
+const tone = await loadAudio(`${FIXTURE_DIR}/audio/tone-440hz.wav`);
+const speech = await loadAudio(`${FIXTURE_DIR}/audio/speech-03.wav`);
+
+for (const { backend, options } of subjects) {
+  const availability = await backend.available(options);
+
+  describe(`backend ${backend.name}`, () => {
+    it('declares its identity', () => {
+      expect(backend.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+      expect(backend.description.length).toBeGreaterThan(10);
+      expect(backend.device.length).toBeGreaterThan(0);
+      expect(backend.precision.length).toBeGreaterThan(0);
+      expect(Array.isArray(backend.capabilities)).toBe(true);
+    });
+
+    if (!availability.ok) {
+      it('says why it cannot run, and refuses to load with a typed error', async () => {
+        expect(availability.reason.length).toBeGreaterThan(15);
+        const err = await backend.load(options).then(
+          (b) => (b.dispose(), undefined),
+          (e: unknown) => e,
+        );
+        expect(isAsrParityError(err), String(err)).toBe(true);
+      });
+      return;
+    }
+
+    let loaded: LoadedBackend;
+    beforeAll(async () => {
+      loaded = await backend.load(options);
+    });
+    afterAll(() => loaded?.dispose());
+
+    it('reports its load time and what produced its results', () => {
+      expect(Number.isFinite(loaded.loadMs) && loaded.loadMs >= 0).toBe(true);
+      const d = loaded.describe();
+      expect(d.backend).toBe(backend.name);
+      for (const v of Object.values(d)) expect(['string', 'number', 'boolean']).toContain(typeof v);
+    });
+
+    it('transcribes a tone and speech, with timings', async () => {
+      const t = await loaded.transcribe(tone);
+      expect(typeof t.text).toBe('string');
+      const s = await loaded.transcribe(speech);
+      expect(s.text.trim().length).toBeGreaterThan(0);
+      for (const r of [t, s]) expect(r.timings.totalMs).toBeGreaterThan(0);
+    });
+
+    it('is deterministic over repeated calls', async () => {
+      const runs = [await loaded.transcribe(speech), await loaded.transcribe(speech), await loaded.transcribe(speech)];
+      expect(new Set(runs.map((r) => r.text)).size).toBe(1);
+      expect(new Set(runs.map((r) => JSON.stringify(r.tokens ?? null))).size).toBe(1);
+    });
+
+    if (backend.capabilities.includes('tokens')) {
+      it('returns the token ids of its transcript', async () => {
+        const s = await loaded.transcribe(speech);
+        expect(s.tokens!.length).toBeGreaterThan(0);
+        expect(s.tokens!.every((t) => Number.isInteger(t) && t >= 0)).toBe(true);
+      });
+    }
+
+    if (backend.capabilities.includes('forced-logits')) {
+      it('decodes with given tokens: one logit vector per step, whose top-1 is its own greedy choice', async () => {
+        const s = await loaded.transcribe(speech);
+        const steps = await loaded.forcedLogits!(speech, s.tokens!);
+        expect(steps).toHaveLength(s.tokens!.length + 1);
+        const argmax = (v: Float32Array) => v.reduce((best, x, i) => (x > v[best]! ? i : best), 0);
+        expect(steps.slice(0, -1).map(argmax)).toEqual(s.tokens);
+        for (const v of steps) expect(v.every(Number.isFinite)).toBe(true);
+      });
+    }
+
+    if (backend.capabilities.includes('device-memory')) {
+      it('reports device memory consistent with the device size', () => {
+        const m = loaded.memory!();
+        expect(m.totalBytes).toBeGreaterThan(0);
+        expect(m.allocatedBytes!).toBeGreaterThanOrEqual(0);
+        expect(m.peakBytes!).toBeGreaterThanOrEqual(m.allocatedBytes!);
+        expect(m.peakBytes!).toBeLessThanOrEqual(m.totalBytes!);
+      });
+    }
+
+    it('frees its resources: calls after dispose are refused with a typed error, and dispose is idempotent', async () => {
+      const b = await backend.load(options);
+      b.dispose();
+      b.dispose();
+      const err = await b.transcribe(tone).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isAsrParityError(err), String(err)).toBe(true);
+    });
+  });
+}
