@@ -16,6 +16,9 @@ function isBackend(b: unknown): b is Backend {
  * The registry: every file directly in backends/ (not shared/, not tests) default-exports one
  * backend. Adding a backend is adding a file; nothing else needs an edit.
  */
+/** Backend name -> the file that defines it: what an isolated process loads. */
+export const backendModules: Record<string, string> = {};
+
 async function discover(): Promise<Record<string, Backend>> {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f)).sort();
   const found: Record<string, Backend> = {};
@@ -24,6 +27,7 @@ async function discover(): Promise<Record<string, Backend>> {
     if (!isBackend(mod.default)) throw new ConfigError(join(DIR, f), 'does not default-export a backend (name, device, precision, capabilities, available, load)', 'see "Adding a backend" in the README');
     if (found[mod.default.name]) throw new ConfigError(join(DIR, f), `backend name "${mod.default.name}" is already taken`, 'give the backend a unique name');
     found[mod.default.name] = mod.default;
+    backendModules[mod.default.name] = join(DIR, f);
   }
   return found;
 }

@@ -64,3 +64,20 @@ export class CommandFailedError extends AsrParityError {
 export function isAsrParityError(e: unknown): e is AsrParityError {
   return e instanceof AsrParityError;
 }
+
+const BY_CODE: Record<ErrorCode, new (input: string, problem: string, hint?: string) => AsrParityError> = {
+  AUDIO_INPUT: AudioInputError,
+  MODEL: ModelError,
+  LIBRARY_ABI: LibraryAbiError,
+  BACKEND_UNAVAILABLE: BackendUnavailableError,
+  CONFIG: ConfigError,
+  USAGE: UsageError,
+  REPORT: ReportError,
+  INFERENCE: InferenceError,
+  COMMAND_FAILED: CommandFailedError,
+};
+
+/** Rebuilds a typed error that crossed a process boundary as plain data. */
+export function errorFromData(d: { code: ErrorCode; input: string; problem: string; hint?: string }): AsrParityError {
+  return new (BY_CODE[d.code] ?? InferenceError)(d.input, d.problem, d.hint);
+}

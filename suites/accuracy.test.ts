@@ -14,6 +14,7 @@ import { recordFragment } from './setup/report-meta.ts';
 const config = loadConfig();
 const cases = readManifest(config.fixtures).filter((c) => c.kind !== 'long');
 const plan = await planBackends(config);
+const isolation = config.isolation.enabled ? config.isolation : undefined;
 
 function explain(a: AccuracyResult): string {
   const bad = a.cases.filter((c) => !c.exact).map((c) => `\n  ${c.id}:\n    baseline: ${c.baselineText}\n    device:   ${c.deviceText}\n${c.alignment.replace(/^/gm, '    ')}`);
@@ -25,7 +26,7 @@ describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cas
 
   beforeAll(async () => {
     if (!plan.baseline.availability.ok) return;
-    const loaded = await loadBackend(plan.baseline.backend, plan.baseline.options);
+    const loaded = await loadBackend(plan.baseline.backend, plan.baseline.options, isolation);
     baseline = { loaded, results: await transcribeCases(loaded, cases, plan.baseline.entry.name, () => {}) };
   });
   afterAll(() => baseline?.loaded.dispose());
@@ -51,7 +52,7 @@ describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cas
       expect(baseline, 'baseline did not run').toBeDefined();
       let loaded;
       try {
-        loaded = await loadBackend(p.backend, p.options);
+        loaded = await loadBackend(p.backend, p.options, isolation);
       } catch (e) {
         recordFragment(ctx, fragmentOf(p, { status: 'failed', reason: (e as Error).message }));
         throw e;

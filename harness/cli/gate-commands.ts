@@ -91,7 +91,8 @@ function printAccuracy(name: string, a: NonNullable<BackendReport['accuracy']>):
 export async function accuracyCommand(o: GateFlags, cases: Case[]): Promise<Report> {
   const plan = await planFromFlags(o);
   const fragments: BackendReport[] = [];
-  const baseLoaded = await loadBackend(plan.baseline.backend, plan.baseline.options);
+  const isolation = plan.config.isolation.enabled ? plan.config.isolation : undefined;
+  const baseLoaded = await loadBackend(plan.baseline.backend, plan.baseline.options, isolation);
   try {
     const baseline: TranscribedRun = { loaded: baseLoaded, results: await transcribeCases(baseLoaded, cases, plan.baseline.entry.name, progress) };
     fragments.push(fragmentOf(plan.baseline, { environment: baseLoaded.describe() }));
@@ -101,7 +102,16 @@ export async function accuracyCommand(o: GateFlags, cases: Case[]): Promise<Repo
         fragments.push(fragmentOf(p));
         continue;
       }
-      const loaded = await loadBackend(p.backend, p.options);
+      let loaded;
+      try {
+        loaded = await loadBackend(p.backend, p.options, isolation);
+      } catch (e) {
+        // one backend that cannot load or crashes must not take the others' results with it
+        if (plan.devices.length === 1) throw e;
+        print(`${p.entry.name}: failed, ${(e as Error).message}`);
+        fragments.push(fragmentOf(p, { status: 'failed', reason: (e as Error).message }));
+        continue;
+      }
       try {
         const device = { loaded, results: await transcribeCases(loaded, cases, p.entry.name, progress) };
         const accuracy = await runAccuracy(baseline, device, { normalizer: plan.config.normalizer, thresholds: plan.config.thresholds, progress });

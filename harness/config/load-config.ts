@@ -36,6 +36,7 @@ export interface Config {
   normalizer: 'none' | 'basic' | 'english';
   thresholds: GateThresholds;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
+  isolation: { enabled: boolean; callTimeoutMs: number };
   results: string;
 }
 
@@ -94,6 +95,7 @@ export function loadConfig(path?: string): Config {
     normalizer: c.normalizer,
     thresholds: c.thresholds,
     performance: c.performance,
+    isolation: c.isolation,
     results: resolve(base, c.results),
   };
 }

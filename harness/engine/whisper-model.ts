@@ -177,12 +177,18 @@ export class WhisperModel {
    * the logits after the last one (which should predict end-of-text).
    */
   forcedLogits(samples: Float32Array, tokens: number[], opts: DecodeOptions): Promise<Float32Array[]> {
+    // ggml asserts (and aborts the process) on a token id outside the vocabulary: a baseline
+    // whose vocabulary is larger than this model's would otherwise kill the run
+    const bad = tokens.find((t) => !Number.isInteger(t) || t < 0 || t >= this.file.nVocab);
+    if (bad !== undefined) return Promise.reject(new InferenceError(this.file.path, `token ${bad} is outside this model's vocabulary of ${this.file.nVocab}`, 'the baseline and device models must share a vocabulary'));
+    if (tokens.length + this.promptTokens(opts).length >= this.lib.fn.nTextCtx(this.handle)) return Promise.reject(new InferenceError(this.file.path, `${tokens.length} forced tokens exceed the text context`, 'teacher forcing covers one 30 s window'));
     const run = this.queue.then(() => this.runForced(samples, tokens, opts));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private runForced(samples: Float32Array, tokens: number[], opts: DecodeOptions): Float32Array[] {
+  /** Unchecked: forcedLogits validates tokens first. Public only so the isolation test can reach a real native abort. */
+  runForced(samples: Float32Array, tokens: number[], opts: DecodeOptions): Float32Array[] {
     const fn = this.lib.fn;
     const ctx = this.handle;
     const nVocab = this.file.nVocab;

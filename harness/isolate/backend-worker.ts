@@ -1,0 +1,41 @@
+/**
+ * The child side of an isolated backend: loads one backend module and serves calls over IPC.
+ * If native code in it aborts, segfaults or hangs, only this process dies.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Backend, BackendOptions, LoadedBackend } from '../../backends/types.ts';
+import { isAsrParityError } from '../errors.ts';
+import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+
+let loaded: LoadedBackend | undefined;
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'load': {
+      const mod = (await import(pathToFileURL(req.module).href)) as { default: Backend };
+      loaded = await mod.default.load(req.options as BackendOptions);
+      return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities: { forcedLogits: Boolean(loaded.forcedLogits), memory: Boolean(loaded.memory) } };
+    }
+    case 'transcribe':
+      return loaded!.transcribe(req.audio);
+    case 'forcedLogits':
+      return loaded!.forcedLogits!(req.audio, req.tokens);
+    case 'memory':
+      return loaded!.memory?.() ?? null;
+    case 'dispose':
+      loaded?.dispose();
+      loaded = undefined;
+      return null;
+  }
+}
+
+process.on('message', (req: WorkerRequest) => {
+  handle(req).then(
+    (value) => process.send!({ id: req.id, ok: true, value } satisfies WorkerResponse),
+    (e: unknown) => {
+      const error = isAsrParityError(e) ? { code: e.code, input: e.input, problem: e.problem, hint: e.hint } : { code: 'INFERENCE' as const, input: req.op, problem: `unexpected error: ${(e as Error)?.message ?? String(e)}` };
+      process.send!({ id: req.id, ok: false, error } satisfies WorkerResponse);
+    },
+  );
+});
+process.on('disconnect', () => process.exit(0));
