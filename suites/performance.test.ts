@@ -51,6 +51,7 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       expect(r.performance.memory.hostRssAfterLoadBytes).toBeGreaterThan(0);
       expect(r.performance.memory.hostPeakRssBytes).toBeGreaterThanOrEqual(r.performance.memory.hostRssAfterRunsBytes);
       expect(r.performance.shortAudio.audioSeconds).toBe(shortAudioSeconds);
+      expect(r.performance.determinism.runs).toBe(runs + 1);
     });
   }
 });

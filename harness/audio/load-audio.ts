@@ -34,6 +34,9 @@ export function toWhisperInput(decoded: DecodedAudio, name: string): Audio16k {
   };
 }
 
+/** 2 GiB: about 9 hours of 16 kHz 16-bit mono, 3 hours of 48 kHz stereo. */
+const MAX_AUDIO_BYTES = 2 * 2 ** 30;
+
 export async function loadAudio(path: string): Promise<Audio16k> {
   let st;
   try {
@@ -42,6 +45,9 @@ export async function loadAudio(path: string): Promise<Audio16k> {
     throw new AudioInputError(path, 'file not found', 'check the path');
   }
   if (st.isDirectory()) throw new AudioInputError(path, 'is a directory, not an audio file', 'name a .wav or .flac file');
+  // a FIFO or a device would block the read forever or never end
+  if (!st.isFile()) throw new AudioInputError(path, 'is not a regular file (a pipe, socket or device)', 'name a .wav or .flac file');
+  if (st.size > MAX_AUDIO_BYTES) throw new AudioInputError(path, `is ${(st.size / 2 ** 30).toFixed(1)} GiB, more than asr-parity reads at once (${MAX_AUDIO_BYTES / 2 ** 30} GiB)`, 'split it, or transcribe it with `chunked` from shorter files');
   let buf: Buffer;
   try {
     buf = await readFile(path);

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readUtf8 } from '../io/read-utf8.ts';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AudioInputError } from '../errors.ts';
 
@@ -12,12 +13,7 @@ export interface Case {
 
 /** Reads a JSONL manifest ({id?, audio, text?, kind?} per line); paths are relative to the manifest. */
 export function readManifest(path: string): Case[] {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch {
-    throw new AudioInputError(path, 'manifest not found', 'run `npm run fixtures`, or name a .jsonl file');
-  }
+  const raw = readUtf8(path, 'manifest');
   const base = dirname(resolve(path));
   return raw
     .split('\n')

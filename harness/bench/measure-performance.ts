@@ -33,13 +33,16 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
   try {
     const rssAfterLoad = process.memoryUsage().rss;
     o.progress?.(`${backend.name}: first call`);
-    const [, firstCallMs] = await timed(() => loaded.transcribe(o.audio));
+    const [first, firstCallMs] = await timed(() => loaded.transcribe(o.audio));
+    // every warm run transcribes the same audio: their outputs must be identical
+    const outputs = new Set([JSON.stringify([first.text, first.tokens ?? null])]);
     const [short, shortMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
     bench.add(backend.name, async () => {
       o.progress?.(`${backend.name}: run ${++n}/${o.runs}`);
-      await loaded.transcribe(o.audio);
+      const r = await loaded.transcribe(o.audio);
+      outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
     });
     const [task] = await bench.run();
     const result = task?.result;
@@ -65,6 +68,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
           device: loaded.memory?.() ?? null,
         },
         speedup: null,
+        determinism: { runs: o.runs + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
       },
     };
   } finally {

@@ -10,6 +10,7 @@ import { measurePerformance } from '../bench/measure-performance.ts';
 import { perfAudio } from '../bench/perf-audio.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { isAsrParityError, UsageError } from '../errors.ts';
+import { differentialFuzz } from '../fuzz/differential-fuzz.ts';
 import { assembleReport } from '../report/assemble-report.ts';
 import { findRegressions } from '../report/compare-reports.ts';
 import { environmentRecord } from '../report/environment.ts';
@@ -156,6 +157,43 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     const l = p.latencyMs;
     print(`${o.backend}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${l.p90.toFixed(1)} P99 ${l.p99.toFixed(1)}, RTF ${p.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
     if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...p, environment: r.environment, machine: environmentRecord() }, null, 2));
+  });
+
+program
+  .command('fuzz')
+  .description('differential fuzzing: seeded variants of speech until the device and the baseline disagree; the shrunk case is saved')
+  .requiredOption('--backend <name>', 'device backend')
+  .option('--baseline <name>', 'baseline backend', 'cpu-fp32')
+  .option('--model <path>', 'model for the device backend')
+  .option('--baseline-model <path>', 'model for the baseline backend')
+  .option('--runs <n>', 'variants to try', positiveInt, 100)
+  .option('--seed <n>', 'fast-check seed', (v) => Number.parseInt(v, 10), 1)
+  .option('--time-limit <seconds>', 'stop looking after this long', positiveNumber)
+  .option('--output-dir <dir>', 'where a counterexample is saved', 'results/fuzz')
+  .addOption(new Option('--normalize <mode>', 'text normalizer').choices(['none', 'basic', 'english']).default('basic'))
+  .action(async (o) => {
+    const config = loadConfig(program.opts().config);
+    if (config.fixtures === MANIFEST) await generateFixtures();
+    const speech = readManifest(config.fixtures).filter((c) => c.kind === 'speech');
+    const clips = await Promise.all((speech.length ? speech : readManifest(config.fixtures)).map(async (c) => ({ id: c.id, audio: await loadAudio(c.audio) })));
+    const base = await loadBackend(getBackend(o.baseline), { model: o.baselineModel });
+    try {
+      const dev = await loadBackend(getBackend(o.backend), { model: o.model });
+      try {
+        const r = await differentialFuzz({ baseline: base, device: dev, clips, runs: o.runs, seed: o.seed, normalize: getNormalizer(o.normalize), timeLimitMs: (o.timeLimit ?? 0) * 1000, outDir: o.outputDir, label: o.backend, progress });
+        progressDone();
+        if (r.passed) print(`${o.backend} agrees with ${o.baseline} on ${r.runsDone} variants (seed ${r.seed})`);
+        else {
+          const c = r.counterexample!;
+          print(`DISAGREEMENT after shrinking (${r.shrinks} steps), clip ${c.clip}, variant ${JSON.stringify(c.variant)}\n  baseline: ${c.baselineText}\n  device:   ${c.deviceText}\n  saved: ${c.wav} and ${c.json}`);
+          process.exitCode = 1;
+        }
+      } finally {
+        dev.dispose();
+      }
+    } finally {
+      base.dispose();
+    }
   });
 
 program

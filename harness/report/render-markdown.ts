@@ -115,6 +115,7 @@ function perfRows(list: BackendReport[]) {
     row('device memory allocated', dev((d) => d.allocatedBytes)),
     row('device memory reserved', dev((d) => d.reservedBytes)),
     row('device memory peak', dev((d) => d.peakBytes)),
+    row('deterministic', (b) => { const d = b.performance!.determinism; return d.deterministic ? `yes, ${d.runs} identical runs` : `**no**: ${d.distinctOutputs} different outputs in ${d.runs} runs`; }),
     row('speedup over baseline', (b) => (b.role === 'baseline' ? '1.00x (baseline)' : b.performance!.speedup === null ? NA : `${num(b.performance!.speedup, 2)}x`)),
   ];
 }

@@ -55,6 +55,8 @@ export interface PerformanceResult {
   };
   /** Baseline mean latency over this backend's; filled in when the report is assembled. */
   speedup: number | null;
+  /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
+  determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
 }
 
 export type Environment = Record<string, string | number | boolean | null>;

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ReportError } from '../errors.ts';
 
 /** Write to a temp file beside the target, then rename: a reader never sees half a report, and a failed write leaves the old one. */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.ts';
 import { align, type Alignment, type EditCounts } from './align.ts';
 
 export interface UtteranceScore extends EditCounts {
@@ -43,10 +44,18 @@ function rate(errors: number, refLen: number): number {
   return refLen === 0 ? errors : errors / refLen;
 }
 
+/** The alignment table is (ref + 1) x (hyp + 1) 32-bit cells: 1e8 cells is 400 MB. */
+const MAX_ALIGN_CELLS = 1e8;
+
 export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceScore {
   const rw = words(ref);
+  const rc = chars(ref);
+  const hc = chars(hyp);
+  if ((rc.length + 1) * (hc.length + 1) > MAX_ALIGN_CELLS) {
+    throw new UsageError(id, `reference of ${rc.length} and hypothesis of ${hc.length} characters are too long to align in memory`, 'split the utterance into sentences or 30 s segments');
+  }
   const a = align(rw, words(hyp));
-  const c = align(chars(ref), chars(hyp));
+  const c = align(rc, hc);
   const charErrors = c.substitutions + c.deletions + c.insertions;
   const wordErrors = a.substitutions + a.deletions + a.insertions;
   return {

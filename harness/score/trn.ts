@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readUtf8 } from '../io/read-utf8.ts';
 import { AudioInputError } from '../errors.ts';
 
 /** sclite's trn format: one utterance per line, `text (utterance_id)`. */
 export function parseTrn(path: string): Map<string, string> {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch {
-    throw new AudioInputError(path, 'trn file not found', 'give a file of `text (utt_id)` lines');
-  }
+  const raw = readUtf8(path, 'trn file');
   const out = new Map<string, string>();
   raw.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
