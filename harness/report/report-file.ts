@@ -26,12 +26,23 @@ export function readReport(path: string): Report {
   return raw;
 }
 
-/** Validates, then writes report.json and REPORT.md, each atomically: a failed run never leaves half a report. */
-export function writeReport(report: Report, dir: string): { json: string; markdown: string } {
+/**
+ * Validates, then writes report.json and REPORT.md, each atomically: a failed run never leaves
+ * half a report. Every run also keeps its own copy under runs/<time>-<pid>/, so two runs at once
+ * (two shards on one machine) each keep their results; the top-level pair is the latest.
+ */
+export function writeReport(report: Report, dir: string): { json: string; markdown: string; archived: string } {
   validateReport(report, join(dir, 'report.json'));
+  const body = `${JSON.stringify(report, null, 2)}\n`;
+  const md = renderMarkdown(report);
+  const archived = join(dir, 'runs', `${report.generatedAt.replace(/[:.]/g, '-')}-${process.pid}-${++runCounter}`);
+  writeFileAtomic(join(archived, 'report.json'), body);
+  writeFileAtomic(join(archived, 'REPORT.md'), md);
   const json = join(dir, 'report.json');
   const markdown = join(dir, 'REPORT.md');
-  writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileAtomic(markdown, renderMarkdown(report));
-  return { json, markdown };
+  writeFileAtomic(json, body);
+  writeFileAtomic(markdown, md);
+  return { json, markdown, archived };
 }
+
+let runCounter = 0;
