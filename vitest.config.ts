@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     // Native code (whisper.cpp through koffi) runs in the test process: forks keep a crash in one file from taking the run down.
     pool: 'forks',
+    // both cores: whisper.cpp calls use 2 threads, but CLI start-ups, decoding and scoring are single-threaded
+    maxWorkers: 2,
     globalSetup: ['suites/setup/fixtures.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,

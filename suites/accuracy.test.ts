@@ -6,6 +6,7 @@ import { runAccuracy, type TranscribedRun } from '../harness/run/accuracy.ts';
 import { fragmentOf, planBackends } from '../harness/run/plan-backends.ts';
 import { loadBackend, transcribeCases } from '../harness/run/transcribe-cases.ts';
 import { recordFragment } from './setup/report-meta.ts';
+import { runnable } from './setup/skip-unavailable.ts';
 
 /**
  * The accuracy gate: every configured device backend against the baseline on every fixture
@@ -40,14 +41,7 @@ describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cas
   });
 
   for (const p of plan.devices) {
-    const a = p.availability;
-    if (!a.ok) {
-      it(`${p.entry.name}: skipped, ${a.reason}`, (ctx) => {
-        recordFragment(ctx, fragmentOf(p));
-        ctx.skip(a.reason);
-      });
-      continue;
-    }
+    if (!runnable(p)) continue;
     it(`${p.entry.name} matches ${plan.baseline.entry.name} (WER, CER, exact match, token parity)`, async (ctx) => {
       expect(baseline, 'baseline did not run').toBeDefined();
       let loaded;

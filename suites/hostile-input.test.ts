@@ -114,10 +114,10 @@ describe('hostile input gets exit 2 and one line naming it', () => {
 
 describe('legal but unusual input is transcribed', () => {
   const accepted: [string, () => string][] = [
-    ['8-bit WAV', () => file('u8.wav', wav8())],
+    ['8-bit WAV', () => file('u8.wav', pcmWav(tone(16000, 2), 16000, 1, 8))],
     ['32-bit float WAV', () => file('f32.wav', encodeWav(tone(16000, 2), 16000, 'float32'))],
     ['192 kHz', () => file('192k.wav', encodeWav(tone(192000, 2), 192000))],
-    ['6 channels', () => file('6ch.wav', encodeWavChannels(tone(48000, 2, 6), 48000, 6))],
+    ['6 channels', () => file('6ch.wav', pcmWav(tone(48000, 2, 6), 48000, 6, 16))],
     ['clipping far past full scale', () => file('clip.wav', encodeWav(tone(16000, 2, 1, 4), 16000, 'float32'))],
     ['1 ms of audio', () => file('1ms.wav', encodeWav(tone(16000, 0.001), 16000))],
     ['a file name with spaces, quotes, $(...) and a newline', () => {
@@ -133,28 +133,15 @@ describe('legal but unusual input is transcribed', () => {
   });
 });
 
-function wav8(): Buffer {
-  const x = tone(16000, 2);
-  const data = Buffer.from(Array.from(x, (s) => Math.round(s * 127 + 128)));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(16000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(1, 32);
-  h.writeUInt16LE(8, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
-
-function encodeWavChannels(interleaved: Float32Array, rate: number, channels: number): Buffer {
-  const data = Buffer.alloc(interleaved.length * 2);
-  interleaved.forEach((s, i) => data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, s)) * 32767), i * 2));
+/** A PCM WAV from interleaved samples: the formats encodeWav does not write (8-bit, many channels). */
+function pcmWav(interleaved: Float32Array, rate: number, channels: number, bits: 8 | 16): Buffer {
+  const bytes = bits / 8;
+  const data = Buffer.alloc(interleaved.length * bytes);
+  interleaved.forEach((s, i) => {
+    const v = Math.max(-1, Math.min(1, s));
+    if (bits === 8) data.writeUInt8(Math.round(v * 127 + 128), i);
+    else data.writeInt16LE(Math.round(v * 32767), i * 2);
+  });
   const h = Buffer.alloc(44);
   h.write('RIFF', 0);
   h.writeUInt32LE(36 + data.length, 4);
@@ -163,9 +150,9 @@ function encodeWavChannels(interleaved: Float32Array, rate: number, channels: nu
   h.writeUInt16LE(1, 20);
   h.writeUInt16LE(channels, 22);
   h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * channels * 2, 28);
-  h.writeUInt16LE(channels * 2, 32);
-  h.writeUInt16LE(16, 34);
+  h.writeUInt32LE(rate * channels * bytes, 28);
+  h.writeUInt16LE(channels * bytes, 32);
+  h.writeUInt16LE(bits, 34);
   h.write('data', 36);
   h.writeUInt32LE(data.length, 40);
   return Buffer.concat([h, data]);

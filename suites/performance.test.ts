@@ -5,6 +5,7 @@ import { perfAudio } from '../harness/bench/perf-audio.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
 import { fragmentOf, planBackends } from '../harness/run/plan-backends.ts';
 import { recordFragment } from './setup/report-meta.ts';
+import { runnable } from './setup/skip-unavailable.ts';
 
 /**
  * Performance is measured and reported, never asserted against a clock: what is checked is
@@ -18,14 +19,7 @@ const { audioSeconds, shortAudioSeconds, runs } = config.performance;
 
 describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
   for (const p of [plan.baseline, ...plan.devices]) {
-    const a = p.availability;
-    if (!a.ok) {
-      it(`${p.entry.name}: skipped, ${a.reason}`, (ctx) => {
-        recordFragment(ctx, fragmentOf(p));
-        ctx.skip(a.reason);
-      });
-      continue;
-    }
+    if (!runnable(p)) continue;
     it(`${p.entry.name}: load, first call, warm latency, RTF, memory`, async (ctx) => {
       const audio = await perfAudio(cases, audioSeconds, config.fixtures);
       const shortAudio = await perfAudio(cases, shortAudioSeconds, config.fixtures);

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { backends, getBackend } from '../../backends/index.ts';
 import type { BackendOptions } from '../../backends/types.ts';
-import { generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
+import { FIXTURE_DIR, generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
 import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
 import { loadAudio } from '../audio/load-audio.ts';
 import { readManifest, resolveCases } from '../audio/manifest.ts';
 import { measurePerformance } from '../bench/measure-performance.ts';
 import { perfAudio } from '../bench/perf-audio.ts';
+import { soakLoadCycles, soakTranscriptions } from '../bench/soak.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { isAsrParityError, UsageError } from '../errors.ts';
 import { differentialFuzz } from '../fuzz/differential-fuzz.ts';
@@ -193,6 +194,32 @@ program
       }
     } finally {
       base.dispose();
+    }
+  });
+
+withBackend(program.command('soak').description('long-run resource check: consecutive transcriptions and load/free cycles; RSS growth and file descriptors'))
+  .option('--audio <file>', 'audio to transcribe (default: a speech fixture)')
+  .option('--runs <n>', 'consecutive transcriptions', positiveInt, 500)
+  .option('--cycles <n>', 'load/free cycles', positiveInt, 50)
+  .option('--max-growth-mb <n>', 'exit 1 when RSS grows more than this in either part', positiveNumber, 24)
+  .option('--output <file>', 'write the result as JSON')
+  .action(async (o) => {
+    if (!o.audio) await generateFixtures();
+    const audio = await loadAudio(o.audio ?? `${FIXTURE_DIR}/audio/speech-01.wav`);
+    const b = getBackend(o.backend);
+    const opts = backendOpts(o);
+    const results = [await soakTranscriptions(b, opts, audio, o.runs, 2, progress), await soakLoadCycles(b, opts, o.cycles, 40, progress)];
+    progressDone();
+    let bad = false;
+    for (const r of results) {
+      const mb = r.rssGrowthBytes / 2 ** 20;
+      bad ||= mb > o.maxGrowthMb || r.fdsEnd !== r.fdsStart;
+      print(`${r.what}: ${r.iterations} after ${r.warmup} warm-up, RSS ${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB (trail ${r.rssTrailBytes.map((x) => (x / 2 ** 20).toFixed(0)).join(' ')} MB), fds ${r.fdsStart} -> ${r.fdsEnd}`);
+    }
+    if (o.output) writeFileAtomic(o.output, `${JSON.stringify({ kind: 'soak', backend: o.backend, maxGrowthMb: o.maxGrowthMb, results, machine: environmentRecord() }, null, 2)}\n`);
+    if (bad) {
+      print(`FAIL: growth above ${o.maxGrowthMb} MB or descriptors leaked`);
+      process.exitCode = 1;
     }
   });
 

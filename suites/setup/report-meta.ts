@@ -12,3 +12,4 @@ declare module 'vitest' {
 export function recordFragment(ctx: TestContext, fragment: BackendReport): void {
   ctx.task.meta.asrParity = fragment;
 }
+
