@@ -94,8 +94,8 @@ describe('reports from a failing gate', () => {
     { name: 'cann-fp16', backend: 'cann-fp16', device: 'npu', precision: 'fp16', role: 'device', status: 'skipped', reason: 'libascendcl.so not found' },
   ];
 
-  it('validate against the schema and render both transcripts, the alignment and what could not be measured', () => {
-    const report = assembleReport(configSummary(config), fragments());
+  it('validate against the schema and render both transcripts, the alignment and what could not be measured', async () => {
+    const report = assembleReport(await configSummary(config), fragments());
     validateReport(report, 'teeth');
     expect(report.verdict).toBe('fail');
     const md = renderMarkdown(report);
@@ -108,9 +108,9 @@ describe('reports from a failing gate', () => {
     expect(md).toMatch(/\| device name \| not available on this machine \|/);
   });
 
-  it('are refused, naming the field, when broken; an earlier report survives a refused write', () => {
+  it('are refused, naming the field, when broken; an earlier report survives a refused write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asr-parity-report-'));
-    const good = assembleReport(configSummary(config), fragments());
+    const good = assembleReport(await configSummary(config), fragments());
     writeReport(good, dir);
     const before = readFileSync(join(dir, 'report.json'), 'utf8');
     const broken = structuredClone(good);
@@ -120,8 +120,8 @@ describe('reports from a failing gate', () => {
     expect(readReport(join(dir, 'report.json')).verdict).toBe('fail');
   });
 
-  it('flag regressions in WER, CER and latency against an earlier report', () => {
-    const now = assembleReport(configSummary(config), fragments());
+  it('flag regressions in WER and CER against an earlier report (latency: suites/cli.test.ts)', async () => {
+    const now = assembleReport(await configSummary(config), fragments());
     const earlier = structuredClone(now);
     const acc = earlier.backends.find((b) => b.name === 'other-seed')!.accuracy!;
     acc.corpus.wer /= 2;

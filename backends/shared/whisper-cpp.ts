@@ -1,27 +1,12 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
 import { ggmlDeviceMemory, ggmlDevices } from '../../harness/engine/ggml-devices.ts';
+import { sha256File } from '../../harness/io/file-sha256.ts';
 import { bundledLibraryPath, loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
 import { WhisperModel, type DecodeOptions } from '../../harness/engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type LoadedBackend } from '../types.ts';
-
-const hashes = new Map<string, string>();
-
-/** SHA-256 of a file, remembered per path, size and mtime: a 1.5 GB model is hashed once per process, not per load. */
-export async function sha256File(path: string): Promise<string> {
-  const st = statSync(path);
-  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
-  const hit = hashes.get(key);
-  if (hit) return hit;
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  const hex = h.digest('hex');
-  hashes.set(key, hex);
-  return hex;
-}
 
 export type Facts = Record<string, string | number | boolean>;
 export type ProbeResult = { ok: false; reason: string } | { ok: true; facts: Facts; memory?: MemoryReader };

@@ -126,7 +126,7 @@ export async function accuracyCommand(o: GateFlags, cases: Case[]): Promise<Repo
     baseLoaded.dispose();
     progressDone();
   }
-  const report = assembleReport(configSummary(plan.config), fragments);
+  const report = assembleReport(await configSummary(plan.config), fragments);
   await writeOutputs(report, o);
   if (report.verdict === 'fail') process.exitCode = 1;
   return report;
@@ -145,7 +145,7 @@ export async function performanceCommand(o: GateFlags, audio: Audio16k, shortAud
     progressDone();
     fragments.push(fragmentOf(p, { environment: r.environment, performance: r.performance }));
   }
-  const report = assembleReport(configSummary(plan.config), fragments);
+  const report = assembleReport(await configSummary(plan.config), fragments);
   for (const b of report.backends) {
     const l = b.performance?.latencyMs;
     if (!l) print(`${b.name}: ${b.status}${b.reason ? `, ${b.reason}` : ''}`);

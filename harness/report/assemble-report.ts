@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
+import { sha256File } from '../io/file-sha256.ts';
 import type { BackendReport, Environment, Report } from './report-types.ts';
 import { environmentRecord } from './environment.ts';
 
@@ -16,23 +16,14 @@ export function mergeFragments(fragments: readonly BackendReport[]): BackendRepo
       continue;
     }
     const worse = STATUS_RANK[f.status] > STATUS_RANK[prev.status] ? f : prev;
-    byName.set(f.name, {
-      ...prev,
-      ...f,
-      status: worse.status,
-      reason: worse.reason ?? prev.reason ?? f.reason,
-      environment: { ...prev.environment, ...f.environment },
-      accuracy: f.accuracy ?? prev.accuracy,
-      performance: f.performance ?? prev.performance,
-    });
-    if (byName.get(f.name)!.reason === undefined) delete byName.get(f.name)!.reason;
+    const merged: BackendReport = { ...prev, ...f, status: worse.status, environment: { ...prev.environment, ...f.environment }, accuracy: f.accuracy ?? prev.accuracy, performance: f.performance ?? prev.performance };
+    // the reason belongs to the status kept: a backend that ran somewhere is not "skipped because"
+    if (worse.reason) merged.reason = worse.reason;
+    else delete merged.reason;
+    byName.set(f.name, merged);
   }
   // the baseline first, then devices in the order they came
   return [...byName.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === 'baseline' ? -1 : 1));
-}
-
-export function fileSha256(path: string): string | null {
-  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
 }
 
 /** Verdict: fail if any device backend failed its gate or crashed; incomplete if none ran. */
@@ -49,14 +40,14 @@ export function verdictOf(backends: readonly BackendReport[]): Pick<Report, 'ver
 }
 
 /** The part of a config a report records. */
-export function configSummary(config: Config): Report['config'] {
+export async function configSummary(config: Config): Promise<Report['config']> {
   return {
     source: config.source,
     normalizer: config.normalizer,
     thresholds: config.thresholds,
     baseline: config.baseline.name,
     fixtures: config.fixtures,
-    fixturesSha256: fileSha256(config.fixtures),
+    fixturesSha256: existsSync(config.fixtures) ? await sha256File(config.fixtures) : null,
   };
 }
 

@@ -1,15 +1,12 @@
+import type { GateThresholds } from '../config/load-config.ts';
 import { scoreCorpus, scoreUtterance, type CorpusScore, type UtteranceScore } from './error-rate.ts';
 
-/** The acceptance rule of the reference report: device transcripts must match the baseline's. */
-export interface Thresholds {
-  /** WER must be below this, per case and corpus-wide (0.01 = 1%). */
-  maxWer: number;
-  maxCer: number;
-  /** Share of cases whose transcripts match exactly, at least this. */
-  minExactMatchRate: number;
-}
-
-export const DEFAULT_THRESHOLDS: Thresholds = { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.99 };
+/**
+ * The acceptance rule of the reference report: device transcripts must match the baseline's.
+ * WER and CER below their maxima per case and corpus-wide, exact-match rate at least its minimum.
+ * The defaults live in one place, the config schema.
+ */
+export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'>;
 
 export interface GateResult {
   passed: boolean;
@@ -25,7 +22,7 @@ export interface PairedTranscript {
 }
 
 /** Scores each device transcript against the baseline's (the baseline is the reference) after normalising both. */
-export function evaluateGate(pairs: readonly PairedTranscript[], normalize: (s: string) => string, t: Thresholds = DEFAULT_THRESHOLDS): GateResult {
+export function evaluateGate(pairs: readonly PairedTranscript[], normalize: (s: string) => string, t: Thresholds): GateResult {
   const cases = pairs.map((p) => scoreUtterance(p.id, normalize(p.baseline), normalize(p.device)));
   const corpus = scoreCorpus(cases);
   const failures: string[] = [];

@@ -11,7 +11,7 @@ import './report-meta.ts';
  * carries no fragments (a single unit-test file, say) writes nothing.
  */
 export default class ReportReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>): Promise<void> {
     const fragments: BackendReport[] = [];
     for (const m of modules) for (const t of m.children.allTests()) {
       const f = t.meta().asrParity;
@@ -20,7 +20,7 @@ export default class ReportReporter implements Reporter {
     if (!fragments.length) return;
     try {
       const config = loadConfig();
-      const report = assembleReport(configSummary(config), fragments);
+      const report = assembleReport(await configSummary(config), fragments);
       const written = writeReport(report, config.results);
       const lines = report.backends.map((b) => `  ${b.name.padEnd(14)} ${b.role.padEnd(8)} ${b.status}${b.reason ? `: ${b.reason}` : ''}${b.accuracy ? `, accuracy gate ${b.accuracy.passed ? 'passed' : 'FAILED'}` : ''}`);
       process.stdout.write(`\nasr-parity gate: ${report.verdict.toUpperCase()}\n${lines.join('\n')}\nreport: ${written.markdown} and ${written.json}\n`);
