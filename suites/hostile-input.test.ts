@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
+import { loadAudio } from '../harness/audio/load-audio.ts';
 import { encodeWav } from '../harness/audio/wav.ts';
 
 /**
@@ -110,6 +111,19 @@ describe('hostile input gets exit 2 and one line naming it', () => {
     expect(bad.exitCode).toBe(2);
     expect(readFileSync(out, 'utf8')).toBe(before);
   });
+});
+
+it('two hours of audio decode whole (transcription walks them in 30 s windows)', async () => {
+  const seconds = 7200;
+  const pcm = Buffer.alloc(seconds * 16000 * 2);
+  const head = encodeWav(new Float32Array(0), 16000);
+  head.writeUInt32LE(36 + pcm.length, 4);
+  head.writeUInt32LE(pcm.length, 40);
+  const f = join(tmp, 'two-hours.wav');
+  writeFileSync(f, Buffer.concat([head, pcm]));
+  const a = await loadAudio(f);
+  expect(a.duration).toBe(seconds);
+  expect(a.samples.length).toBe(seconds * 16000);
 });
 
 describe('legal but unusual input is transcribed', () => {

@@ -52,6 +52,8 @@ withBackend(program.command('transcribe').description('transcribe one audio file
     const audio = await loadAudio(o.audio);
     const b = await loadBackend(getBackend(o.backend), backendOpts(o));
     try {
+      // whisper.cpp walks long audio window by window in one call, with no progress to show
+      if (audio.duration > 60 && process.stderr.isTTY) process.stderr.write(`${o.audio}: ${(audio.duration / 60).toFixed(1)} min of audio, ${Math.ceil(audio.duration / 30)} windows of 30 s in one call; \`asr-parity chunked\` shows progress\n`);
       const t = await b.transcribe(audio);
       if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
       else print(t.text);
