@@ -37,7 +37,7 @@ for (const { backend, options } of subjects) {
     });
 
     if (!availability.ok) {
-      it('says why it cannot run, and refuses to load with a typed error', async () => {
+      it(`says why it cannot run (${availability.reason}), and refuses to load with a typed error`, async () => {
         expect(availability.reason.length).toBeGreaterThan(15);
         const err = await backend.load(options).then(
           (b) => (b.dispose(), undefined),
