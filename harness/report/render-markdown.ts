@@ -120,6 +120,10 @@ function perfRows(list: BackendReport[]) {
   ];
 }
 
+function rowsOf(e: Record<string, unknown>) {
+  return Object.entries(e).map(([key, value]) => ({ key, value: cell(String(value)) }));
+}
+
 function engineOf(b: BackendReport): string {
   const e = b.environment ?? {};
   if (e.whisperVersion) return cell(`whisper.cpp ${e.whisperVersion}${e.useGpu ? ' (GPU)' : ''}`);
@@ -153,6 +157,7 @@ export function renderMarkdown(r: Report): string {
     perfBackends: r.backends.map((b) => b.name),
     perfRows: perfRows(r.backends),
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance) },
-    environmentRows: Object.entries(r.environment).map(([key, value]) => ({ key, value: cell(String(value)) })),
+    environmentRows: rowsOf(r.environment),
+    backendDetails: r.backends.filter((b) => b.environment).map((b) => ({ name: b.name, rows: rowsOf(b.environment!) })),
   });
 }
