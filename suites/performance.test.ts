@@ -16,13 +16,12 @@ const config = loadConfig();
 const cases = readManifest(config.fixtures);
 const plan = await planBackends(config);
 const { audioSeconds, shortAudioSeconds, runs } = config.performance;
+const [audio, shortAudio] = await perfAudio(cases, [audioSeconds, shortAudioSeconds], config.fixtures);
 
 describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
   for (const p of [plan.baseline, ...plan.devices]) {
     if (!runnable(p)) continue;
     it(`${p.entry.name}: load, first call, warm latency, RTF, memory`, async (ctx) => {
-      const audio = await perfAudio(cases, audioSeconds, config.fixtures);
-      const shortAudio = await perfAudio(cases, shortAudioSeconds, config.fixtures);
       let r;
       try {
         r = await measurePerformance(p.backend, p.options, { audio, shortAudio, runs });

@@ -142,8 +142,7 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
     if (config.fixtures === MANIFEST) await generateFixtures();
     const cases = readManifest(config.fixtures);
     const seconds = o.duration ?? config.performance.audioSeconds;
-    const audio = await perfAudio(cases, seconds, config.fixtures);
-    const shortAudio = await perfAudio(cases, Math.min(seconds, config.performance.shortAudioSeconds), config.fixtures);
+    const [audio, shortAudio] = await perfAudio(cases, [seconds, Math.min(seconds, config.performance.shortAudioSeconds)], config.fixtures);
     await performanceCommand({ output: 'eval_perf_result.json', ...o, config: program.opts().config }, audio, shortAudio, o.numRuns ?? config.performance.runs);
   });
 
