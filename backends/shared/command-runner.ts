@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, extname, isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
 import { encodeWav } from '../../harness/audio/wav.ts';
 import { CommandFailedError } from '../../harness/errors.ts';
+import { sha256File } from '../../harness/io/file-sha256.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type CommandSpec, type LoadedBackend } from '../types.ts';
 import { defaultThreads } from './whisper-cpp.ts';
 
@@ -60,10 +60,6 @@ export function parseTranscript(stdout: string, output: CommandSpec['output'], p
   throw new CommandFailedError(program, 'printed no JSON object line', `expected JSON with a "${output.field}" field on stdout`);
 }
 
-function programHash(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
 export interface CommandBackendSpec {
   name: string;
   description: string;
@@ -98,7 +94,7 @@ export function commandBackend(spec: CommandBackendSpec): Backend {
       if (!a.ok || !c) throw new CommandFailedError(spec.name, a.ok ? 'no command configured' : a.reason, 'see `asr-parity backends`');
       const t0 = performance.now();
       const program = findProgram(c.program, c.cwd)!;
-      const hash = programHash(program);
+      const hash = await sha256File(program);
       const dir = mkdtempSync(join(tmpdir(), 'asr-parity-cmd-'));
       const timeoutMs = c.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
       const fixed = { model: opts.model ?? '', device: c.device ?? 'cpu', language: opts.language ?? 'en', threads: String(opts.threads ?? defaultThreads()) };
