@@ -1,26 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { generateFixtures } from '../../fixtures/generate.ts';
 
-/** Debian tools the suites compare against; missing ones fail the run up front with the command that fixes it. */
-const TOOLS = [
-  ['sctk', 'sctk'],
-  ['flac', 'flac'],
-  ['pocketsphinx_continuous', 'pocketsphinx pocketsphinx-en-us'],
-  ['cc', 'gcc'],
-] as const;
+const ENSURE_TOOLS = new URL('../../bin/ensure-test-tools.sh', import.meta.url).pathname;
 
-function onPath(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fixtures and parity models are generated (or found cached) once before any test file runs. */
+/**
+ * Before any test file: the Debian tools the suites use (one list, in bin/ensure-test-tools.sh,
+ * which `npm test` also runs; here for `npx vitest` run directly), then the fixtures and parity
+ * models, generated or found cached.
+ */
 export default async function setup(): Promise<void> {
-  const missing = TOOLS.filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg);
-  if (missing.length) throw new Error(`the test suites need Debian packages ${missing.join(', ')}: run \`apt-get install -y ${missing.join(' ')}\` (.ci/run does this)`);
+  try {
+    execFileSync('bash', [ENSURE_TOOLS], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    // the script has printed which packages and the command that installs them
+    throw new Error(`missing Debian tools for the test suites (see above; ${ENSURE_TOOLS})`);
+  }
   await generateFixtures();
 }
