@@ -73,6 +73,8 @@ export interface Backend {
   device: string;
   precision: string;
   capabilities: readonly Capability[];
+  /** The language codes it accepts, where it knows them; anything else is refused before a run. */
+  languages?: readonly string[];
   /** Environment variables that override the model and library paths, even over a config file. */
   env?: { model?: string; library?: string };
   available(opts?: BackendOptions): Promise<Availability>;

@@ -89,13 +89,13 @@ describe('the gate has teeth', () => {
 
 describe('reports from a failing gate', () => {
   const fragments = (): BackendReport[] => [
-    { name: 'cpu-fp32', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'baseline', status: 'ran', environment: base.loaded.describe() },
-    { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', status: 'ran', environment: other.loaded.describe(), accuracy },
-    { name: 'cann-fp16', backend: 'cann-fp16', device: 'npu', precision: 'fp16', role: 'device', status: 'skipped', reason: 'libascendcl.so not found' },
+    { name: 'cpu-fp32', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'baseline', required: true, status: 'ran', environment: base.loaded.describe() },
+    { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', required: true, status: 'ran', environment: other.loaded.describe(), accuracy },
+    { name: 'cann-fp16', backend: 'cann-fp16', device: 'npu', precision: 'fp16', role: 'device', required: false, status: 'skipped', reason: 'libascendcl.so not found' },
   ];
 
   it('validate against the schema and render both transcripts, the alignment and what could not be measured', async () => {
-    const report = assembleReport(await configSummary(config), fragments());
+    const report = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: fragments() });
     validateReport(report, 'teeth');
     expect(report.verdict).toBe('fail');
     const md = renderMarkdown(report);
@@ -110,7 +110,7 @@ describe('reports from a failing gate', () => {
 
   it('are refused, naming the field, when broken; an earlier report survives a refused write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asr-parity-report-'));
-    const good = assembleReport(await configSummary(config), fragments());
+    const good = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: fragments() });
     writeReport(good, dir);
     const before = readFileSync(join(dir, 'report.json'), 'utf8');
     const broken = structuredClone(good);
@@ -121,7 +121,7 @@ describe('reports from a failing gate', () => {
   });
 
   it('flag regressions in WER and CER against an earlier report (latency: suites/cli.test.ts)', async () => {
-    const now = assembleReport(await configSummary(config), fragments());
+    const now = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: fragments() });
     const earlier = structuredClone(now);
     const acc = earlier.backends.find((b) => b.name === 'other-seed')!.accuracy!;
     acc.corpus.wer /= 2;

@@ -1,3 +1,4 @@
+import { WHISPER_LANGUAGES } from '../../harness/engine/whisper-languages.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
@@ -71,6 +72,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
     device: spec.device,
     precision: spec.precision,
     capabilities,
+    languages: WHISPER_LANGUAGES,
     env: { model: spec.modelEnv, library: spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB' },
     async available(opts: BackendOptions = {}): Promise<Availability> {
       // the device first: "no NPU" says more than "no library" on a machine without one
@@ -84,7 +86,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
       if (!library) return { ok: false, reason: `no libwhisper: set ${spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB'}` };
       if (!existsSync(library)) return { ok: false, reason: `library not found: ${library}` };
       if (!model) return { ok: false, reason: `no model: set ${spec.modelEnv} or pass --model` };
-      if (!existsSync(model)) return { ok: false, reason: `model not found: ${model} (run \`npm run fixtures\` for the generated test model)` };
+      if (!existsSync(model)) return { ok: false, reason: `model not found: ${model}` };
       try {
         facts = { ...libraryFacts(library), ...facts };
       } catch (e) {

@@ -1,45 +1,88 @@
 import { readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { AudioInputError, isAsrParityError } from '../errors.ts';
 import { readUtf8 } from '../io/read-utf8.ts';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { AudioInputError } from '../errors.ts';
+import { loadAudio } from './load-audio.ts';
 
 /** One case to transcribe: an audio file and, where known, what was said. */
 export interface Case {
+  /** Unique within a run: two cases with one id would be compared against each other's audio. */
   id: string;
   audio: string;
   text: string;
   kind: string;
 }
 
-/** Reads a JSONL manifest ({id?, audio, text?, kind?} per line); paths are relative to the manifest. */
+/** An input that was found but not used, and why. */
+export interface SkippedInput {
+  path: string;
+  reason: string;
+}
+
+/** The cases of a run, and the inputs found beside them that could not be used. */
+export interface CaseList {
+  cases: Case[];
+  skipped: SkippedInput[];
+}
+
+const AUDIO_EXT = /\.(wav|flac)$/i;
+
+/**
+ * Reads a JSONL manifest ({id?, audio, text?, kind?} per line); paths are relative to the
+ * manifest. Without an id, a case is named by its audio path as written. A repeated id is an
+ * error naming both lines: the gate pairs baseline and device results by id.
+ */
 export function readManifest(path: string): Case[] {
   const raw = readUtf8(path, 'manifest');
   const base = dirname(resolve(path));
-  return raw
-    .split('\n')
-    .map((line, i) => [line.trim(), i + 1] as const)
-    .filter(([line]) => line)
-    .map(([line, n]) => {
-      let o: unknown;
-      try {
-        o = JSON.parse(line);
-      } catch {
-        throw new AudioInputError(`${path}:${n}`, 'not valid JSON', 'each manifest line is one JSON object');
-      }
-      const e = o as Record<string, unknown>;
-      if (typeof e.audio !== 'string') throw new AudioInputError(`${path}:${n}`, 'field "audio" must be a string path', 'see fixtures/README.md for the manifest format');
-      if (e.text !== undefined && typeof e.text !== 'string') throw new AudioInputError(`${path}:${n}`, 'field "text" must be a string', 'see fixtures/README.md');
-      return {
-        id: typeof e.id === 'string' ? e.id : basename(e.audio, extname(e.audio)),
-        audio: resolve(base, e.audio),
-        text: (e.text as string | undefined) ?? '',
-        kind: typeof e.kind === 'string' ? e.kind : 'audio',
-      };
-    });
+  const seen = new Map<string, number>();
+  const cases: Case[] = [];
+  for (const [i, text] of raw.split('\n').entries()) {
+    const line = text.trim();
+    const n = i + 1;
+    if (!line) continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      throw new AudioInputError(`${path}:${n}`, 'not valid JSON', 'each manifest line is one JSON object');
+    }
+    const e = o as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new AudioInputError(`${path}:${n}`, 'not a JSON object', 'each manifest line is one JSON object');
+    if (typeof e.audio !== 'string' || !e.audio) throw new AudioInputError(`${path}:${n}`, 'field "audio" must be a non-empty string path', 'see fixtures/README.md for the manifest format');
+    if (e.text !== undefined && typeof e.text !== 'string') throw new AudioInputError(`${path}:${n}`, 'field "text" must be a string', 'see fixtures/README.md');
+    if (e.id !== undefined && (typeof e.id !== 'string' || !e.id)) throw new AudioInputError(`${path}:${n}`, 'field "id" must be a non-empty string', 'see fixtures/README.md');
+    const id = (e.id as string | undefined) ?? e.audio;
+    const first = seen.get(id);
+    if (first !== undefined) throw new AudioInputError(`${path}:${n}`, `case id "${id}" is already used on line ${first}`, 'every case needs its own id');
+    seen.set(id, n);
+    cases.push({ id, audio: resolve(base, e.audio), text: (e.text as string | undefined) ?? '', kind: typeof e.kind === 'string' ? e.kind : 'audio' });
+  }
+  return cases;
 }
 
-/** A file, a folder of .wav/.flac files, or a .jsonl manifest, as a list of cases. */
-export function resolveCases(input: string): Case[] {
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Decodes each case once, so bad audio is found before any backend is loaded. */
+async function probe(cases: readonly Case[]): Promise<void> {
+  for (const c of cases) await loadAudio(c.audio);
+}
+
+/**
+ * A file, a folder (walked, subfolders too), or a .jsonl manifest, as a list of cases. In a
+ * folder, ids are paths relative to it (so take1.wav and take1.flac are two cases), and a file
+ * that is not audio or does not decode is listed as skipped with why; a single file or a
+ * manifest case that does not decode is an error, since the user named it.
+ */
+export async function resolveCases(input: string): Promise<CaseList> {
   let st;
   try {
     st = statSync(input);
@@ -47,10 +90,26 @@ export function resolveCases(input: string): Case[] {
     throw new AudioInputError(input, 'not found', 'give an audio file, a folder of them, or a .jsonl manifest');
   }
   if (st.isDirectory()) {
-    const files = readdirSync(input).filter((f) => /\.(wav|flac)$/i.test(f)).sort();
-    if (!files.length) throw new AudioInputError(input, 'folder holds no .wav or .flac files', 'point at a folder of audio files');
-    return files.map((f) => ({ id: basename(f, extname(f)), audio: join(input, f), text: '', kind: 'audio' }));
+    const cases: Case[] = [];
+    const skipped: SkippedInput[] = [];
+    for (const f of walk(input)) {
+      const id = relative(input, f).split(sep).join('/');
+      if (!AUDIO_EXT.test(f)) {
+        skipped.push({ path: f, reason: 'not a .wav or .flac file' });
+        continue;
+      }
+      try {
+        await loadAudio(f);
+        cases.push({ id, audio: f, text: '', kind: 'audio' });
+      } catch (e) {
+        if (!isAsrParityError(e)) throw e;
+        skipped.push({ path: f, reason: e.problem });
+      }
+    }
+    if (!cases.length) throw new AudioInputError(input, `folder holds no decodable .wav or .flac files${skipped.length ? ` (${skipped.length} skipped: ${skipped.slice(0, 3).map((s) => `${basename(s.path)}: ${s.reason}`).join('; ')})` : ''}`, 'point at a folder of audio files');
+    return { cases, skipped };
   }
-  if (input.endsWith('.jsonl')) return readManifest(input);
-  return [{ id: basename(input, extname(input)), audio: input, text: '', kind: 'audio' }];
+  const cases = extname(input).toLowerCase() === '.jsonl' ? readManifest(input) : [{ id: basename(input), audio: input, text: '', kind: 'audio' }];
+  await probe(cases);
+  return { cases, skipped: [] };
 }

@@ -3,12 +3,23 @@ export interface LatencyStats {
   runs: number;
   mean: number;
   p50: number;
-  p90: number;
-  p99: number;
+  /** null when there are too few runs to tell P90 from the maximum (see MIN_RUNS_FOR). */
+  p90: number | null;
+  p99: number | null;
   min: number;
   max: number;
   stdev: number;
 }
+
+/**
+ * Samples a percentile needs before it says more than "the largest sample": the q-th percentile
+ * of n samples is only distinct from the maximum when n >= 1 / (1 - q). Below that it is not
+ * printed as if it were known.
+ */
+export const MIN_RUNS_FOR = { p50: 2, p90: 10, p99: 100 } as const;
+
+/** The fewest warm runs a performance run accepts: enough for every percentile but P99. */
+export const MIN_PERF_RUNS = MIN_RUNS_FOR.p90;
 
 /** Percentile by linear interpolation between closest ranks (numpy's default). */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -24,5 +35,6 @@ export function latencyStats(samples: readonly number[]): LatencyStats {
   const s = [...samples].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
   const variance = s.length > 1 ? s.reduce((a, v) => a + (v - mean) ** 2, 0) / (s.length - 1) : 0;
-  return { runs: s.length, mean, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), min: s[0]!, max: s[s.length - 1]!, stdev: Math.sqrt(variance) };
+  const known = (p: 90 | 99) => (s.length >= MIN_RUNS_FOR[`p${p}`] ? percentile(s, p) : null);
+  return { runs: s.length, mean, p50: percentile(s, 50), p90: known(90), p99: known(99), min: s[0]!, max: s[s.length - 1]!, stdev: Math.sqrt(variance) };
 }

@@ -3,6 +3,9 @@ import type { Backend, BackendOptions } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { Environment, PerformanceResult } from '../report/report-types.ts';
 import { loadBackend } from '../run/transcribe-cases.ts';
+import { backendModules, backends } from '../../backends/index.ts';
+import type { IsolationOptions } from '../isolate/isolated-backend.ts';
+import { measureIsolated } from '../isolate/isolated-measure.ts';
 import { latencyStats } from './latency-stats.ts';
 
 export interface PerformanceOptions {
@@ -13,6 +16,13 @@ export interface PerformanceOptions {
   /** Warm runs after the first call. */
   runs: number;
   progress?: (msg: string) => void;
+  /** Measure in a child process of the backend's own: a crash or hang there is an error here, not the end of the run. */
+  isolation?: IsolationOptions;
+}
+
+export interface MeasuredPerformance {
+  environment: Environment;
+  performance: PerformanceResult;
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
@@ -26,7 +36,12 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
  * compilation on accelerators), one short clip, then `runs` warm calls through tinybench with
  * its samples kept: tinybench stops at P99, and P90 is computed from the samples here.
  */
-export async function measurePerformance(backend: Backend, opts: BackendOptions, o: PerformanceOptions): Promise<{ environment: Environment; performance: PerformanceResult }> {
+export async function measurePerformance(backend: Backend, opts: BackendOptions, o: PerformanceOptions): Promise<MeasuredPerformance> {
+  const module = backendModules[backend.name];
+  if (o.isolation && module && backends[backend.name] === backend) {
+    const r = await measureIsolated<MeasuredPerformance>(backend.name, module, opts, o, o.isolation);
+    return { ...r, environment: { ...r.environment, isolated: true } };
+  }
   const rssBefore = process.memoryUsage().rss;
   o.progress?.(`${backend.name}: loading`);
   const loaded = await loadBackend(backend, opts);
@@ -44,6 +59,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
       const r = await loaded.transcribe(o.audio);
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
     });
+    // calls whose output was compared: the first call and each warm run that actually happened
     const [task] = await bench.run();
     const result = task?.result;
     if (!result || !('latency' in result) || !result.latency.samples) throw new Error(`tinybench returned no samples for ${backend.name}`);
@@ -68,7 +84,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
           device: loaded.memory?.() ?? null,
         },
         speedup: null,
-        determinism: { runs: o.runs + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
+        determinism: { runs: n + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
       },
     };
   } finally {

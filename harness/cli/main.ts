@@ -1,56 +1,93 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { backends, getBackend } from '../../backends/index.ts';
-import type { BackendOptions } from '../../backends/types.ts';
-import { FIXTURE_DIR, generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
+import { backends } from '../../backends/index.ts';
+import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
+import { FIXTURE_DIR, fixturesReady, generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
 import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
 import { loadAudio } from '../audio/load-audio.ts';
 import { readManifest, resolveCases } from '../audio/manifest.ts';
+import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { measurePerformance } from '../bench/measure-performance.ts';
 import { perfAudio } from '../bench/perf-audio.ts';
 import { soakLoadCycles, soakTranscriptions } from '../bench/soak.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { loadConfig, type Config } from '../config/load-config.ts';
 import { isAsrParityError, UsageError } from '../errors.ts';
 import { differentialFuzz } from '../fuzz/differential-fuzz.ts';
-import { assembleReport } from '../report/assemble-report.ts';
+import { mergeReports } from '../report/assemble-report.ts';
 import { findRegressions } from '../report/compare-reports.ts';
 import { environmentRecord } from '../report/environment.ts';
 import { readReport, validateReport } from '../report/report-file.ts';
 import { renderMarkdown } from '../report/render-markdown.ts';
+import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
+import { findEntry, planBackend, type PlannedBackend } from '../run/plan-backends.ts';
+import { loadBackend } from '../run/transcribe-cases.ts';
 import { scoreCorpus, scoreUtterance } from '../score/error-rate.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { parseTrn } from '../score/trn.ts';
-import { loadBackend } from '../run/transcribe-cases.ts';
-import { accuracyCommand, performanceCommand } from './gate-commands.ts';
-import { fraction, nonNegative, positiveInt, positiveNumber } from './option-parsers.ts';
+import { accuracyCommand, defined, performanceCommand } from './gate-commands.ts';
+import { atLeast, nonNegative, positiveInt, positiveNumber, rate } from './option-parsers.ts';
 import { print, progress, progressDone, setQuiet } from './terminal.ts';
 
-function backendOpts(o: { model?: string; library?: string; threads?: number; language?: string }): BackendOptions {
-  return { model: o.model, library: o.library, threads: o.threads, language: o.language };
+/** Exit codes, one table (README "Exit codes"): */
+const EXIT = { pass: 0, failed: 1, badInput: 2, internal: 3 } as const;
+
+let config: Config | undefined;
+/** The config every command sees (--config, ASR_PARITY_CONFIG, ./asr-parity.config.json, or built-in defaults), loaded before any command runs. */
+function cfg(): Config {
+  if (!config) throw new Error('config not loaded');
+  return config;
 }
+
+/** The generated parity model and fixtures are the defaults: made on first use, so a newcomer's first command works. */
+async function ensureFixtures(): Promise<void> {
+  if (fixturesReady()) return;
+  process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 30 s)\n`);
+  await generateFixtures((m) => progress(m));
+  progressDone();
+}
+
+/** A backend named on the command line, as the config knows it (its model, library, command...), with the flags on top. */
+async function plannedFromFlags(name: string, o: { model?: string; library?: string; threads?: number; language?: string }): Promise<PlannedBackend> {
+  const c = cfg();
+  return planBackend(findEntry(c, name), 'device', c.source ?? 'command line', defined({ model: o.model, library: o.library, threads: o.threads, language: o.language }));
+}
+
+async function loadFromFlags(name: string, o: { model?: string; library?: string; threads?: number; language?: string }): Promise<LoadedBackend> {
+  const p = await plannedFromFlags(name, o);
+  return loadBackend(p.backend, p.options);
+}
+
+const backendChoices = () => [...new Set([...(config ? [config.baseline, ...config.backends].map((e) => e.name) : []), ...Object.keys(backends)])].join(', ');
 
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
   .option('--verbose', 'print stack traces on errors')
   .option('--config <file>', 'config file (default: ASR_PARITY_CONFIG or ./asr-parity.config.json)')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .hook('preAction', async (_root, action) => {
+    // every command honours --config: a missing or invalid file is bad input, whatever the command
+    config = loadConfig(program.opts().config);
+    if (NEEDS_FIXTURES.has(action.name())) await ensureFixtures();
+  });
+
+const NEEDS_FIXTURES = new Set(['transcribe', 'chunked', 'compare', 'eval-accuracy', 'eval-perf', 'benchmark', 'fuzz', 'soak']);
 
 const withBackend = (c: Command, flag = '--backend <name>') =>
   c
-    .requiredOption(flag, `backend: ${Object.keys(backends).join(', ')}`)
+    .requiredOption(flag, 'backend: a name from the config or a registered backend (see `asr-parity backends`)')
     .option('--model <path>', 'model file (default: the backend\'s configured model)')
     .option('--library <path>', 'libwhisper to load (default: ASR_PARITY_WHISPER_LIB or the bundled CPU build)')
     .option('--threads <n>', 'CPU threads', positiveInt)
-    .option('--language <code>', 'spoken language', 'en');
+    .option('--language <code>', 'spoken language (default: the config\'s, else en)');
 
 withBackend(program.command('transcribe').description('transcribe one audio file'))
   .requiredOption('--audio <file>', 'WAV or FLAC file')
   .option('--json', 'print a JSON object')
   .action(async (o) => {
     const audio = await loadAudio(o.audio);
-    const b = await loadBackend(getBackend(o.backend), backendOpts(o));
+    const b = await loadFromFlags(o.backend, o);
     try {
       // whisper.cpp walks long audio window by window in one call, with no progress to show
       if (audio.duration > 60 && process.stderr.isTTY) process.stderr.write(`${o.audio}: ${(audio.duration / 60).toFixed(1)} min of audio, ${Math.ceil(audio.duration / 30)} windows of 30 s in one call; \`asr-parity chunked\` shows progress\n`);
@@ -69,7 +106,7 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
   .option('--json', 'print a JSON object')
   .action(async (o) => {
     const audio = await loadAudio(o.audio);
-    const b = await loadBackend(getBackend(o.backend), backendOpts(o));
+    const b = await loadFromFlags(o.backend, o);
     try {
       const size = Math.round(o.chunkLength * WHISPER_RATE);
       const chunks: Audio16k[] = [];
@@ -108,17 +145,17 @@ const gateOptions = (c: Command) =>
 const accuracyOptions = (c: Command) =>
   gateOptions(c)
     .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
-    .option('--max-wer <f>', 'WER threshold, a fraction (default 0.01)', nonNegative)
-    .option('--max-cer <f>', 'CER threshold, a fraction (default 0.01)', nonNegative)
-    .option('--min-exact <f>', 'exact-match rate threshold (default 0.99)', fraction)
-    .option('--min-top1 <f>', 'teacher-forced top-1 agreement on decisive steps (default 0.999)', fraction)
+    .option('--max-wer <rate>', 'WER must be below this: a fraction (0.01) or a percent (1%) (default 0.01)', rate)
+    .option('--max-cer <rate>', 'CER must be below this: a fraction or a percent (default 0.01)', rate)
+    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default 0.99)', rate)
+    .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
     .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative);
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
-  .requiredOption('--backend <name>', `device backend: ${Object.keys(backends).join(', ')}`)
-  .requiredOption('--audio <path>', 'audio file, folder of audio files, or .jsonl manifest')
+  .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
+  .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or .jsonl manifest')
   .action(async (o) => {
-    await accuracyCommand({ ...o, config: program.opts().config }, resolveCases(o.audio));
+    await accuracyCommand(cfg(), o, await resolveCases(o.audio));
   });
 
 accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))
@@ -126,69 +163,69 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
   .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
   .option('--manifest <file>', 'case manifest (default: the config\'s fixtures)')
   .action(async (o) => {
-    const config = loadConfig(program.opts().config);
-    const manifest = o.manifest ?? config.fixtures;
-    if (manifest === MANIFEST) await generateFixtures();
-    const all = readManifest(manifest).filter((c) => c.kind !== 'long');
-    await accuracyCommand({ output: 'eval_accuracy_result.json', ...o, config: program.opts().config }, o.numTestCases ? all.slice(0, o.numTestCases) : all);
+    const list = await resolveCases(o.manifest ?? cfg().fixtures);
+    const all = list.cases.filter((c) => c.kind !== 'long');
+    await accuracyCommand(cfg(), { output: 'eval_accuracy_result.json', ...o }, { cases: o.numTestCases ? all.slice(0, o.numTestCases) : all, skipped: list.skipped });
   });
+
+const runsOption = `warm runs (at least ${MIN_PERF_RUNS}, so P50 and P90 are more than the largest sample; P99 needs ${MIN_RUNS_FOR.p99})`;
 
 gateOptions(program.command('eval-perf').description('load time, first call, warm latency, RTF, memory and speedup over the baseline'))
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--duration <seconds>', 'audio length (default: the config\'s, 30)', positiveNumber)
-  .option('--num-runs <n>', 'warm runs per backend (default: the config\'s)', positiveInt)
+  .option('--num-runs <n>', `${runsOption} (default: the config's)`, atLeast(MIN_PERF_RUNS))
   .action(async (o) => {
-    const config = loadConfig(program.opts().config);
-    if (config.fixtures === MANIFEST) await generateFixtures();
-    const cases = readManifest(config.fixtures);
-    const seconds = o.duration ?? config.performance.audioSeconds;
-    const [audio, shortAudio] = await perfAudio(cases, [seconds, Math.min(seconds, config.performance.shortAudioSeconds)], config.fixtures);
-    await performanceCommand({ output: 'eval_perf_result.json', ...o, config: program.opts().config }, audio, shortAudio, o.numRuns ?? config.performance.runs);
+    const c = cfg();
+    const cases = readManifest(c.fixtures);
+    const seconds = o.duration ?? c.performance.audioSeconds;
+    const [audio, shortAudio] = await perfAudio(cases, [seconds, Math.min(seconds, c.performance.shortAudioSeconds)], c.fixtures);
+    await performanceCommand(c, { output: 'eval_perf_result.json', ...o }, { audio, shortAudio, runs: o.numRuns ?? c.performance.runs });
   });
 
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
   .requiredOption('--audio <file>', 'WAV or FLAC file')
-  .option('--num-runs <n>', 'warm runs after the first call', positiveInt, 10)
+  .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS), MIN_PERF_RUNS)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
     const audio = await loadAudio(o.audio);
-    const b = getBackend(o.backend);
-    const r = await measurePerformance(b, backendOpts(o), { audio, shortAudio: audio, runs: o.numRuns, progress });
+    const p = await plannedFromFlags(o.backend, o);
+    const r = await measurePerformance(p.backend, p.options, { audio, shortAudio: audio, runs: o.numRuns, progress });
     progressDone();
-    const p = r.performance;
-    const l = p.latencyMs;
-    print(`${o.backend}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${l.p90.toFixed(1)} P99 ${l.p99.toFixed(1)}, RTF ${p.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
-    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...p, environment: r.environment, machine: environmentRecord() }, null, 2));
+    const perf = r.performance;
+    const l = perf.latencyMs;
+    const pc = (x: number | null, need: number) => (x === null ? `n/a (needs ${need} runs)` : x.toFixed(1));
+    print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${pc(l.p90, MIN_RUNS_FOR.p90)} P99 ${pc(l.p99, MIN_RUNS_FOR.p99)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
+    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...perf, environment: r.environment, machine: environmentRecord() }, null, 2));
   });
 
 program
   .command('fuzz')
   .description('differential fuzzing: seeded variants of speech until the device and the baseline disagree; the shrunk case is saved')
   .requiredOption('--backend <name>', 'device backend')
-  .option('--baseline <name>', 'baseline backend', 'cpu-fp32')
+  .option('--baseline <name>', 'baseline backend (default: the config\'s)')
   .option('--model <path>', 'model for the device backend')
   .option('--baseline-model <path>', 'model for the baseline backend')
   .option('--runs <n>', 'variants to try', positiveInt, 100)
   .option('--seed <n>', 'fast-check seed', (v) => Number.parseInt(v, 10), 1)
   .option('--time-limit <seconds>', 'stop looking after this long', positiveNumber)
   .option('--output-dir <dir>', 'where a counterexample is saved', 'results/fuzz')
-  .addOption(new Option('--normalize <mode>', 'text normalizer').choices(['none', 'basic', 'english']).default('basic'))
+  .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
   .action(async (o) => {
-    const config = loadConfig(program.opts().config);
-    if (config.fixtures === MANIFEST) await generateFixtures();
-    const speech = readManifest(config.fixtures).filter((c) => c.kind === 'speech');
-    const clips = await Promise.all((speech.length ? speech : readManifest(config.fixtures)).map(async (c) => ({ id: c.id, audio: await loadAudio(c.audio) })));
-    const base = await loadBackend(getBackend(o.baseline), { model: o.baselineModel });
+    const c = cfg();
+    const speech = readManifest(c.fixtures).filter((x) => x.kind === 'speech');
+    const clips = await Promise.all((speech.length ? speech : readManifest(c.fixtures)).map(async (x) => ({ id: x.id, audio: await loadAudio(x.audio) })));
+    const baseName: string = o.baseline ?? c.baseline.name;
+    const base = await loadFromFlags(baseName, { model: o.baselineModel });
     try {
-      const dev = await loadBackend(getBackend(o.backend), { model: o.model });
+      const dev = await loadFromFlags(o.backend, { model: o.model });
       try {
-        const r = await differentialFuzz({ baseline: base, device: dev, clips, runs: o.runs, seed: o.seed, normalize: getNormalizer(o.normalize), timeLimitMs: (o.timeLimit ?? 0) * 1000, outDir: o.outputDir, label: o.backend, progress });
+        const r = await differentialFuzz({ baseline: base, device: dev, clips, runs: o.runs, seed: o.seed, normalize: getNormalizer(o.normalize ?? c.normalizer), timeLimitMs: (o.timeLimit ?? 0) * 1000, outDir: o.outputDir, label: o.backend, progress });
         progressDone();
-        if (r.passed) print(`${o.backend} agrees with ${o.baseline} on ${r.runsDone} variants (seed ${r.seed})`);
+        if (r.passed) print(`${o.backend} agrees with ${baseName} on ${r.runsDone} variants (seed ${r.seed})`);
         else {
-          const c = r.counterexample!;
-          print(`DISAGREEMENT after shrinking (${r.shrinks} steps), clip ${c.clip}, variant ${JSON.stringify(c.variant)}\n  baseline: ${c.baselineText}\n  device:   ${c.deviceText}\n  saved: ${c.wav} and ${c.json}`);
-          process.exitCode = 1;
+          const x = r.counterexample!;
+          print(`DISAGREEMENT after shrinking (${r.shrinks} steps), clip ${x.clip}, variant ${JSON.stringify(x.variant)}\n  baseline: ${x.baselineText}\n  device:   ${x.deviceText}\n  saved: ${x.wav} and ${x.json}`);
+          process.exitCode = EXIT.failed;
         }
       } finally {
         dev.dispose();
@@ -205,11 +242,9 @@ withBackend(program.command('soak').description('long-run resource check: consec
   .option('--max-growth-mb <n>', 'exit 1 when RSS grows more than this in either part', positiveNumber, 24)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
-    if (!o.audio) await generateFixtures();
     const audio = await loadAudio(o.audio ?? `${FIXTURE_DIR}/audio/speech-01.wav`);
-    const b = getBackend(o.backend);
-    const opts = backendOpts(o);
-    const results = [await soakTranscriptions(b, opts, audio, o.runs, 2, progress), await soakLoadCycles(b, opts, o.cycles, 40, progress)];
+    const p = await plannedFromFlags(o.backend, o);
+    const results = [await soakTranscriptions(p.backend, p.options, audio, o.runs, 2, progress), await soakLoadCycles(p.backend, p.options, o.cycles, 40, progress)];
     progressDone();
     let bad = false;
     for (const r of results) {
@@ -220,13 +255,13 @@ withBackend(program.command('soak').description('long-run resource check: consec
     if (o.output) writeFileAtomic(o.output, `${JSON.stringify({ kind: 'soak', backend: o.backend, maxGrowthMb: o.maxGrowthMb, results, machine: environmentRecord() }, null, 2)}\n`);
     if (bad) {
       print(`FAIL: growth above ${o.maxGrowthMb} MB or descriptors leaked`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failed;
     }
   });
 
 program
   .command('report')
-  .description('merge report JSON files (e.g. eval-accuracy + eval-perf), render Markdown, flag regressions against an earlier report')
+  .description('merge report JSON files (e.g. eval-accuracy + eval-perf), render Markdown, flag regressions against an earlier report; exit 1 unless the verdict is PASS')
   .requiredOption('--input <files...>', 'report.json files written by asr-parity')
   .option('--output <file>', 'Markdown report to write', 'REPORT.md')
   .option('--json <file>', 'also write the merged report JSON')
@@ -234,20 +269,21 @@ program
   .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
   .action((o) => {
-    const inputs = (o.input as string[]).map(readReport);
-    const first = inputs[0]!;
-    const merged = assembleReport(first.config, inputs.flatMap((r) => r.backends), first.environment);
+    const files = o.input as string[];
+    const merged = mergeReports(files.map(readReport), files);
+    let regressed = false;
     if (o.baseline) {
       const items = findRegressions(readReport(o.baseline), merged, o.latencyTolerance);
       merged.regressions = { against: o.baseline, latencyTolerance: o.latencyTolerance, items };
       for (const r of items) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after}`);
       if (!items.length) print('no regressions');
-      if (items.length && o.failOnRegression) process.exitCode = 1;
+      regressed = items.length > 0 && Boolean(o.failOnRegression);
     }
     validateReport(merged, o.json ?? 'merged report');
     if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
     writeFileAtomic(o.output, renderMarkdown(merged));
-    print(`verdict: ${merged.verdict}; wrote ${o.output}`);
+    print(`${verdictLine(merged)}; wrote ${o.output}`);
+    process.exitCode = regressed ? EXIT.failed : exitCodeOf(merged);
   });
 
 program
@@ -295,10 +331,19 @@ program
   .option('--json', 'print a JSON array')
   .action(async (o) => {
     const rows = [];
-    for (const b of Object.values(backends)) rows.push({ name: b.name, device: b.device, precision: b.precision, capabilities: b.capabilities, description: b.description, ...(await b.available()) });
+    const c = cfg();
+    // the config's entries first (what a gate run would use, command backends included), then every registered backend with defaults
+    const seen = new Set<string>();
+    for (const e of [c.baseline, ...c.backends]) {
+      const p = await planBackend(e, e === c.baseline ? 'baseline' : 'device', c.source ?? 'built-in config');
+      seen.add(e.name);
+      rows.push({ name: e.name, backend: p.backend.name, role: p.role, required: p.required, device: p.backend.device, precision: p.backend.precision, capabilities: p.backend.capabilities, description: p.backend.description, ...p.availability });
+    }
+    for (const b of Object.values(backends)) if (!seen.has(b.name)) rows.push({ name: b.name, backend: b.name, role: null, required: null, device: b.device, precision: b.precision, capabilities: b.capabilities, description: b.description, ...(await b.available()) });
     if (o.json) return print(JSON.stringify(rows, null, 2));
     for (const r of rows) {
-      print(`${r.name.padEnd(13)} ${r.ok ? 'available  ' : 'unavailable'}  ${r.device}/${r.precision}  ${r.description}`);
+      const role = r.role ? ` [${r.role}${r.role === 'device' ? (r.required ? ', required' : ', optional') : ''}]` : '';
+      print(`${r.name.padEnd(13)} ${r.ok ? 'available  ' : 'unavailable'}  ${r.device}/${r.precision}${role}  ${r.description}`);
       if (!r.ok) print(`    why not: ${r.reason}`);
       else for (const [k, v] of Object.entries(r.details ?? {})) print(`    ${k}: ${v}`);
     }
@@ -309,14 +354,15 @@ try {
 } catch (e) {
   progressDone();
   if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    process.exitCode = e.exitCode === 0 ? EXIT.pass : EXIT.badInput;
   } else if (isAsrParityError(e)) {
     process.stderr.write(`asr-parity: ${e.message}\n`);
     if (program.opts().verbose) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = 2;
+    // a backend that crashed or whose program failed did not do its job: that is a failure, not bad input
+    process.exitCode = e.code === 'INFERENCE' || e.code === 'COMMAND_FAILED' ? EXIT.failed : EXIT.badInput;
   } else {
     process.stderr.write(`asr-parity: internal error: ${(e as Error).message ?? e} (run with --verbose for the stack; please report it)\n`);
     if (program.opts().verbose) process.stderr.write(`${(e as Error).stack}\n`);
-    process.exitCode = 3;
+    process.exitCode = EXIT.internal;
   }
 }

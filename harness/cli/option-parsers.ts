@@ -23,3 +23,18 @@ export const nonNegative = (v: string) => {
   if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a number >= 0');
   return n;
 };
+
+/** A rate: a fraction in [0, 1] ("0.01") or a percent in [0, 100] ("1%"). "5" is refused rather than read as 500%. */
+export const rate = (v: string) => {
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*%\s*$/.exec(v);
+  const n = m ? Number(m[1]) / 100 : Number(v);
+  if (!(n >= 0 && n <= 1) || v.trim() === '') throw new InvalidArgumentError('must be a fraction between 0 and 1 (0.01) or a percent (1%)');
+  return n;
+};
+
+/** An integer of at least `min`, saying why the minimum exists. */
+export const atLeast = (min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}: fewer warm runs cannot support the percentiles reported (P90 needs ${min}, P99 needs 100)`);
+  return n;
+};

@@ -10,6 +10,8 @@ export interface BackendEntry {
   /** Label in reports; the backend kind by default. */
   name: string;
   backend: string;
+  /** A required backend (the default) that does not run fails the gate; an optional one is reported as not run. */
+  optional?: boolean;
   model?: string;
   library?: string;
   threads?: number;

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Backend, BackendOptions, LoadedBackend } from '../../backends/types.ts';
 import { isAsrParityError } from '../errors.ts';
-import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { WorkerProgress, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 let loaded: LoadedBackend | undefined;
 
@@ -22,6 +22,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return loaded!.forcedLogits!(req.audio, req.tokens);
     case 'memory':
       return loaded!.memory?.() ?? null;
+    case 'measure': {
+      // imported here so a worker that only transcribes does not load the benchmark code
+      const { measurePerformance } = await import('../bench/measure-performance.ts');
+      const mod = (await import(pathToFileURL(req.module).href)) as { default: Backend };
+      return measurePerformance(mod.default, req.options as BackendOptions, { audio: req.audio, shortAudio: req.shortAudio, runs: req.runs, progress: (m) => process.send!({ id: req.id, progress: m } satisfies WorkerProgress) });
+    }
     case 'dispose':
       loaded?.dispose();
       loaded = undefined;

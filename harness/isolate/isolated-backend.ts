@@ -3,8 +3,8 @@ import type { BackendOptions, BackendTranscript, DeviceMemory, LoadedBackend } f
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import { errorFromData, InferenceError } from '../errors.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import { WORKER, WORKER_EXEC_ARGV } from './worker-exec.ts';
 
-const WORKER = new URL('./backend-worker.ts', import.meta.url).pathname;
 
 export interface IsolationOptions {
   /** A call that takes longer kills the backend's process; 0 disables. */
@@ -21,7 +21,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * the test run, the CLI and earlier results survive.
  */
 export async function loadIsolated(name: string, module: string, options: BackendOptions, iso: IsolationOptions): Promise<LoadedBackend> {
-  const child: ChildProcess = fork(WORKER, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child: ChildProcess = fork(WORKER, [], { execArgv: WORKER_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderrTail = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderrTail = (stderrTail + d.toString()).slice(-4000);

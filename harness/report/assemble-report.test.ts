@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFragments, verdictOf } from './assemble-report.ts';
-import type { BackendReport } from './report-types.ts';
+import { mergeFragments } from './assemble-report.ts';
+import type { AccuracyResult, BackendReport } from './report-types.ts';
+import { exitCodeOf, verdictLine, verdictOf } from './verdict.ts';
 
-const base = { backend: 'x', device: 'cpu', precision: 'fp16' } as const;
+const base = { backend: 'x', device: 'cpu', precision: 'fp16', required: true } as const;
+// the verdict reads only `passed` and `failures` of an accuracy result
+const acc = (passed: boolean) => ({ passed, failures: passed ? [] : ['corpus: WER 50.00% >= 1.00%'] }) as unknown as AccuracyResult;
+const baseline: BackendReport = { ...base, name: 'a', role: 'baseline', status: 'ran' };
 
 describe('assembling a report from suite fragments', () => {
-  it('merges one backend\'s fragments, keeping the worst status and only its reason', () => {
+  it("merges one backend's fragments, keeping the worst status and only its reason", () => {
     const skipped: BackendReport = { ...base, name: 'b', role: 'device', status: 'skipped', reason: 'no NPU' };
     const ran: BackendReport = { ...base, name: 'b', role: 'device', status: 'ran', environment: { threads: 2 } };
     const failed: BackendReport = { ...base, name: 'b', role: 'device', status: 'failed', reason: 'crashed' };
@@ -13,13 +17,41 @@ describe('assembling a report from suite fragments', () => {
     expect(mergeFragments([ran, failed])[0]).toMatchObject({ status: 'failed', reason: 'crashed', environment: { threads: 2 } });
   });
 
-  it('puts the baseline first and says incomplete when no device ran the gate', () => {
-    const merged = mergeFragments([
-      { ...base, name: 'd', role: 'device', status: 'skipped', reason: 'no GPU' },
-      { ...base, name: 'a', role: 'baseline', status: 'ran' },
-    ]);
+  it('puts the baseline first', () => {
+    const merged = mergeFragments([{ ...base, name: 'd', role: 'device', status: 'skipped', reason: 'no GPU' }, baseline]);
     expect(merged.map((b) => b.name)).toEqual(['a', 'd']);
-    expect(verdictOf(merged).verdict).toBe('incomplete');
-    expect(verdictOf([...merged, { ...base, name: 'e', role: 'device', status: 'failed', reason: 'boom' }])).toEqual({ verdict: 'fail', verdictReasons: ['e: boom'] });
+  });
+});
+
+describe('the verdict', () => {
+  const device = (name: string, extra: Partial<BackendReport>): BackendReport => ({ ...base, name, role: 'device', status: 'ran', accuracy: acc(true), ...extra });
+
+  it('passes when every required backend ran and passed, naming optional ones that did not run', () => {
+    const v = verdictOf([baseline, device('fp16', {}), device('npu', { required: false, status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy']);
+    expect(v.verdict).toBe('pass');
+    expect(v.verdictReasons).toContain('npu (optional) not run: no NPU');
+  });
+
+  it('fails when a required backend did not run, failed, or lacks a result for a check', () => {
+    expect(verdictOf([baseline, device('npu', { status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy'])).toEqual({ verdict: 'fail', verdictReasons: ['npu (required) did not run: no NPU'] });
+    expect(verdictOf([baseline, device('cmd', { status: 'failed', reason: 'exited with 1' })], ['accuracy']).verdict).toBe('fail');
+    expect(verdictOf([baseline, device('fp16', {})], ['accuracy', 'performance']).verdictReasons).toEqual(['a (required): no performance result', 'fp16 (required): no performance result']);
+    expect(verdictOf([{ ...baseline, status: 'failed', reason: 'crashed' }, device('fp16', {})], ['accuracy']).verdict).toBe('fail');
+  });
+
+  it('fails a device that missed a threshold, optional or not', () => {
+    expect(verdictOf([baseline, device('fp16', { accuracy: acc(false) })], ['accuracy']).verdict).toBe('fail');
+    expect(verdictOf([baseline, device('fp16', {}), device('gpu', { required: false, accuracy: acc(false) })], ['accuracy']).verdict).toBe('fail');
+  });
+
+  it('is incomplete, not a pass, when no device backend was compared', () => {
+    const v = verdictOf([baseline, device('npu', { required: false, status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy']);
+    expect(v.verdict).toBe('incomplete');
+    expect(exitCodeOf(v)).toBe(1);
+  });
+
+  it('has a one-line form naming every backend that did not run', () => {
+    const backends = [baseline, device('fp16', {}), device('npu', { required: false, status: 'skipped', reason: 'no NPU' }), device('cmd', { status: 'failed', reason: 'exited with 1' })];
+    expect(verdictLine({ verdict: verdictOf(backends, ['accuracy']).verdict, backends })).toBe('verdict: FAIL; npu not run (optional): no NPU; cmd failed: exited with 1');
   });
 });

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
+import { ReportError } from '../errors.ts';
 import { sha256File } from '../io/file-sha256.ts';
-import type { BackendReport, Environment, Report } from './report-types.ts';
 import { environmentRecord } from './environment.ts';
+import type { BackendReport, Check, Environment, Report, SkippedInput } from './report-types.ts';
+import { verdictOf } from './verdict.ts';
 
 const STATUS_RANK = { skipped: 0, ran: 1, failed: 2 } as const;
+const CHECK_ORDER: readonly Check[] = ['accuracy', 'performance'];
 
-/** Fragments of one backend (accuracy from one suite, performance from another) become one entry. */
+/** Fragments of one backend (accuracy from one run, performance from another) become one entry. */
 export function mergeFragments(fragments: readonly BackendReport[]): BackendReport[] {
   const byName = new Map<string, BackendReport>();
   for (const f of fragments) {
@@ -16,7 +19,7 @@ export function mergeFragments(fragments: readonly BackendReport[]): BackendRepo
       continue;
     }
     const worse = STATUS_RANK[f.status] > STATUS_RANK[prev.status] ? f : prev;
-    const merged: BackendReport = { ...prev, ...f, status: worse.status, environment: { ...prev.environment, ...f.environment }, accuracy: f.accuracy ?? prev.accuracy, performance: f.performance ?? prev.performance };
+    const merged: BackendReport = { ...prev, ...f, required: prev.required || f.required, status: worse.status, environment: { ...prev.environment, ...f.environment }, accuracy: f.accuracy ?? prev.accuracy, performance: f.performance ?? prev.performance };
     // the reason belongs to the status kept: a backend that ran somewhere is not "skipped because"
     if (worse.reason) merged.reason = worse.reason;
     else delete merged.reason;
@@ -24,19 +27,6 @@ export function mergeFragments(fragments: readonly BackendReport[]): BackendRepo
   }
   // the baseline first, then devices in the order they came
   return [...byName.values()].sort((a, b) => (a.role === b.role ? 0 : a.role === 'baseline' ? -1 : 1));
-}
-
-/** Verdict: fail if any device backend failed its gate or crashed; incomplete if none ran. */
-export function verdictOf(backends: readonly BackendReport[]): Pick<Report, 'verdict' | 'verdictReasons'> {
-  const reasons: string[] = [];
-  for (const b of backends) {
-    if (b.status === 'failed') reasons.push(`${b.name}: ${b.reason ?? 'failed'}`);
-    if (b.role === 'device' && b.accuracy && !b.accuracy.passed) reasons.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
-  }
-  if (reasons.length) return { verdict: 'fail', verdictReasons: reasons };
-  const ran = backends.filter((b) => b.role === 'device' && b.status === 'ran' && b.accuracy);
-  if (!ran.length) return { verdict: 'incomplete', verdictReasons: ['no device backend ran the accuracy gate'] };
-  return { verdict: 'pass', verdictReasons: ran.map((b) => `${b.name}: accuracy gate passed`) };
 }
 
 /** The part of a config a report records. */
@@ -51,18 +41,45 @@ export async function configSummary(config: Config): Promise<Report['config']> {
   };
 }
 
-export function assembleReport(config: Report['config'], fragments: readonly BackendReport[], environment: Environment = environmentRecord()): Report {
-  const backends = mergeFragments(fragments);
+export interface ReportParts {
+  config: Report['config'];
+  checks: readonly Check[];
+  fragments: readonly BackendReport[];
+  skippedInputs?: readonly SkippedInput[];
+  environment?: Environment;
+}
+
+export function assembleReport(p: ReportParts): Report {
+  const backends = mergeFragments(p.fragments);
   const base = backends.find((b) => b.role === 'baseline');
   const baseMean = base?.performance?.latencyMs.mean;
   for (const b of backends) if (b.performance) b.performance.speedup = baseMean ? baseMean / b.performance.latencyMs.mean : null;
+  const checks = CHECK_ORDER.filter((c) => p.checks.includes(c));
+  const skipped = [...new Map((p.skippedInputs ?? []).map((s) => [s.path, s])).values()];
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: 'asr-parity',
     generatedAt: new Date().toISOString(),
-    ...verdictOf(backends),
-    environment,
-    config,
+    ...verdictOf(backends, checks),
+    checks,
+    environment: p.environment ?? environmentRecord(),
+    config: p.config,
     backends,
+    ...(skipped.length ? { inputs: { skipped } } : {}),
   };
+}
+
+/** Reports of parts of one gate (eval-accuracy and eval-perf, or the suites of one test run) as one. */
+export function mergeReports(reports: readonly Report[], names: readonly string[] = reports.map((_, i) => `report ${i + 1}`)): Report {
+  if (!reports.length) throw new RangeError('mergeReports needs at least one report');
+  const rule = (r: Report) => JSON.stringify([r.config.baseline, r.config.normalizer, r.config.thresholds]);
+  const odd = reports.findIndex((r) => rule(r) !== rule(reports[0]!));
+  if (odd > 0) throw new ReportError(names[odd]!, `was made with another baseline, normalizer or thresholds than ${names[0]}`, 'merge only reports of the same gate');
+  return assembleReport({
+    config: reports[0]!.config,
+    checks: reports.flatMap((r) => r.checks),
+    fragments: reports.flatMap((r) => r.backends),
+    skippedInputs: reports.flatMap((r) => r.inputs?.skipped ?? []),
+    environment: reports[0]!.environment,
+  });
 }

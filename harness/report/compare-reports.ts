@@ -10,8 +10,9 @@ export function findRegressions(before: Report, after: Report, latencyTolerance:
   for (const a of after.backends) {
     const b = before.backends.find((x) => x.name === a.name);
     if (!b) continue;
-    const worse = (metric: string, old: number | undefined, now: number | undefined, higherIsWorse: boolean, tolerance = 0) => {
-      if (old === undefined || now === undefined) return;
+    const worse = (metric: string, old: number | null | undefined, now: number | null | undefined, higherIsWorse: boolean, tolerance = 0) => {
+      // a figure missing on either side (too few runs for a percentile) is not compared
+      if (old === undefined || now === undefined || old === null || now === null) return;
       const bad = higherIsWorse ? now > old * (1 + tolerance) + 1e-12 : now < old - 1e-12;
       if (bad) out.push({ backend: a.name, metric, before: old, after: now });
     };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import type { BackendReport, Report } from './report-types.ts';
 
 const NA = 'not available on this machine';
@@ -10,6 +11,8 @@ let compiled: HandlebarsTemplateDelegate | undefined;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+// a percentile from too few runs is not printed as if it were known
+const known = (x: number | null, runs: number, need: number) => (x === null ? `insufficient samples (needs ${need} runs, has ${runs})` : ms(x));
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 // Markdown table cells: a pipe or newline would break the row
@@ -105,8 +108,8 @@ function perfRows(list: BackendReport[]) {
     row('warm runs', (b) => String(b.performance!.latencyMs.runs)),
     row('mean latency', (b) => ms(b.performance!.latencyMs.mean)),
     row('P50 latency', (b) => ms(b.performance!.latencyMs.p50)),
-    row('P90 latency', (b) => ms(b.performance!.latencyMs.p90)),
-    row('P99 latency', (b) => ms(b.performance!.latencyMs.p99)),
+    row('P90 latency', (b) => known(b.performance!.latencyMs.p90, b.performance!.latencyMs.runs, MIN_RUNS_FOR.p90)),
+    row('P99 latency', (b) => known(b.performance!.latencyMs.p99, b.performance!.latencyMs.runs, MIN_RUNS_FOR.p99)),
     row('min / max', (b) => `${ms(b.performance!.latencyMs.min)} / ${ms(b.performance!.latencyMs.max)}`),
     row('mean RTF', (b) => num(b.performance!.rtf, 4)),
     row('RTFx', (b) => `${num(b.performance!.rtfx, 1)}x`),

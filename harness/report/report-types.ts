@@ -7,6 +7,8 @@ import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
 export interface CaseResult {
   id: string;
+  /** The audio file, so a row can always be traced to what was heard. */
+  audio: string;
   kind: string;
   audioSeconds: number;
   baselineText: string;
@@ -67,6 +69,8 @@ export interface BackendReport {
   device: string;
   precision: string;
   role: 'baseline' | 'device';
+  /** false: optional, the verdict does not depend on it running. */
+  required: boolean;
   status: 'ran' | 'skipped' | 'failed';
   /** Why it was skipped or failed. */
   reason?: string;
@@ -82,14 +86,22 @@ export interface Regression {
   after: number;
 }
 
+/** What a gate run set out to check; each required backend must have a result for each. */
+export type Check = 'accuracy' | 'performance';
+
+export type { SkippedInput } from '../audio/manifest.ts';
+import type { SkippedInput } from '../audio/manifest.ts';
+
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: 'asr-parity';
   generatedAt: string;
   verdict: 'pass' | 'fail' | 'incomplete';
   verdictReasons: string[];
+  checks: Check[];
   environment: Environment;
   config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
   backends: BackendReport[];
+  inputs?: { skipped: SkippedInput[] };
   regressions?: { against: string; latencyTolerance: number; items: Regression[] };
 }

@@ -3,9 +3,9 @@ import { loadAudio } from '../audio/load-audio.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
-import { evaluateGate } from '../score/gate.ts';
+import { gateFailures, scoreTranscripts, tokenParityPasses } from '../score/gate.ts';
 import { getNormalizer } from '../score/normalizers.ts';
-import { compareCase, summarizeTokenParity, type CaseTokenParity } from '../score/token-parity.ts';
+import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
 import type { CaseTranscript } from './transcribe-cases.ts';
 
 export interface TranscribedRun {
@@ -21,6 +21,12 @@ export interface AccuracyOptions {
   progress?: (msg: string) => void;
 }
 
+/** An accuracy result, and the error that stopped token parity part-way if one did: the scores are kept either way. */
+export interface AccuracyRun {
+  accuracy: AccuracyResult;
+  error?: Error;
+}
+
 function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun, wanted: boolean): string | undefined {
   if (!wanted) return 'not requested';
   if (!baseline.loaded.forcedLogits) return 'the baseline backend cannot decode with given tokens';
@@ -29,47 +35,67 @@ function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun
   return undefined;
 }
 
+type Pair = { b: CaseTranscript; d: CaseTranscript };
+
+async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Map<string, CaseTokenParity>> {
+  const parity = new Map<string, CaseTokenParity>();
+  for (const [i, { b, d }] of pairs.entries()) {
+    o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
+    const audio = await loadAudio(b.case.audio);
+    const forced = b.result.tokens!;
+    const baseLogits = await baseline.loaded.forcedLogits!(audio, forced);
+    const devLogits = await device.loaded.forcedLogits!(audio, forced);
+    parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
+  }
+  return parity;
+}
+
 /**
  * Scores the device's transcripts against the baseline's (the baseline is the reference) and,
  * where both backends can be teacher-forced, compares their logits step by step on the
- * baseline's tokens.
+ * baseline's tokens. Cases are paired by id, which the case list keeps unique.
  */
 export async function runAccuracy(baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions): Promise<AccuracyResult> {
+  const r = await runAccuracyKeepingScores(baseline, device, o);
+  if (r.error) throw r.error;
+  return r.accuracy;
+}
+
+/** As runAccuracy, but a failure during teacher forcing is returned beside the transcript scores instead of losing them. */
+export async function runAccuracyKeepingScores(baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions): Promise<AccuracyRun> {
   const normalize = getNormalizer(o.normalizer);
   const byId = new Map(device.results.map((r) => [r.case.id, r]));
+  if (byId.size !== device.results.length) throw new RangeError('device results repeat a case id');
   const pairs = baseline.results.map((b) => {
     const d = byId.get(b.case.id);
-    if (!d) throw new RangeError(`device run has no result for case ${b.case.id}`);
+    if (!d || d.case.audio !== b.case.audio) throw new RangeError(`device run has no result for case ${b.case.id} (${b.case.audio})`);
     return { b, d };
   });
-  const gate = evaluateGate(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize, o.thresholds);
+  const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize);
 
-  const parity = new Map<string, CaseTokenParity>();
-  const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
-  if (!why) {
-    for (const [i, { b, d }] of pairs.entries()) {
-      o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
-      const audio = await loadAudio(b.case.audio);
-      const forced = b.result.tokens!;
-      const baseLogits = await baseline.loaded.forcedLogits!(audio, forced);
-      const devLogits = await device.loaded.forcedLogits!(audio, forced);
-      parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
-    }
-  }
+  let parity = new Map<string, CaseTokenParity>();
+  let summary: TokenParitySummary | undefined;
   let tokenParity: TokenParityResult;
-  const failures = [...gate.failures];
+  let error: Error | undefined;
+  const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
   if (why) tokenParity = { available: false, reason: why };
   else {
-    const s = summarizeTokenParity([...parity.values()]);
-    const passed = s.decisiveTop1Agreement >= o.thresholds.minTop1Agreement;
-    if (!passed) failures.push(`corpus: teacher-forced top-1 agreement on decisive steps ${(100 * s.decisiveTop1Agreement).toFixed(2)}% < ${(100 * o.thresholds.minTop1Agreement).toFixed(2)}%`);
-    tokenParity = { available: true, passed, ...s };
+    try {
+      parity = await forcedParity(baseline, device, pairs, o);
+      summary = summarizeTokenParity([...parity.values()]);
+      tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
+    } catch (e) {
+      error = e as Error;
+      tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
+    }
   }
+  const failures = [...gateFailures(scores, summary, o.thresholds), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
 
-  const cases: CaseResult[] = gate.cases.map((c, i) => {
+  const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
     return {
       id: c.id,
+      audio: b.case.audio,
       kind: b.case.kind,
       audioSeconds: b.duration,
       baselineText: b.result.text,
@@ -86,5 +112,6 @@ export async function runAccuracy(baseline: TranscribedRun, device: TranscribedR
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  return { passed: failures.length === 0, failures, normalizer: o.normalizer, thresholds: o.thresholds, corpus: gate.corpus, cases, tokenParity };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, thresholds: o.thresholds, corpus: scores.corpus, cases, tokenParity };
+  return error ? { accuracy, error } : { accuracy };
 }

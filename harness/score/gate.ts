@@ -1,16 +1,16 @@
 import type { GateThresholds } from '../config/load-config.ts';
 import { scoreCorpus, scoreUtterance, type CorpusScore, type UtteranceScore } from './error-rate.ts';
+import type { TokenParitySummary } from './token-parity.ts';
 
 /**
- * The acceptance rule of the reference report: device transcripts must match the baseline's.
- * WER and CER below their maxima per case and corpus-wide, exact-match rate at least its minimum.
- * The defaults live in one place, the config schema.
+ * The acceptance rule of the reference report, and the one place where a threshold is applied:
+ * device transcripts must match the baseline's, WER and CER below their maxima per case and
+ * corpus-wide, exact-match rate at least its minimum, and (where measured) teacher-forced top-1
+ * agreement on decisive steps at least its minimum. The defaults live in the config schema.
  */
 export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'>;
 
-export interface GateResult {
-  passed: boolean;
-  failures: string[];
+export interface TranscriptScores {
   corpus: CorpusScore;
   cases: UtteranceScore[];
 }
@@ -21,17 +21,32 @@ export interface PairedTranscript {
   device: string;
 }
 
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
 /** Scores each device transcript against the baseline's (the baseline is the reference) after normalising both. */
-export function evaluateGate(pairs: readonly PairedTranscript[], normalize: (s: string) => string, t: Thresholds): GateResult {
+export function scoreTranscripts(pairs: readonly PairedTranscript[], normalize: (s: string) => string): TranscriptScores {
   const cases = pairs.map((p) => scoreUtterance(p.id, normalize(p.baseline), normalize(p.device)));
-  const corpus = scoreCorpus(cases);
+  return { corpus: scoreCorpus(cases), cases };
+}
+
+/** Whether teacher-forced agreement meets its threshold. */
+export function tokenParityPasses(s: TokenParitySummary, t: Pick<GateThresholds, 'minTop1Agreement'>): boolean {
+  return s.decisiveTop1Agreement >= t.minTop1Agreement;
+}
+
+/** Every threshold the scores miss, one line each; none means the accuracy gate passes. */
+export function gateFailures(scores: TranscriptScores, tokenParity: TokenParitySummary | undefined, t: Thresholds & Partial<Pick<GateThresholds, 'minTop1Agreement'>>): string[] {
+  const { cases, corpus } = scores;
   const failures: string[] = [];
   for (const c of cases) {
-    if (!(c.wer < t.maxWer)) failures.push(`${c.id}: WER ${(100 * c.wer).toFixed(2)}% >= ${(100 * t.maxWer).toFixed(2)}%`);
-    if (!(c.cer < t.maxCer)) failures.push(`${c.id}: CER ${(100 * c.cer).toFixed(2)}% >= ${(100 * t.maxCer).toFixed(2)}%`);
+    if (!(c.wer < t.maxWer)) failures.push(`${c.id}: WER ${pct(c.wer)} >= ${pct(t.maxWer)}`);
+    if (!(c.cer < t.maxCer)) failures.push(`${c.id}: CER ${pct(c.cer)} >= ${pct(t.maxCer)}`);
   }
-  if (!(corpus.wer < t.maxWer)) failures.push(`corpus: WER ${(100 * corpus.wer).toFixed(2)}% >= ${(100 * t.maxWer).toFixed(2)}%`);
-  if (!(corpus.cer < t.maxCer)) failures.push(`corpus: CER ${(100 * corpus.cer).toFixed(2)}% >= ${(100 * t.maxCer).toFixed(2)}%`);
-  if (!(corpus.exactMatchRate >= t.minExactMatchRate)) failures.push(`corpus: exact match ${(100 * corpus.exactMatchRate).toFixed(2)}% < ${(100 * t.minExactMatchRate).toFixed(2)}%`);
-  return { passed: failures.length === 0, failures, corpus, cases };
+  if (!(corpus.wer < t.maxWer)) failures.push(`corpus: WER ${pct(corpus.wer)} >= ${pct(t.maxWer)}`);
+  if (!(corpus.cer < t.maxCer)) failures.push(`corpus: CER ${pct(corpus.cer)} >= ${pct(t.maxCer)}`);
+  if (!(corpus.exactMatchRate >= t.minExactMatchRate)) failures.push(`corpus: exact match ${pct(corpus.exactMatchRate)} < ${pct(t.minExactMatchRate)}`);
+  if (tokenParity && t.minTop1Agreement !== undefined && !tokenParityPasses(tokenParity, { minTop1Agreement: t.minTop1Agreement })) {
+    failures.push(`corpus: teacher-forced top-1 agreement on decisive steps ${pct(tokenParity.decisiveTop1Agreement)} < ${pct(t.minTop1Agreement)}`);
+  }
+  return failures;
 }

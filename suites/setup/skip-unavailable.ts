@@ -1,16 +1,16 @@
 import { it } from 'vitest';
-import { fragmentOf, type PlannedBackend } from '../../harness/run/plan-backends.ts';
-import { recordFragment } from './report-meta.ts';
+import type { PlannedBackend } from '../../harness/run/plan-backends.ts';
 
 /**
- * For a backend that cannot run here: a test that is skipped with the reason in its name and
- * records the skip in the report. Returns false so callers can `if (!runnable(p)) continue`.
+ * For an optional backend that cannot run here: a test that is skipped with the reason in its
+ * name (the gate run records it in the report as not run). Returns false so callers can
+ * `if (!runnable(p)) continue`. A required backend is always runnable here: its test runs and
+ * fails with the reason, as the verdict does.
  */
 export function runnable(p: PlannedBackend): boolean {
   const a = p.availability;
-  if (a.ok) return true;
-  it(`${p.entry.name}: skipped, ${a.reason}`, (ctx) => {
-    recordFragment(ctx, fragmentOf(p));
+  if (a.ok || p.required) return true;
+  it(`${p.entry.name} (optional): not run, ${a.reason}`, (ctx) => {
     ctx.skip(a.reason);
   });
   return false;

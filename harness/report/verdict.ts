@@ -1,0 +1,44 @@
+import type { BackendReport, Check, Report } from './report-types.ts';
+
+/**
+ * The verdict, decided here and nowhere else, from what each backend did:
+ * - FAIL when a required backend did not run, failed or crashed, lacks a result for a check the
+ *   run set out to make, or when any device backend that ran missed an accuracy threshold;
+ * - INCOMPLETE when nothing failed but no device backend was compared at all (a gate that
+ *   checked nothing does not pass);
+ * - PASS otherwise. An optional backend that did not run is named, and changes nothing.
+ */
+export function verdictOf(backends: readonly BackendReport[], checks: readonly Check[]): Pick<Report, 'verdict' | 'verdictReasons'> {
+  const failures: string[] = [];
+  const notes: string[] = [];
+  for (const b of backends) {
+    const who = `${b.name} (${b.required ? 'required' : 'optional'})`;
+    if (b.status !== 'ran') {
+      const what = `${who} ${b.status === 'failed' ? 'failed' : 'did not run'}: ${b.reason ?? 'no reason recorded'}`;
+      if (b.required) failures.push(what);
+      else notes.push(`${b.name} (optional) not run: ${b.reason ?? 'no reason recorded'}`);
+    } else if (b.required) {
+      for (const c of checks) {
+        const has = c === 'accuracy' ? b.role === 'baseline' || b.accuracy : b.performance;
+        if (!has) failures.push(`${who}: no ${c} result`);
+      }
+    }
+    if (b.role === 'device' && b.accuracy && !b.accuracy.passed) failures.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
+  }
+  const compared = backends.filter((b) => b.role === 'device' && b.status === 'ran' && (checks.includes('accuracy') ? b.accuracy : b.performance));
+  if (failures.length) return { verdict: 'fail', verdictReasons: [...failures, ...notes] };
+  if (!compared.length) return { verdict: 'incomplete', verdictReasons: [`no device backend was ${checks.includes('accuracy') ? 'compared with the baseline' : 'measured'}`, ...notes] };
+  const passed = compared.map((b) => `${b.name}: ${checks.map((c) => (c === 'accuracy' ? 'accuracy gate passed' : 'performance measured')).join(', ')}`);
+  return { verdict: 'pass', verdictReasons: [...passed, ...notes] };
+}
+
+/** One line for a terminal: the verdict, and every backend that did not run. */
+export function verdictLine(r: Pick<Report, 'verdict' | 'backends'>): string {
+  const notRun = r.backends.filter((b) => b.status !== 'ran').map((b) => `${b.name} ${b.status === 'failed' ? 'failed' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason ?? 'no reason recorded'}`);
+  return `verdict: ${r.verdict.toUpperCase()}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
+}
+
+/** 0 for PASS; 1 for FAIL and INCOMPLETE. */
+export function exitCodeOf(r: Pick<Report, 'verdict'>): 0 | 1 {
+  return r.verdict === 'pass' ? 0 : 1;
+}
