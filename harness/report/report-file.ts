@@ -22,6 +22,8 @@ export function readReport(path: string): Report {
     const problem = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'report not found' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : `not valid JSON: ${(e as Error).message}`;
     throw new ReportError(path, problem, 'give a report.json written by asr-parity');
   }
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version < 2) throw new ReportError(path, `written by an older asr-parity (report schema ${version}; this one reads 2)`, 're-run the command that wrote it');
   validateReport(raw, path);
   return raw;
 }
