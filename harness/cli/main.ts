@@ -189,7 +189,8 @@ withBackend(program.command('benchmark').description('latency of repeated transc
   .action(async (o) => {
     const audio = await loadAudio(o.audio);
     const p = await plannedFromFlags(o.backend, o);
-    const r = await measurePerformance(p.backend, p.options, { audio, shortAudio: audio, runs: o.numRuns, progress });
+    const iso = cfg().isolation;
+    const r = await measurePerformance(p.backend, p.options, { audio, shortAudio: audio, runs: o.numRuns, progress, isolation: iso.enabled ? iso : undefined });
     progressDone();
     const perf = r.performance;
     const l = perf.latencyMs;
