@@ -1,33 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { backends } from '../../backends/index.ts';
 import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
-import { FIXTURE_DIR, fixturesReady, generateFixtures, MANIFEST } from '../../fixtures/generate.ts';
-import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
-import { loadAudio } from '../audio/load-audio.ts';
-import { readManifest, resolveCases } from '../audio/manifest.ts';
+import type { PlannedBackend } from '../run/plan-backends.ts';
 import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
-import { measurePerformance } from '../bench/measure-performance.ts';
-import { perfAudio } from '../bench/perf-audio.ts';
-import { soakLoadCycles, soakTranscriptions } from '../bench/soak.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
-import { isAsrParityError, UsageError } from '../errors.ts';
-import { differentialFuzz } from '../fuzz/differential-fuzz.ts';
-import { mergeReports } from '../report/assemble-report.ts';
-import { findRegressions } from '../report/compare-reports.ts';
-import { environmentRecord } from '../report/environment.ts';
-import { readReport, validateReport } from '../report/report-file.ts';
-import { renderMarkdown } from '../report/render-markdown.ts';
-import { exitCodeOf, verdictLine } from '../report/verdict.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
-import { findEntry, planBackend, type PlannedBackend } from '../run/plan-backends.ts';
-import { loadBackend } from '../run/transcribe-cases.ts';
-import { scoreCorpus, scoreUtterance } from '../score/error-rate.ts';
-import { getNormalizer } from '../score/normalizers.ts';
-import { parseTrn } from '../score/trn.ts';
-import { accuracyCommand, defined, performanceCommand } from './gate-commands.ts';
+import { isAsrParityError } from '../errors.ts';
 import { atLeast, nonNegative, positiveInt, positiveNumber, rate } from './option-parsers.ts';
 import { print, progress, progressDone, setQuiet } from './terminal.ts';
+
+// Everything else is imported by the command that needs it: `--help`, `normalize` and `score`
+// should not pay for loading every backend, the benchmark code and the report renderer.
+const lazy = {
+  backends: () => import('../../backends/index.ts'),
+  fixtures: () => import('../../fixtures/generate.ts'),
+  audio: () => import('../audio/load-audio.ts'),
+  manifest: () => import('../audio/manifest.ts'),
+  measure: () => import('../bench/measure-performance.ts'),
+  perfAudio: () => import('../bench/perf-audio.ts'),
+  soak: () => import('../bench/soak.ts'),
+  fuzz: () => import('../fuzz/differential-fuzz.ts'),
+  assemble: () => import('../report/assemble-report.ts'),
+  regressions: () => import('../report/compare-reports.ts'),
+  environment: () => import('../report/environment.ts'),
+  reportFile: () => import('../report/report-file.ts'),
+  markdown: () => import('../report/render-markdown.ts'),
+  verdict: () => import('../report/verdict.ts'),
+  write: () => import('../report/write-atomic.ts'),
+  plan: () => import('../run/plan-backends.ts'),
+  transcribe: () => import('../run/transcribe-cases.ts'),
+  errorRate: () => import('../score/error-rate.ts'),
+  normalizers: () => import('../score/normalizers.ts'),
+  trn: () => import('../score/trn.ts'),
+  gate: () => import('./gate-commands.ts'),
+  decoded: () => import('../audio/decoded-audio.ts'),
+  errors: () => import('../errors.ts'),
+};
 
 /** Exit codes, one table (README "Exit codes"): */
 const EXIT = { pass: 0, failed: 1, badInput: 2, internal: 3 } as const;
@@ -41,6 +48,7 @@ function cfg(): Config {
 
 /** The generated parity model and fixtures are the defaults: made on first use, so a newcomer's first command works. */
 async function ensureFixtures(): Promise<void> {
+  const { FIXTURE_DIR, fixturesReady, generateFixtures } = await lazy.fixtures();
   if (fixturesReady()) return;
   process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 30 s)\n`);
   await generateFixtures((m) => progress(m));
@@ -50,15 +58,16 @@ async function ensureFixtures(): Promise<void> {
 /** A backend named on the command line, as the config knows it (its model, library, command...), with the flags on top. */
 async function plannedFromFlags(name: string, o: { model?: string; library?: string; threads?: number; language?: string }): Promise<PlannedBackend> {
   const c = cfg();
+  const { findEntry, planBackend } = await lazy.plan();
+  const { defined } = await lazy.gate();
   return planBackend(findEntry(c, name), 'device', c.source ?? 'command line', defined({ model: o.model, library: o.library, threads: o.threads, language: o.language }));
 }
 
 async function loadFromFlags(name: string, o: { model?: string; library?: string; threads?: number; language?: string }): Promise<LoadedBackend> {
   const p = await plannedFromFlags(name, o);
+  const { loadBackend } = await lazy.transcribe();
   return loadBackend(p.backend, p.options);
 }
-
-const backendChoices = () => [...new Set([...(config ? [config.baseline, ...config.backends].map((e) => e.name) : []), ...Object.keys(backends)])].join(', ');
 
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
@@ -86,6 +95,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
   .requiredOption('--audio <file>', 'WAV or FLAC file')
   .option('--json', 'print a JSON object')
   .action(async (o) => {
+    const { loadAudio } = await lazy.audio();
     const audio = await loadAudio(o.audio);
     const b = await loadFromFlags(o.backend, o);
     try {
@@ -105,11 +115,13 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
   .option('--batch-size <n>', 'chunks submitted at once', positiveInt, 4)
   .option('--json', 'print a JSON object')
   .action(async (o) => {
+    const { loadAudio } = await lazy.audio();
+    const { WHISPER_RATE } = await lazy.decoded();
     const audio = await loadAudio(o.audio);
     const b = await loadFromFlags(o.backend, o);
     try {
       const size = Math.round(o.chunkLength * WHISPER_RATE);
-      const chunks: Audio16k[] = [];
+      const chunks: import('../audio/decoded-audio.ts').Audio16k[] = [];
       for (let at = 0; at < audio.samples.length; at += size) {
         const samples = audio.samples.subarray(at, Math.min(at + size, audio.samples.length));
         chunks.push({ samples, duration: samples.length / WHISPER_RATE, source: audio.source });
@@ -155,6 +167,8 @@ accuracyOptions(program.command('compare').description('transcribe on a device b
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
   .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or .jsonl manifest')
   .action(async (o) => {
+    const { accuracyCommand } = await lazy.gate();
+    const { resolveCases } = await lazy.manifest();
     await accuracyCommand(cfg(), o, await resolveCases(o.audio));
   });
 
@@ -163,6 +177,8 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
   .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
   .option('--manifest <file>', 'case manifest (default: the config\'s fixtures)')
   .action(async (o) => {
+    const { accuracyCommand } = await lazy.gate();
+    const { resolveCases } = await lazy.manifest();
     const list = await resolveCases(o.manifest ?? cfg().fixtures);
     const all = list.cases.filter((c) => c.kind !== 'long');
     await accuracyCommand(cfg(), { output: 'eval_accuracy_result.json', ...o }, { cases: o.numTestCases ? all.slice(0, o.numTestCases) : all, skipped: list.skipped });
@@ -175,6 +191,9 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
   .option('--duration <seconds>', 'audio length (default: the config\'s, 30)', positiveNumber)
   .option('--num-runs <n>', `${runsOption} (default: the config's)`, atLeast(MIN_PERF_RUNS))
   .action(async (o) => {
+    const { performanceCommand } = await lazy.gate();
+    const { readManifest } = await lazy.manifest();
+    const { perfAudio } = await lazy.perfAudio();
     const c = cfg();
     const cases = readManifest(c.fixtures);
     const seconds = o.duration ?? c.performance.audioSeconds;
@@ -187,6 +206,10 @@ withBackend(program.command('benchmark').description('latency of repeated transc
   .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS), MIN_PERF_RUNS)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
+    const { loadAudio } = await lazy.audio();
+    const { environmentRecord } = await lazy.environment();
+    const { measurePerformance } = await lazy.measure();
+    const { writeFileAtomic } = await lazy.write();
     const audio = await loadAudio(o.audio);
     const p = await plannedFromFlags(o.backend, o);
     const iso = cfg().isolation;
@@ -212,6 +235,10 @@ program
   .option('--output-dir <dir>', 'where a counterexample is saved', 'results/fuzz')
   .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
   .action(async (o) => {
+    const { loadAudio } = await lazy.audio();
+    const { differentialFuzz } = await lazy.fuzz();
+    const { readManifest } = await lazy.manifest();
+    const { getNormalizer } = await lazy.normalizers();
     const c = cfg();
     const speech = readManifest(c.fixtures).filter((x) => x.kind === 'speech');
     const clips = await Promise.all((speech.length ? speech : readManifest(c.fixtures)).map(async (x) => ({ id: x.id, audio: await loadAudio(x.audio) })));
@@ -243,6 +270,11 @@ withBackend(program.command('soak').description('long-run resource check: consec
   .option('--max-growth-mb <n>', 'exit 1 when RSS grows more than this in either part', positiveNumber, 24)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
+    const { loadAudio } = await lazy.audio();
+    const { environmentRecord } = await lazy.environment();
+    const { FIXTURE_DIR } = await lazy.fixtures();
+    const { soakLoadCycles, soakTranscriptions } = await lazy.soak();
+    const { writeFileAtomic } = await lazy.write();
     const audio = await loadAudio(o.audio ?? `${FIXTURE_DIR}/audio/speech-01.wav`);
     const p = await plannedFromFlags(o.backend, o);
     const results = [await soakTranscriptions(p.backend, p.options, audio, o.runs, 2, progress), await soakLoadCycles(p.backend, p.options, o.cycles, 40, progress)];
@@ -269,7 +301,14 @@ program
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
-  .action((o) => {
+  .action(async (o) => {
+    const { mergeReports } = await lazy.assemble();
+    const { renderMarkdown } = await lazy.markdown();
+    const { findRegressions } = await lazy.regressions();
+    const reportFile = await lazy.reportFile();
+    const { readReport } = reportFile;
+    const { exitCodeOf, verdictLine } = await lazy.verdict();
+    const { writeFileAtomic } = await lazy.write();
     const files = o.input as string[];
     const merged = mergeReports(files.map(readReport), files);
     let regressed = false;
@@ -280,7 +319,8 @@ program
       if (!items.length) print('no regressions');
       regressed = items.length > 0 && Boolean(o.failOnRegression);
     }
-    validateReport(merged, o.json ?? 'merged report');
+    const check: (r: unknown, source: string) => void = reportFile.validateReport;
+    check(merged, o.json ?? 'merged report');
     if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
     writeFileAtomic(o.output, renderMarkdown(merged));
     print(`${verdictLine(merged)}; wrote ${o.output}`);
@@ -294,7 +334,11 @@ program
   .requiredOption('--hyp <file>', 'hypothesis trn')
   .option('--normalize <mode>', 'none, basic or english', 'none')
   .option('--json', 'print one JSON object')
-  .action((o) => {
+  .action(async (o) => {
+    const { scoreCorpus, scoreUtterance } = await lazy.errorRate();
+    const { UsageError } = await lazy.errors();
+    const { getNormalizer } = await lazy.normalizers();
+    const { parseTrn } = await lazy.trn();
     const normalize = getNormalizer(o.normalize);
     const ref = parseTrn(o.ref);
     const hyp = parseTrn(o.hyp);
@@ -309,7 +353,8 @@ program
   .command('normalize')
   .description('normalize text from stdin, one line in, one line out')
   .addOption(new Option('--mode <mode>', 'normalizer').choices(['basic', 'english']).default('english'))
-  .action((o) => {
+  .action(async (o) => {
+    const { getNormalizer } = await lazy.normalizers();
     const n = getNormalizer(o.mode);
     const input = readFileSync(0, 'utf8');
     const lines = input.split('\n');
@@ -322,6 +367,7 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .action(async (o) => {
+    const { generateFixtures } = await lazy.fixtures();
     setQuiet(Boolean(o.quiet));
     await generateFixtures(o.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
   });
@@ -331,6 +377,8 @@ program
   .description('list backends: available or why not, library version, system info')
   .option('--json', 'print a JSON array')
   .action(async (o) => {
+    const { backends } = await lazy.backends();
+    const { planBackend } = await lazy.plan();
     const rows = [];
     const c = cfg();
     // the config's entries first (what a gate run would use, command backends included), then every registered backend with defaults
