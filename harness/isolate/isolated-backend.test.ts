@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backendModules } from '../../backends/index.ts';
+import { backendModules, backends } from '../../backends/index.ts';
 import { FIXTURE_DIR } from '../../fixtures/generate.ts';
 import { loadAudio } from '../audio/load-audio.ts';
 import { isAsrParityError } from '../errors.ts';
@@ -34,12 +34,23 @@ export default { ...cpu, name: '${name}', async load(o) {
 
 describe('a backend in its own process', () => {
   it('transcribes exactly as it does in-process, and its typed errors cross the boundary', async () => {
+    // the same backend loaded in this process is the reference: same text, same tokens, same logits
+    const local = await backends['cpu-fp32']!.load({});
     const b = await loadIsolated('cpu-fp32', backendModules['cpu-fp32']!, {}, { callTimeoutMs: 60_000 });
-    const t = await b.transcribe(speech);
-    expect(t.text.length).toBeGreaterThan(0);
-    expect((await b.forcedLogits!(speech, t.tokens!)).length).toBe(t.tokens!.length + 1);
-    expect(b.describe()).toMatchObject({ backend: 'cpu-fp32', isolated: true });
-    b.dispose();
+    try {
+      const expected = await local.transcribe(speech);
+      const t = await b.transcribe(speech);
+      expect(t.text).toBe(expected.text);
+      expect(t.tokens).toEqual(expected.tokens);
+      const expectedLogits = await local.forcedLogits!(speech, expected.tokens!);
+      const logits = await b.forcedLogits!(speech, expected.tokens!);
+      expect(logits).toHaveLength(expectedLogits.length);
+      logits.forEach((v, i) => expect(v, `step ${i}`).toEqual(expectedLogits[i]));
+      expect(b.describe()).toMatchObject({ ...local.describe(), isolated: true });
+    } finally {
+      local.dispose();
+      b.dispose();
+    }
     const err = await loadIsolated('cpu-fp32', backendModules['cpu-fp32']!, { model: join(tmp, 'missing.bin') }, { callTimeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(isAsrParityError(err) && err.code).toBe('MODEL');
   });
