@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -134,16 +134,25 @@ describe('legal but unusual input is transcribed', () => {
     ['6 channels', () => file('6ch.wav', pcmWav(tone(48000, 2, 6), 48000, 6, 16))],
     ['clipping far past full scale', () => file('clip.wav', encodeWav(tone(16000, 2, 1, 4), 16000, 'float32'))],
     ['1 ms of audio', () => file('1ms.wav', encodeWav(tone(16000, 0.001), 16000))],
-    ['a file name with spaces, quotes, $(...) and a newline', () => {
-      const f = join(tmp, `it's "odd" $(touch PWNED) \`x\`\nname.wav`);
-      copyFileSync(speech, f);
-      return f;
-    }],
   ];
   it.each(accepted)('%s', async (_what, make) => {
     const r = await cli('transcribe', '--backend', 'cpu-fp16', '--audio', make(), '--json');
     expect(r.exitCode, r.stderr).toBe(0);
     expect(typeof JSON.parse(r.stdout).text).toBe('string');
+  });
+
+  it('a file name with spaces, quotes, $(...), backticks and a newline: transcribed as itself, and no shell ran it', async () => {
+    // were the name ever put through a shell, $(...) or `...` would run `touch` in the CLI's
+    // working directory or, after a cd, in the file's own folder: both are fresh and checked
+    const folder = mkdtempSync(join(tmp, 'odd-name-'));
+    const cwd = mkdtempSync(join(tmp, 'cli-cwd-'));
+    const f = join(folder, `it's "odd" $(touch PWNED) \`touch PWNED-BACKTICK\`\nname.wav`);
+    copyFileSync(speech, f);
+    const run = (audio: string) => execa('node', [BIN, 'transcribe', '--backend', 'cpu-fp16', '--audio', audio, '--json'], { cwd, reject: false, stdin: 'ignore', timeout: 120_000 });
+    const [odd, plain] = [await run(f), await run(speech)];
+    expect(odd.exitCode, odd.stderr).toBe(0);
+    expect(JSON.parse(odd.stdout)).toMatchObject({ audio: f, text: JSON.parse(plain.stdout).text });
+    for (const where of [cwd, folder]) expect(readdirSync(where).filter((n) => n.startsWith('PWNED')), `created in ${where}`).toEqual([]);
   });
 });
 
