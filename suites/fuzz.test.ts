@@ -12,6 +12,7 @@ import { differentialFuzz } from '../harness/fuzz/differential-fuzz.ts';
 import { loadBackend } from '../harness/run/transcribe-cases.ts';
 import { planBackends } from '../harness/run/plan-backends.ts';
 import { getNormalizer } from '../harness/score/normalizers.ts';
+import { runnable } from './setup/skip-unavailable.ts';
 
 /**
  * Differential fuzzing, seeded and bounded for npm test (long hunts: `asr-parity fuzz`).
@@ -57,7 +58,9 @@ describe('the fuzzer finds and shrinks a real disagreement', () => {
 });
 
 const plan = await planBackends(config);
-for (const p of plan.devices.filter((d) => d.availability.ok)) {
+for (const p of plan.devices) {
+  // a backend that cannot run here is a visible skip with its reason, not left out
+  if (!runnable(p)) continue;
   it(`${p.entry.name} agrees with ${plan.baseline.entry.name} on seeded variants of speech`, async () => {
     const base = await loadBackend(plan.baseline.backend, plan.baseline.options);
     const dev = await loadBackend(p.backend, p.options);

@@ -4,31 +4,44 @@ import cpuFp16 from '../backends/cpu-fp16.ts';
 import cpuFp32 from '../backends/cpu-fp32.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
-import { soakLoadCycles, soakTranscriptions } from '../harness/bench/soak.ts';
+import { soakLoadCycles, soakTranscriptions, type SoakResult } from '../harness/bench/soak.ts';
 
 /**
- * Long runs must not grow. The bounds: the f16 test model is 17 MB and one context holds
- * about 30 MB of buffers, so a leak of one context per cycle would add >1 GB over 50 cycles,
- * and a leaked mel or logit buffer per call (~1 MB) 20 MB over 20 calls; measured growth is
- * under 7 MB for both once glibc's arenas have settled (40 warm-up cycles, 2 warm-up calls).
+ * Long runs must not grow. RSS is read after a full GC and malloc_trim(0) (see soak.ts), once
+ * per iteration, and the figure asserted is the least-squares slope over the last half of the
+ * iterations, in MB per iteration.
+ *
+ * Why not end minus start: read raw, RSS swings from sample to sample by whole 16 MB steps
+ * (V8's young-generation semi-spaces, glibc keeping a freed 16 MB weight buffer), by up to 45 MB
+ * over 90 load/free cycles measured here; when parallel test files load the machine the
+ * collections come at other moments, and one run on a fresh clone read 37.9 MB against the old
+ * 24 MB bound. That was timing, not a leak: with the garbage collected and the free pages
+ * trimmed before each sample, the same cycles stay within ~2 MB, and their slope is ~0.05
+ * MB/cycle whether the machine is idle or has both cores busy.
+ *
+ * Why these bounds: the f16 test model is 17 MB and a context holds ~30 MB of buffers, so a
+ * leak of one context per cycle climbs >= 16 MB/cycle against a bound of 1; a leaked mel or
+ * logit buffer per call (>= 1 MB, written, so resident) climbs >= 1 MB/call against 0.5.
  * whisper_get_timings leaks 20 bytes per call by design of its C API (see whisper-model.ts).
  * `asr-parity soak` runs the long version (500 calls, 50 cycles).
  */
 const MB = 2 ** 20;
 const speech = await loadAudio(join(FIXTURE_DIR, 'audio/speech-01.wav'));
+const show = (r: SoakResult) =>
+  `${r.what}: slope ${(r.rssSlopeBytesPerIteration / MB).toFixed(3)} MB/iteration, RSS ${(r.rssGrowthBytes / MB).toFixed(1)} MB over ${r.iterations} (trail ${r.rssTrailBytes.map((x) => ((x - r.rssStartBytes) / MB).toFixed(1)).join(' ')}), fds ${r.fdsStart} -> ${r.fdsEnd}`;
 
 describe('resources over long runs', () => {
   it('50 load/free cycles keep RSS flat and leak no file descriptors', async () => {
-    const r = await soakLoadCycles(cpuFp16, {}, 50, 40);
-    console.log(`load/free x50: RSS ${(r.rssGrowthBytes / MB).toFixed(1)} MB, fds ${r.fdsStart} -> ${r.fdsEnd}`);
-    expect(r.rssGrowthBytes).toBeLessThan(24 * MB);
+    const r = await soakLoadCycles(cpuFp16, {}, 50, 10);
+    console.log(show(r));
+    expect(r.rssSlopeBytesPerIteration, show(r)).toBeLessThan(1 * MB);
     expect(r.fdsEnd).toBe(r.fdsStart);
   });
 
   it('20 consecutive transcriptions on one context keep RSS flat', async () => {
     const r = await soakTranscriptions(cpuFp16, {}, speech, 20, 2);
-    console.log(`transcribe x20: RSS ${(r.rssGrowthBytes / MB).toFixed(1)} MB`);
-    expect(r.rssGrowthBytes).toBeLessThan(16 * MB);
+    console.log(show(r));
+    expect(r.rssSlopeBytesPerIteration, show(r)).toBeLessThan(0.5 * MB);
     expect(r.fdsEnd).toBe(r.fdsStart);
   });
 

@@ -62,10 +62,9 @@ describe('the command backend runs real programs without a shell', () => {
   it('kills a program that hangs past its timeout', async () => {
     const b = commandBackend({ name: 'hangs', description: 'hanging test program', device: 'cpu', precision: 'n/a' });
     const l = await b.load({ command: { program: process.execPath, args: [hanging, '{audio}'], output: { format: 'text' }, timeoutMs: 500 } });
-    const t0 = performance.now();
+    // the program never exits on its own: only the kill lets this settle, whatever the machine's load
     const err = await l.transcribe(await loadAudio(speechPath)).catch((e: Error) => e);
     expect(String((err as Error).message)).toMatch(/timed out after 500 ms .* and was killed/);
-    expect(performance.now() - t0).toBeLessThan(5000);
     l.dispose();
   });
 

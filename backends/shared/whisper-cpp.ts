@@ -114,9 +114,11 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
         if (dev) facts = { ggmlDevice: dev.name, deviceName: facts.deviceName ?? dev.description, ...facts };
       }
       sampler?.beforeLoad();
+      // only this load's lines: the log is process-wide, and an earlier load that picked the device says nothing of this one
+      const logMark = lib.logMark();
       const m = WhisperModel.load(lib, model, { useGpu: Boolean(acc), gpuDevice: gpuIndex(opts) });
       sampler?.afterLoad();
-      if (acc?.ggmlDevice && !lib.recentLog().some((l) => l.includes(`using ${acc.ggmlDevice}`))) {
+      if (acc?.ggmlDevice && !lib.logSince(logMark).some((l) => l.includes(`using ${acc.ggmlDevice}`))) {
         m.free();
         throw new InferenceError(model, `whisper.cpp did not pick the ${acc.ggmlDevice} device and would have run on the CPU`, 'check the device is visible to this process (driver, set_env.sh) and --device');
       }

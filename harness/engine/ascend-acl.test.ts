@@ -6,8 +6,14 @@ import { ACL_ERROR_REPEAT_INITIALIZE, AscendRuntime, cannSocSupport, probeAscend
 
 /** The koffi AscendCL layer against the C stand-in (fixtures/standins): real calls, real return codes, no NPU. */
 const lib = buildAscendclStandin();
-const allocate = koffi.load(lib).func('aclStandinAllocate', 'void', ['int64_t']);
-const ENV = ['ACL_STANDIN_SOC', 'ACL_STANDIN_DEVICES', 'ACL_STANDIN_FAIL', 'ACL_STANDIN_TOTAL_MB'];
+const standin = koffi.load(lib);
+const allocate = standin.func('aclStandinAllocate', 'void', ['int64_t']);
+const transientFn = standin.func('aclStandinTransient', 'int32_t', ['int64_t', 'int32_t']);
+/** A call on koffi's worker thread, as whisper_full is, that allocates `bytes` only for a while in its middle; resolves to how many HBM reads saw them. */
+const transient = (bytes: number, timeoutMs: number) =>
+  new Promise<number>((resolve, reject) => transientFn.async(bytes, timeoutMs, (err: unknown, seen: number) => (err ? reject(err) : resolve(seen))));
+const ENV = ['ACL_STANDIN_SOC', 'ACL_STANDIN_DEVICES', 'ACL_STANDIN_FAIL', 'ACL_STANDIN_TOTAL_MB', 'ACL_STANDIN_USED'];
+const MB = 2 ** 20;
 
 afterEach(() => {
   for (const k of ENV) delete process.env[k];
@@ -61,23 +67,26 @@ describe('AscendCL through koffi (stand-in library)', () => {
     expect(cannSocSupport('Ascend910_9362').status).toBe('unverified');
   });
 
-  it('samples device memory around a load and at its peak during work', async () => {
+  it('samples device memory around a load, and while work runs sees a peak that is gone before the work ends', async () => {
     const r = probeAscend(lib, 0);
     if (!r.ok) throw new Error(r.reason);
+    const used = () => {
+      const { freeBytes, totalBytes } = r.runtime.memInfo();
+      return totalBytes - freeBytes;
+    };
     const sampler = new DeviceMemorySampler(() => r.runtime.memInfo());
     sampler.beforeLoad();
-    allocate(100 * 2 ** 20); // the weights
+    allocate(100 * MB); // the weights
     sampler.afterLoad();
-    await sampler.during(
-      (async () => {
-        allocate(50 * 2 ** 20); // activations, freed before the work ends
-        await new Promise((f) => setTimeout(f, 40));
-        allocate(-50 * 2 ** 20);
-      })(),
-    );
+    const usedAfterLoad = used();
+    // activations: allocated after the call began, freed before it returns, so a sampler that
+    // reads only before and after the call never sees them; only periodic sampling does
+    const seen = await sampler.during(transient(50 * MB, 10_000));
     const m = sampler.memory();
-    expect(m.allocatedBytes).toBe(100 * 2 ** 20);
-    expect(m.peakBytes).toBe(150 * 2 ** 20);
-    allocate(-100 * 2 ** 20);
+    expect(m.allocatedBytes).toBe(100 * MB);
+    expect(m.peakBytes, 'peak: the weights and the transient activations').toBe(150 * MB);
+    expect(seen, 'HBM reads that saw the transient allocation while the call ran').toBeGreaterThan(0);
+    expect(used(), 'the transient allocation is freed before the call returns').toBe(usedAfterLoad);
+    allocate(-100 * MB);
   });
 });

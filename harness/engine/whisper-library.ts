@@ -17,6 +17,14 @@ export interface WhisperLibrary {
   fn: ReturnType<typeof bind>;
   /** The last lines whisper.cpp logged, so a failed load can say why. */
   recentLog(): string[];
+  /**
+   * A mark in the log, for reading only what one operation logged: take it before the call,
+   * then logSince(mark). The log is shared by every library and load in the process, so
+   * recentLog() also holds what earlier loads said.
+   */
+  logMark(): number;
+  /** The lines logged after `mark` (those still kept: at most the last 200). */
+  logSince(mark: number): string[];
 }
 
 const cache = new Map<string, WhisperLibrary>();
@@ -74,7 +82,15 @@ function bind(lib: LibraryHandle, abi: WhisperAbi) {
 
 const LOG_KEEP = 200;
 const logLines: string[] = [];
+/** Lines logged so far: logLines holds numbers logCount - logLines.length + 1 to logCount. */
+let logCount = 0;
 let logCallback: unknown;
+
+const logMark = (): number => logCount;
+const logSince = (mark: number): string[] => {
+  const n = Math.min(logCount - mark, logLines.length);
+  return n > 0 ? logLines.slice(logLines.length - n) : [];
+};
 
 function installLogSink(lib: LibraryHandle): void {
   // whisper.cpp logs every load to stderr; keep its lines for error messages instead.
@@ -82,7 +98,10 @@ function installLogSink(lib: LibraryHandle): void {
   const setLog = lib.func('whisper_log_set', 'void', [koffi.pointer(proto), 'void *']);
   logCallback = koffi.register((_level: number, text: string) => {
     for (const line of String(text).split('\n')) {
-      if (line.trim()) logLines.push(line.trim());
+      if (line.trim()) {
+        logLines.push(line.trim());
+        logCount++;
+      }
     }
     if (logLines.length > LOG_KEEP) logLines.splice(0, logLines.length - LOG_KEEP);
   }, koffi.pointer(proto));
@@ -120,7 +139,7 @@ export function loadWhisperLibrary(path: string): WhisperLibrary {
   installLogSink(lib);
   const fn = bind(lib, abi);
   const systemInfo = String(lib.func('whisper_print_system_info', 'const char *', [])()).trim();
-  const loaded: WhisperLibrary = { path, version, systemInfo, abi, fn, recentLog: () => [...logLines] };
+  const loaded: WhisperLibrary = { path, version, systemInfo, abi, fn, recentLog: () => [...logLines], logMark, logSince };
   cache.set(path, loaded);
   return loaded;
 }

@@ -68,10 +68,11 @@ export class WhisperModel {
     params.gpu_device = opts.gpuDevice ?? 0;
     if (opts.flashAttn !== undefined) params.flash_attn = opts.flashAttn;
     const t0 = performance.now();
+    const logMark = lib.logMark();
     const ctx = lib.fn.initFromFile(modelPath, params);
     const loadMs = performance.now() - t0;
     if (!ctx) {
-      const why = lib.recentLog().filter((l) => /error|invalid|failed|wrong/i.test(l)).pop();
+      const why = lib.logSince(logMark).filter((l) => /error|invalid|failed|wrong/i.test(l)).pop();
       throw new ModelError(modelPath, `whisper.cpp could not load the model${why ? `: ${why}` : ''}`, 'check that the file is a whisper.cpp ggml model matching the library');
     }
     return new WhisperModel(lib, file, ctx, loadMs);

@@ -7,9 +7,17 @@ import { WORKER, WORKER_EXEC_ARGV } from './worker-exec.ts';
 
 
 export interface IsolationOptions {
-  /** A call that takes longer kills the backend's process; 0 disables. */
+  /** A transcribe, forcedLogits or memory call that takes longer kills the backend's process; 0 disables. */
   callTimeoutMs: number;
+  /**
+   * Starting the process and loading the model: a bound of its own, because start-up (Node,
+   * tsx, the module graph) and a model load take as long as a loaded machine makes them,
+   * while a call timeout is meant for the work itself. 0 disables; default 10 minutes.
+   */
+  loadTimeoutMs?: number;
 }
+
+export const DEFAULT_LOAD_TIMEOUT_MS = 600_000;
 
 type Pending = { op: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -64,11 +72,14 @@ export async function loadIsolated(name: string, module: string, options: Backen
       if (dead) return reject(dead);
       const id = ++next;
       const p: Pending = { op: req.op, resolve: resolve as (v: unknown) => void, reject };
-      if (iso.callTimeoutMs > 0) {
+      const isLoad = req.op === 'load';
+      const timeoutMs = isLoad ? (iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS) : iso.callTimeoutMs;
+      if (timeoutMs > 0) {
         p.timer = setTimeout(() => {
-          fail(new InferenceError(name, `${req.op} took longer than ${iso.callTimeoutMs} ms; the backend process was killed`, 'raise the call timeout, or look for a hang in the backend'));
+          const hint = isLoad ? 'raise the load timeout, or look for a hang while the backend starts' : 'raise the call timeout, or look for a hang in the backend';
+          fail(new InferenceError(name, `${req.op} took longer than ${timeoutMs} ms; the backend process was killed`, hint));
           child.kill('SIGKILL');
-        }, iso.callTimeoutMs);
+        }, timeoutMs);
       }
       pending.set(id, p);
       child.send({ ...req, id } as WorkerRequest);
