@@ -38,7 +38,7 @@ export interface Config {
   normalizer: 'none' | 'basic' | 'english';
   thresholds: GateThresholds;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
-  isolation: { enabled: boolean; callTimeoutMs: number };
+  isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
   results: string;
 }
 

@@ -1,9 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import type { BackendOptions, BackendTranscript, DeviceMemory, LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import { errorFromData, InferenceError } from '../errors.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
-import { WORKER, WORKER_EXEC_ARGV } from './worker-exec.ts';
+import { forkWorker } from './worker-exec.ts';
 
 
 export interface IsolationOptions {
@@ -29,21 +28,10 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * the test run, the CLI and earlier results survive.
  */
 export async function loadIsolated(name: string, module: string, options: BackendOptions, iso: IsolationOptions): Promise<LoadedBackend> {
-  const child: ChildProcess = fork(WORKER, [], { execArgv: WORKER_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  let stderrTail = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderrTail = (stderrTail + d.toString()).slice(-4000);
-  });
+  const { child, lastLines } = forkWorker();
   const pending = new Map<number, Pending>();
   let next = 0;
   let dead: Error | undefined;
-  const lastLines = () =>
-    stderrTail
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-2)
-      .join(' | ');
 
   const fail = (e: Error) => {
     dead ??= e;

@@ -1,9 +1,8 @@
-import { fork } from 'node:child_process';
 import type { BackendOptions } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import { errorFromData, InferenceError } from '../errors.ts';
-import type { IsolationOptions } from './isolated-backend.ts';
-import { WORKER, WORKER_EXEC_ARGV } from './worker-exec.ts';
+import { DEFAULT_LOAD_TIMEOUT_MS, type IsolationOptions } from './isolated-backend.ts';
+import { forkWorker } from './worker-exec.ts';
 import type { WorkerProgress, WorkerRequest, WorkerResponse } from './protocol.ts';
 
 
@@ -19,23 +18,11 @@ const strip = (a: Audio16k): Audio16k => ({ samples: a.samples, duration: a.dura
 /**
  * Runs a whole performance measurement in a child process: the timings hold no IPC, the memory
  * figures are the backend's own process, and a native crash or hang ends only the child, as an
- * InferenceError with its last output. The time limit is the call timeout for every call the
- * measurement makes (first call, short clip, warm runs) plus one for loading.
+ * InferenceError with its last output.
  */
 export function measureIsolated<T>(name: string, module: string, options: BackendOptions, m: IsolatedMeasure, iso: IsolationOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const child = fork(WORKER, [], { execArgv: WORKER_EXEC_ARGV, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let tail = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      tail = (tail + d.toString()).slice(-4000);
-    });
-    const lastLines = () =>
-      tail
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .slice(-2)
-        .join(' | ');
+    const { child, lastLines } = forkWorker();
     let done = false;
     let stage = 'loading';
     const finish = (f: () => void) => {
@@ -45,7 +32,9 @@ export function measureIsolated<T>(name: string, module: string, options: Backen
       f();
       if (child.connected) child.disconnect();
     };
-    const limitMs = iso.callTimeoutMs > 0 ? iso.callTimeoutMs * (m.runs + 3) : 0;
+    // the load has its own bound; every call the measurement makes (first, short clip, warm runs) has the call timeout
+    const load = iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+    const limitMs = iso.callTimeoutMs > 0 && load > 0 ? load + iso.callTimeoutMs * (m.runs + 2) : 0;
     const timer = limitMs
       ? setTimeout(() => {
           finish(() => reject(new InferenceError(name, `performance measurement took longer than ${limitMs} ms (during ${stage}); the backend process was killed`, 'raise isolation.callTimeoutMs, or look for a hang in the backend')));
