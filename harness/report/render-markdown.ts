@@ -28,12 +28,13 @@ function skipped(b: BackendReport): string | undefined {
   return b.status === 'ran' ? undefined : `${b.status} (see Backends)`;
 }
 
-function summaryRows(devices: BackendReport[], base: BackendReport | undefined) {
+function summaryRows(devices: BackendReport[], base: BackendReport | undefined, perfMeasured: boolean) {
+  const noPerf = perfMeasured ? NA : 'not measured in this run';
   const row = (label: string, f: (b: BackendReport) => string) => ({ label, cells: devices.map((b) => skipped(b) ?? f(b)) });
   return [
     row('model loaded onto the device', (b) => (b.performance ? `ok, ${ms(b.performance.loadMs)}` : b.accuracy ? 'ok' : NA)),
     row('device name', (b) => cell(String(b.environment?.deviceName ?? NA))),
-    row('short audio', (b) => (b.performance ? `text produced (${b.performance.shortAudio.text.length} chars) in ${(b.performance.shortAudio.latencyMs / 1000).toFixed(3)} s for ${b.performance.shortAudio.audioSeconds} s` : NA)),
+    row('short audio', (b) => (b.performance ? `text produced (${b.performance.shortAudio.text.length} chars) in ${(b.performance.shortAudio.latencyMs / 1000).toFixed(3)} s for ${b.performance.shortAudio.audioSeconds} s` : noPerf)),
     row(`accuracy vs ${base?.name ?? 'baseline'}`, (b) => {
       const a = b.accuracy;
       if (!a) return NA;
@@ -41,7 +42,8 @@ function summaryRows(devices: BackendReport[], base: BackendReport | undefined) 
       return `${a.passed ? 'PASS' : 'FAIL'}: WER ${pct(c.wer)}, CER ${pct(c.cer)}, exact ${c.exactMatches}/${c.utterances}${c.exactMatches === c.utterances ? ', texts identical' : ''}`;
     }),
     row('device memory', (b) => {
-      const d = b.performance?.memory.device;
+      if (!b.performance) return noPerf;
+      const d = b.performance.memory.device;
       if (!d) return NA;
       const parts = [d.allocatedBytes !== undefined && `${gib(d.allocatedBytes)} allocated`, d.reservedBytes !== undefined && `${gib(d.reservedBytes)} reserved`, d.peakBytes !== undefined && `${gib(d.peakBytes)} peak`].filter(Boolean);
       return parts.length ? parts.join(' / ') : NA;
@@ -57,6 +59,7 @@ function accuracySection(b: BackendReport) {
     const div = t?.transcriptDivergence;
     return {
       id: cell(c.id),
+      audio: cell(c.audio),
       kind: c.kind,
       wer: pct(c.wer),
       cer: pct(c.cer),
@@ -89,7 +92,7 @@ function accuracySection(b: BackendReport) {
   const tokenParity = tp.available
     ? `${tp.passed ? 'PASS' : 'FAIL'}. ${tp.steps} teacher-forced steps over ${tp.cases} cases; top-1 agreement ${pct(tp.top1Agreement)}, on the ${tp.decisiveSteps} decisive steps ${pct(tp.decisiveTop1Agreement)}; max logit error ${num(tp.maxAbsError, 4)} absolute, ${num(tp.maxRelError, 5)} relative; min cosine ${num(tp.minCosine, 6)}. Every transcript divergence is attributed to its first differing step: ${tp.divergences} divergence(s), ${tp.nearTieDivergences} at a near-tie.`
     : `not measured: ${tp.reason}.`;
-  const failing = a.cases.filter((x) => !x.exact).map((x) => ({ id: x.id, baselineText: x.baselineText, deviceText: x.deviceText, alignment: x.alignment }));
+  const failing = a.cases.filter((x) => !x.exact).map((x) => ({ id: x.id, audio: x.audio, baselineText: x.baselineText, deviceText: x.deviceText, alignment: x.alignment }));
   return { name: b.name, rows, corpus, tokenParity, failing };
 }
 
@@ -145,16 +148,18 @@ export function renderMarkdown(r: Report): string {
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',
     thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
     devices,
-    summaryRows: summaryRows(devices, base),
+    summaryRows: summaryRows(devices, base, r.checks.includes('performance')),
     backendRows: r.backends.map((b) => ({
       name: b.name,
       role: b.role,
+      required: b.required ? 'required' : 'optional',
       device: `${b.device} / ${b.precision}`,
       status: b.status === 'ran' ? 'ran' : `${b.status}: ${cell(b.reason ?? '')}`,
       engine: engineOf(b),
       model: b.environment?.model ? cell(`${b.environment.model} (${params(b)} parameters, sha256 ${String(b.environment.modelSha256 ?? '').slice(0, 12)}…)`) : NA,
       threads: b.environment?.threads ?? NA,
     })),
+    skippedInputs: (r.inputs?.skipped ?? []).map((x) => ({ path: cell(x.path), reason: cell(x.reason) })),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     perfBackends: r.backends.map((b) => b.name),
