@@ -37,10 +37,17 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       // tinybench ran and kept exactly the warm runs asked for
       expect(samplesMs).toHaveLength(runs);
       expect(l.runs).toBe(runs);
-      // P90 from 10+ samples, P99 only from 100+: below that it is "insufficient", not a number
-      expect(l.p90 === null).toBe(runs < 10);
-      expect(l.p99 === null).toBe(runs < 100);
-      if (l.p90 !== null) expect(l.p90).toBeGreaterThanOrEqual(l.p50);
+      // a percentile only with the runs its 95% bound needs (P50 5, P90 29, P99 299); below that null, not a number
+      for (const [k, need] of [['p50', 5], ['p90', 29], ['p99', 299]] as const) {
+        expect(l[k] === null, `${k} with ${runs} runs`).toBe(runs < need);
+        const e = l.intervals[k];
+        // the bounds are observed runs, around the estimate
+        if (e) {
+          expect(samplesMs).toContain(e.upper);
+          expect(e.upper).toBeGreaterThanOrEqual(e.value);
+          if (e.lower !== null) expect(e.lower).toBeLessThanOrEqual(e.value);
+        }
+      }
       expect(l.min).toBeGreaterThan(0);
       expect(perf.audioSeconds).toBeCloseTo(audioSeconds, 3);
       for (const v of [perf.loadMs, perf.firstCallMs, perf.shortAudio.latencyMs]) expect(Number.isFinite(v) && v > 0, `figure ${v}`).toBe(true);

@@ -1,25 +1,49 @@
-/** Latency statistics, computed once here from retained samples (ms). */
+import { binomialCdf } from '../score/confidence.ts';
+
+/**
+ * Latency statistics from warm-run samples (ms, in run order). A percentile is reported only
+ * with the samples it needs: its distribution-free confidence bound (from order statistics, no
+ * assumption about the distribution) must be an observed sample. Below that it is null, and
+ * the report says how many runs it needs, instead of printing the largest sample as "P99".
+ */
+export const PERCENTILE_CONFIDENCE = 0.95;
+
+export type PercentileName = 'p50' | 'p90' | 'p99';
+const Q: Record<PercentileName, number> = { p50: 0.5, p90: 0.9, p99: 0.99 };
+
+/** Runs needed before the one-sided upper bound of the q-quantile is an observed sample: 1 - q^n >= confidence. */
+export function runsNeeded(q: number, confidence = PERCENTILE_CONFIDENCE): number {
+  return Math.ceil(Math.log(1 - confidence) / Math.log(q) - 1e-9);
+}
+
+export const MIN_RUNS_FOR: Record<PercentileName, number> = { p50: runsNeeded(0.5), p90: runsNeeded(0.9), p99: runsNeeded(0.99) };
+
+/** The fewest warm runs a performance run accepts: enough for P50; P90 and P99 need more and say so. */
+export const MIN_PERF_RUNS = MIN_RUNS_FOR.p50;
+
+/** A percentile with its distribution-free interval: `upper` is a one-sided bound at the confidence level, `lower` likewise where the samples allow one. */
+export interface PercentileEstimate {
+  value: number;
+  lower: number | null;
+  upper: number;
+}
+
 export interface LatencyStats {
   runs: number;
   mean: number;
-  p50: number;
-  /** null when there are too few runs to tell P90 from the maximum (see MIN_RUNS_FOR). */
-  p90: number | null;
-  p99: number | null;
+  stdev: number;
   min: number;
   max: number;
-  stdev: number;
+  /** null: too few runs (see MIN_RUNS_FOR). */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  /** Each percentile's interval at `confidence`; null where p50/p90/p99 is. */
+  intervals: Record<PercentileName, PercentileEstimate | null>;
+  confidence: number;
+  /** Mean of the last third of the runs over the first third, minus 1: warm-up or thermal drift shows here. null below 6 runs. */
+  drift: number | null;
 }
-
-/**
- * Samples a percentile needs before it says more than "the largest sample": the q-th percentile
- * of n samples is only distinct from the maximum when n >= 1 / (1 - q). Below that it is not
- * printed as if it were known.
- */
-export const MIN_RUNS_FOR = { p50: 2, p90: 10, p99: 100 } as const;
-
-/** The fewest warm runs a performance run accepts: enough for every percentile but P99. */
-export const MIN_PERF_RUNS = MIN_RUNS_FOR.p90;
 
 /** Percentile by linear interpolation between closest ranks (numpy's default). */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -30,11 +54,41 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
 
-export function latencyStats(samples: readonly number[]): LatencyStats {
+/**
+ * Order-statistic bounds of the q-quantile: the upper bound is the u-th smallest sample for the
+ * least u with P(Binomial(n, q) <= u - 1) >= confidence; the lower bound the l-th for the
+ * greatest l with P(Binomial(n, q) <= l - 1) <= 1 - confidence.
+ */
+export function percentileEstimate(sorted: readonly number[], q: number, confidence = PERCENTILE_CONFIDENCE): PercentileEstimate | null {
+  const n = sorted.length;
+  let u = 1;
+  while (u <= n && binomialCdf(u - 1, n, q) < confidence) u++;
+  if (u > n) return null;
+  let l = 0;
+  while (l + 1 <= n && binomialCdf(l, n, q) <= 1 - confidence) l++;
+  return { value: percentile(sorted, 100 * q), lower: l >= 1 ? sorted[l - 1]! : null, upper: sorted[u - 1]! };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function latencyStats(samples: readonly number[], confidence = PERCENTILE_CONFIDENCE): LatencyStats {
   if (samples.length === 0) throw new RangeError('latencyStats needs at least one sample');
   const s = [...samples].sort((a, b) => a - b);
-  const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  const variance = s.length > 1 ? s.reduce((a, v) => a + (v - mean) ** 2, 0) / (s.length - 1) : 0;
-  const known = (p: 90 | 99) => (s.length >= MIN_RUNS_FOR[`p${p}`] ? percentile(s, p) : null);
-  return { runs: s.length, mean, p50: percentile(s, 50), p90: known(90), p99: known(99), min: s[0]!, max: s[s.length - 1]!, stdev: Math.sqrt(variance) };
+  const m = mean(s);
+  const variance = s.length > 1 ? s.reduce((a, v) => a + (v - m) ** 2, 0) / (s.length - 1) : 0;
+  const intervals = { p50: percentileEstimate(s, Q.p50, confidence), p90: percentileEstimate(s, Q.p90, confidence), p99: percentileEstimate(s, Q.p99, confidence) };
+  const third = Math.floor(samples.length / 3);
+  return {
+    runs: s.length,
+    mean: m,
+    stdev: Math.sqrt(variance),
+    min: s[0]!,
+    max: s[s.length - 1]!,
+    p50: intervals.p50?.value ?? null,
+    p90: intervals.p90?.value ?? null,
+    p99: intervals.p99?.value ?? null,
+    intervals,
+    confidence,
+    drift: third >= 2 ? mean(samples.slice(-third)) / mean(samples.slice(0, third)) - 1 : null,
+  };
 }

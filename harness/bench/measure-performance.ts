@@ -54,16 +54,20 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
     const [short, shortMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
+    // tinybench drives the runs; the samples are taken here too because tinybench sorts its own,
+    // and run order is what shows warm-up drift
+    const inOrder: number[] = [];
     bench.add(backend.name, async () => {
       o.progress?.(`${backend.name}: run ${++n}/${o.runs}`);
+      const t0 = performance.now();
       const r = await loaded.transcribe(o.audio);
+      inOrder.push(performance.now() - t0);
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
     });
-    // calls whose output was compared: the first call and each warm run that actually happened
     const [task] = await bench.run();
     const result = task?.result;
-    if (!result || !('latency' in result) || !result.latency.samples) throw new Error(`tinybench returned no samples for ${backend.name}`);
-    const samples = [...result.latency.samples];
+    if (!result || !('latency' in result) || result.latency.samples?.length !== inOrder.length) throw new Error(`tinybench ran ${n} of ${o.runs} runs for ${backend.name}`);
+    const samples = inOrder;
     const stats = latencyStats(samples);
     return {
       environment: loaded.describe(),

@@ -2,6 +2,7 @@ import type { BackendOptions } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
+import { formatDrift, formatPercentile } from '../report/format-latency.ts';
 import { renderMarkdown } from '../report/render-markdown.ts';
 import { validateReport } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
@@ -64,7 +65,6 @@ function writeOutputs(report: Report, o: GateFlags): void {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const msOrNa = (x: number | null, runs: number, need: number) => (x === null ? `n/a (needs ${need} runs, have ${runs})` : x.toFixed(1));
 
 function printAccuracy(b: BackendReport): void {
   const a = b.accuracy!;
@@ -82,7 +82,7 @@ function printAccuracy(b: BackendReport): void {
 function printPerformance(b: BackendReport): void {
   const p = b.performance!;
   const l = p.latencyMs;
-  print(`${b.name}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms, P50 ${l.p50.toFixed(1)}, P90 ${msOrNa(l.p90, l.runs, 10)}, P99 ${msOrNa(l.p99, l.runs, 100)}, RTF ${p.rtf.toFixed(4)}`);
+  print(`${b.name}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${p.rtf.toFixed(4)}`);
 }
 
 /** What a terminal shows as each backend finishes one check. */

@@ -32,6 +32,7 @@ const lazy = {
   normalizers: () => import('../score/normalizers.ts'),
   trn: () => import('../score/trn.ts'),
   gate: () => import('./gate-commands.ts'),
+  formatLatency: () => import('../report/format-latency.ts'),
   decoded: () => import('../audio/decoded-audio.ts'),
   errors: () => import('../errors.ts'),
 };
@@ -184,12 +185,13 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
     await accuracyCommand(cfg(), { output: 'eval_accuracy_result.json', ...o }, { cases: o.numTestCases ? all.slice(0, o.numTestCases) : all, skipped: list.skipped });
   });
 
-const runsOption = `warm runs (at least ${MIN_PERF_RUNS}, so P50 and P90 are more than the largest sample; P99 needs ${MIN_RUNS_FOR.p99})`;
+const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;
+const runsOption = `warm runs (at least ${MIN_PERF_RUNS}, for P50 and its 95% bound; P90 needs ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;
 
 gateOptions(program.command('eval-perf').description('load time, first call, warm latency, RTF, memory and speedup over the baseline'))
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--duration <seconds>', 'audio length (default: the config\'s, 30)', positiveNumber)
-  .option('--num-runs <n>', `${runsOption} (default: the config's)`, atLeast(MIN_PERF_RUNS))
+  .option('--num-runs <n>', `${runsOption} (default: the config's)`, atLeast(MIN_PERF_RUNS, runsWhy))
   .action(async (o) => {
     const { performanceCommand } = await lazy.gate();
     const { readManifest } = await lazy.manifest();
@@ -203,12 +205,13 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
 
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
   .requiredOption('--audio <file>', 'WAV or FLAC file')
-  .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS), MIN_PERF_RUNS)
+  .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS, runsWhy), 10)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
     const { environmentRecord } = await lazy.environment();
     const { measurePerformance } = await lazy.measure();
+    const { formatDrift, formatPercentile } = await lazy.formatLatency();
     const { writeFileAtomic } = await lazy.write();
     const audio = await loadAudio(o.audio);
     const p = await plannedFromFlags(o.backend, o);
@@ -217,8 +220,7 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     progressDone();
     const perf = r.performance;
     const l = perf.latencyMs;
-    const pc = (x: number | null, need: number) => (x === null ? `n/a (needs ${need} runs)` : x.toFixed(1));
-    print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms P50 ${l.p50.toFixed(1)} P90 ${pc(l.p90, MIN_RUNS_FOR.p90)} P99 ${pc(l.p99, MIN_RUNS_FOR.p99)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
+    print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
     if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...perf, environment: r.environment, machine: environmentRecord() }, null, 2));
   });
 

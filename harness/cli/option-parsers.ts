@@ -32,9 +32,9 @@ export const rate = (v: string) => {
   return n;
 };
 
-/** An integer of at least `min`, saying why the minimum exists. */
-export const atLeast = (min: number) => (v: string) => {
+/** An integer of at least `min`; `why` says why the minimum exists. */
+export const atLeast = (min: number, why: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}: fewer warm runs cannot support the percentiles reported (P90 needs ${min}, P99 needs 100)`);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}: ${why}`);
   return n;
 };

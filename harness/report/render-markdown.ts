@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { MIN_RUNS_FOR } from '../bench/latency-stats.ts';
+import { formatDrift, formatPercentile } from './format-latency.ts';
 import type { BackendReport, Report } from './report-types.ts';
 
 const NA = 'not available on this machine';
@@ -11,8 +11,6 @@ let compiled: HandlebarsTemplateDelegate | undefined;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
-// a percentile from too few runs is not printed as if it were known
-const known = (x: number | null, runs: number, need: number) => (x === null ? `insufficient samples (needs ${need} runs, has ${runs})` : ms(x));
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 // Markdown table cells: a pipe or newline would break the row
@@ -110,9 +108,11 @@ function perfRows(list: BackendReport[]) {
     row('first call', (b) => ms(b.performance!.firstCallMs)),
     row('warm runs', (b) => String(b.performance!.latencyMs.runs)),
     row('mean latency', (b) => ms(b.performance!.latencyMs.mean)),
-    row('P50 latency', (b) => ms(b.performance!.latencyMs.p50)),
-    row('P90 latency', (b) => known(b.performance!.latencyMs.p90, b.performance!.latencyMs.runs, MIN_RUNS_FOR.p90)),
-    row('P99 latency', (b) => known(b.performance!.latencyMs.p99, b.performance!.latencyMs.runs, MIN_RUNS_FOR.p99)),
+    row('P50 latency', (b) => formatPercentile(b.performance!.latencyMs, 'p50')),
+    row('P90 latency', (b) => formatPercentile(b.performance!.latencyMs, 'p90')),
+    row('P99 latency', (b) => formatPercentile(b.performance!.latencyMs, 'p99')),
+    row('stdev', (b) => ms(b.performance!.latencyMs.stdev)),
+    row('drift over the runs', (b) => formatDrift(b.performance!.latencyMs)),
     row('min / max', (b) => `${ms(b.performance!.latencyMs.min)} / ${ms(b.performance!.latencyMs.max)}`),
     row('mean RTF', (b) => num(b.performance!.rtf, 4)),
     row('RTFx', (b) => `${num(b.performance!.rtfx, 1)}x`),
