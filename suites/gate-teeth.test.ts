@@ -79,7 +79,7 @@ describe('the gate has teeth', () => {
   it('a threshold changed in the config changes the verdict', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asr-parity-teeth-'));
     const file = join(dir, 'loose.json');
-    writeFileSync(file, JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { maxWer: 1, maxCer: 1, minExactMatchRate: 0, minTop1Agreement: 0 } }));
+    writeFileSync(file, JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { maxWer: 1, maxCer: 1, minExactMatchRate: 0, minTop1Agreement: 0, evidence: 'point' } }));
     const loose = loadConfig(file);
     // rates are capped at 1 (100%): the cases that differ by less than that, so a looser config can pass them
     const keep = accuracy.cases.map((c, i) => (c.wer < 1 && c.cer < 1 ? i : -1)).filter((i) => i >= 0);

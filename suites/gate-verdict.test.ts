@@ -23,10 +23,13 @@ const config = (name: string, body: object) => {
   return f;
 };
 const lastLine = (s: string) => s.trim().split('\n').at(-1)!;
+// these tests are about which backends ran, on a case or three: judged on the observed values,
+// since so few cases cannot support the thresholds' bounds (that rule has its own test below)
+const POINT = { evidence: 'point' };
 
 describe('a required backend that cannot run fails the gate; an optional one does not', () => {
-  const required = config('required.json', { backends: [{ backend: 'cpu-fp16' }, { backend: 'cuda-fp16' }] });
-  const optional = config('optional.json', { backends: [{ backend: 'cpu-fp16' }, { backend: 'cuda-fp16', optional: true }] });
+  const required = config('required.json', { backends: [{ backend: 'cpu-fp16' }, { backend: 'cuda-fp16' }], thresholds: POINT });
+  const optional = config('optional.json', { backends: [{ backend: 'cpu-fp16' }, { backend: 'cuda-fp16', optional: true }], thresholds: POINT });
   // this machine has no NVIDIA driver; where one exists the test would not show what it names
   const cudaHere = (() => {
     try {
@@ -69,7 +72,7 @@ describe('a required backend that cannot run fails the gate; an optional one doe
   });
 
   it('a wrong model path on the only device backend is a FAIL, not "incomplete" with exit 0', async () => {
-    const r = await cli('--config', config('bad-model.json', { backends: [{ backend: 'cpu-fp16', model: join(tmp, 'no-such-model.bin') }] }), 'eval-accuracy', '--num-test-cases', '1', '--output', join(tmp, 'bad-model.json.out'));
+    const r = await cli('--config', config('bad-model.json', { backends: [{ backend: 'cpu-fp16', model: join(tmp, 'no-such-model.bin') }], thresholds: POINT }), 'eval-accuracy', '--num-test-cases', '1', '--output', join(tmp, 'bad-model.json.out'));
     expect(r.exitCode, r.stderr).toBe(1);
     expect(lastLine(r.stdout)).toMatch(/^verdict: FAIL; cpu-fp16 not run: model not found: .*no-such-model\.bin/);
   });
@@ -81,12 +84,31 @@ describe('a required backend that cannot run fails the gate; an optional one doe
   });
 });
 
+describe('a claim the data cannot support', () => {
+  it('three cases with zero errors: "insufficient evidence", exit 1 under "bound" (the default), exit 0 under "point"', async () => {
+    const m = join(tmp, 'three.jsonl');
+    writeFileSync(m, ['speech-01.wav', 'speech-02.wav', 'tone-440hz.wav'].map((f) => JSON.stringify({ audio: audio(f) })).join('\n'));
+    const out = join(tmp, 'three.json');
+    const bound = await cli('compare', '--backend', 'cpu-fp16', '--audio', m, '--output', out);
+    expect(bound.exitCode, bound.stderr).toBe(1);
+    expect(lastLine(bound.stdout)).toMatch(/^verdict: FAIL \(insufficient evidence/);
+    expect(bound.stdout).toMatch(/insufficient evidence for WER < 1\.00%: its 95\.00% upper bound is [\d.]+% \(0 errors in \d+ words\); needs about \d+ more words without errors/);
+    const a = readReport(out).backends.find((b) => b.name === 'cpu-fp16')!.accuracy!;
+    expect(a.corpus.wer).toBe(0);
+    expect(a.evidence.wer.sufficient).toBe(false);
+    expect(a.evidence.exactMatch.utterancesNeeded).toBe(299);
+    const point = await cli('compare', '--backend', 'cpu-fp16', '--audio', m, '--evidence', 'point');
+    expect(point.exitCode, point.stderr).toBe(0);
+    expect(lastLine(point.stdout)).toBe('verdict: PASS');
+  });
+});
+
 describe('one backend failing loses nobody else\'s results', () => {
   it('a command backend that exits non-zero on every file, beside cpu-fp16: full cpu-fp16 results, the failure with its output, exit 1', async () => {
     const prog = join(tmp, 'broken-asr.sh');
     writeFileSync(prog, '#!/bin/sh\necho "device busy: cannot open /dev/npu0" >&2\nexit 3\n');
     chmodSync(prog, 0o755);
-    const cfg = config('broken.json', { backends: [{ backend: 'cpu-fp16' }, { name: 'broken', backend: 'command', command: { program: prog, args: ['{audio}'], output: { format: 'text' } } }] });
+    const cfg = config('broken.json', { backends: [{ backend: 'cpu-fp16' }, { name: 'broken', backend: 'command', command: { program: prog, args: ['{audio}'], output: { format: 'text' } } }], thresholds: POINT });
     const out = join(tmp, 'broken-out.json');
     const md = join(tmp, 'broken-out.md');
     const r = await cli('--config', cfg, 'eval-accuracy', '--num-test-cases', '3', '--output', out, '--markdown', md);
@@ -113,7 +135,7 @@ describe('case identity', () => {
     copyFileSync(audio('speech-03.wav'), join(dir, 'day2', 'a.wav'));
     writeFileSync(join(dir, 'broken.wav'), 'RIFF....not audio');
     const out = join(tmp, 'takes.json');
-    const r = await cli('compare', '--backend', 'cpu-fp16', '--audio', dir, '--output', out);
+    const r = await cli('compare', '--backend', 'cpu-fp16', '--audio', dir, '--evidence', 'point', '--output', out);
     expect(r.exitCode, r.stderr).toBe(0);
     const rep = readReport(out);
     const rows = rep.backends.find((b) => b.name === 'cpu-fp16')!.accuracy!.cases;
@@ -155,7 +177,7 @@ describe('bad values are refused with what is allowed', () => {
   });
 
   it('a percent is accepted where a rate is', async () => {
-    const r = await cli('compare', '--backend', 'cpu-fp16', '--audio', audio('tone-440hz.wav'), '--max-wer', '1%', '--output', join(tmp, 'pct.json'));
+    const r = await cli('compare', '--backend', 'cpu-fp16', '--audio', audio('tone-440hz.wav'), '--max-wer', '1%', '--evidence', 'point', '--output', join(tmp, 'pct.json'));
     expect(r.exitCode, r.stderr).toBe(0);
     expect(readReport(join(tmp, 'pct.json')).config.thresholds.maxWer).toBe(0.01);
   });

@@ -27,6 +27,8 @@ export interface GateFlags {
   minExact?: number;
   minTop1?: number;
   marginTolerance?: number;
+  evidence?: 'bound' | 'point';
+  confidence?: number;
   output?: string;
   markdown?: string;
 }
@@ -44,7 +46,7 @@ export async function planFromFlags(c: Config, o: GateFlags): Promise<{ config: 
   const config: Config = {
     ...c,
     normalizer: o.normalize ?? c.normalizer,
-    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance }) },
+    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence }) },
   };
   const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
   let devices = c.backends;
@@ -74,6 +76,9 @@ function printAccuracy(b: BackendReport): void {
   }
   const k = a.corpus;
   print(`${b.name}: ${k.utterances} cases, WER ${pct(k.wer)}, CER ${pct(k.cer)}, exact ${k.exactMatches}/${k.utterances} (S=${k.substitutions} D=${k.deletions} I=${k.insertions})`);
+  const e = a.evidence;
+  const ok = (x: boolean) => (x ? 'supported' : 'NOT supported');
+  print(`evidence at ${pct(e.confidence)} (${e.mode === 'bound' ? 'gated on the bounds' : 'point values gate; bounds shown only'}): WER <= ${pct(e.wer.upper)} ${ok(e.wer.sufficient)}, CER <= ${pct(e.cer.upper)} ${ok(e.cer.sufficient)}, exact match >= ${pct(e.exactMatch.lower)} ${ok(e.exactMatch.sufficient)}`);
   const t = a.tokenParity;
   print(t.available ? `token parity: top-1 ${pct(t.top1Agreement)} of ${t.steps} forced steps, decisive ${pct(t.decisiveTop1Agreement)}, max |logit error| ${t.maxAbsError.toFixed(4)}, ${t.divergences} divergence(s), ${t.nearTieDivergences} at a near-tie` : `token parity: not measured (${t.reason})`);
   print(a.passed ? 'gate: PASS' : `gate: FAIL\n  ${a.failures.join('\n  ')}`);

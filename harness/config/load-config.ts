@@ -27,6 +27,10 @@ export interface GateThresholds {
   minExactMatchRate: number;
   minTop1Agreement: number;
   marginTolerance: number;
+  /** 'bound': the corpus figures' confidence bounds must meet the thresholds; 'point': the observed values must. */
+  evidence: 'bound' | 'point';
+  /** One-sided confidence level of the bounds. */
+  confidence: number;
 }
 
 export interface Config {

@@ -91,7 +91,19 @@ function accuracySection(b: BackendReport) {
     ? `${tp.passed ? 'PASS' : 'FAIL'}. ${tp.steps} teacher-forced steps over ${tp.cases} cases; top-1 agreement ${pct(tp.top1Agreement)}, on the ${tp.decisiveSteps} decisive steps ${pct(tp.decisiveTop1Agreement)}; max logit error ${num(tp.maxAbsError, 4)} absolute, ${num(tp.maxRelError, 5)} relative; min cosine ${num(tp.minCosine, 6)}. Every transcript divergence is attributed to its first differing step: ${tp.divergences} divergence(s), ${tp.nearTieDivergences} at a near-tie.`
     : `not measured: ${tp.reason}.`;
   const failing = a.cases.filter((x) => !x.exact).map((x) => ({ id: x.id, audio: x.audio, baselineText: x.baselineText, deviceText: x.deviceText, alignment: x.alignment }));
-  return { name: b.name, rows, corpus, tokenParity, failing };
+  const e = a.evidence;
+  const t = a.thresholds;
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no: insufficient evidence**');
+  const evidence = {
+    heading: `${pct(e.confidence)} one-sided bounds; the gate uses ${e.mode === 'bound' ? 'the bounds' : '**point values only** (evidence: "point"): the bounds are shown, not applied'}`,
+    rows: [
+      { figure: 'WER', observed: `${pct(e.wer.point)} (${e.wer.errors} errors in ${e.wer.units} words)`, bound: `<= ${pct(e.wer.upper)}`, threshold: `< ${pct(t.maxWer)}`, supported: yes(e.wer.sufficient), needs: e.wer.unitsNeeded === null ? '' : `${e.wer.unitsNeeded} words without errors` },
+      { figure: 'CER', observed: `${pct(e.cer.point)} (${e.cer.errors} errors in ${e.cer.units} characters)`, bound: `<= ${pct(e.cer.upper)}`, threshold: `< ${pct(t.maxCer)}`, supported: yes(e.cer.sufficient), needs: e.cer.unitsNeeded === null ? '' : `${e.cer.unitsNeeded} characters without errors` },
+      { figure: 'exact match', observed: `${pct(e.exactMatch.point)} (${e.exactMatch.matches} of ${e.exactMatch.utterances})`, bound: `>= ${pct(e.exactMatch.lower)}`, threshold: `>= ${pct(t.minExactMatchRate)}`, supported: yes(e.exactMatch.sufficient), needs: e.exactMatch.utterancesNeeded === null ? '' : `${e.exactMatch.utterancesNeeded} utterances without a mismatch` },
+    ],
+    method: e.wer.method.replace(/ on \d+ units$/, ''),
+  };
+  return { name: b.name, rows, corpus, tokenParity, failing, evidence };
 }
 
 function perfRows(list: BackendReport[]) {

@@ -2,6 +2,7 @@ import type { DeviceMemory } from '../../backends/types.ts';
 import type { LatencyStats } from '../bench/latency-stats.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
+import type { Evidence } from '../score/gate.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -34,6 +35,8 @@ export interface AccuracyResult {
   normalizer: string;
   thresholds: GateThresholds;
   corpus: CorpusScore;
+  /** What the data supports: each corpus figure with its confidence bound, and whether it suffices. */
+  evidence: Evidence;
   cases: CaseResult[];
   tokenParity: TokenParityResult;
 }

@@ -35,7 +35,8 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
 /** One line for a terminal: the verdict, and every backend that did not run. */
 export function verdictLine(r: Pick<Report, 'verdict' | 'backends'>): string {
   const notRun = r.backends.filter((b) => b.status !== 'ran').map((b) => `${b.name} ${b.status === 'failed' ? 'failed' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason ?? 'no reason recorded'}`);
-  return `verdict: ${r.verdict.toUpperCase()}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
+  const thin = r.backends.some((b) => b.accuracy?.failures.some((f) => f.includes('insufficient evidence')));
+  return `verdict: ${r.verdict.toUpperCase()}${thin ? ' (insufficient evidence: the data cannot support a threshold, see the report)' : ''}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
 }
 
 /** 0 for PASS; 1 for FAIL and INCOMPLETE. */

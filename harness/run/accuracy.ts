@@ -3,7 +3,7 @@ import { loadAudio } from '../audio/load-audio.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
-import { gateFailures, scoreTranscripts, tokenParityPasses } from '../score/gate.ts';
+import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses } from '../score/gate.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
 import type { CaseTranscript } from './transcribe-cases.ts';
@@ -89,7 +89,8 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
     }
   }
-  const failures = [...gateFailures(scores, summary, o.thresholds), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
+  const evidence = evidenceOf(scores, o.thresholds);
+  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
@@ -112,6 +113,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, thresholds: o.thresholds, corpus: scores.corpus, cases, tokenParity };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity };
   return error ? { accuracy, error } : { accuracy };
 }

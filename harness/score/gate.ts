@@ -1,5 +1,6 @@
 import type { GateThresholds } from '../config/load-config.ts';
 import { scoreCorpus, scoreUtterance, type CorpusScore, type UtteranceScore } from './error-rate.ts';
+import { proportionLower, rateUpper, trialsNeededAtZero, type RateBound } from './confidence.ts';
 import type { TokenParitySummary } from './token-parity.ts';
 
 /**
@@ -8,7 +9,23 @@ import type { TokenParitySummary } from './token-parity.ts';
  * corpus-wide, exact-match rate at least its minimum, and (where measured) teacher-forced top-1
  * agreement on decisive steps at least its minimum. The defaults live in the config schema.
  */
-export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'>;
+export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'> & Partial<Pick<GateThresholds, 'evidence' | 'confidence'>>;
+
+export interface RateEvidence extends RateBound {
+  /** Whether the bound meets the threshold. */
+  sufficient: boolean;
+  /** Units needed in all, at zero errors, for the bound to meet the threshold; null when it already does or errors were seen. */
+  unitsNeeded: number | null;
+}
+
+/** What the data supports about the corpus figures, at a confidence level. */
+export interface Evidence {
+  mode: 'bound' | 'point';
+  confidence: number;
+  wer: RateEvidence;
+  cer: RateEvidence;
+  exactMatch: { point: number; lower: number; matches: number; utterances: number; sufficient: boolean; utterancesNeeded: number | null };
+}
 
 export interface TranscriptScores {
   corpus: CorpusScore;
@@ -34,8 +51,41 @@ export function tokenParityPasses(s: TokenParitySummary, t: Pick<GateThresholds,
   return s.decisiveTop1Agreement >= t.minTop1Agreement;
 }
 
+function rateEvidence(items: { errors: number; units: number }[], max: number, confidence: number): RateEvidence {
+  const b = rateUpper(items, confidence);
+  const sufficient = b.upper < max;
+  return { ...b, sufficient, unitsNeeded: sufficient || b.errors > 0 ? null : trialsNeededAtZero(max, confidence) };
+}
+
+/**
+ * The corpus figures with their one-sided bounds: WER and CER from above (errors cluster in
+ * utterances: an utterance bootstrap floored by Clopper-Pearson), the exact-match rate from
+ * below (Clopper-Pearson over utterances). Valid at zero errors.
+ */
+export function evidenceOf(scores: TranscriptScores, t: Thresholds): Evidence {
+  const confidence = t.confidence ?? 0.95;
+  const { cases, corpus } = scores;
+  const wer = rateEvidence(cases.map((c) => ({ errors: c.substitutions + c.deletions + c.insertions, units: c.refWords })), t.maxWer, confidence);
+  const cer = rateEvidence(cases.map((c) => ({ errors: c.charErrors, units: c.refChars })), t.maxCer, confidence);
+  const lower = proportionLower(corpus.exactMatches, corpus.utterances, confidence);
+  const sufficient = lower >= t.minExactMatchRate;
+  const allExact = corpus.exactMatches === corpus.utterances;
+  return {
+    mode: t.evidence ?? 'bound',
+    confidence,
+    wer,
+    cer,
+    exactMatch: { point: corpus.exactMatchRate, lower, matches: corpus.exactMatches, utterances: corpus.utterances, sufficient, utterancesNeeded: sufficient || !allExact ? null : trialsNeededAtZero(1 - t.minExactMatchRate, confidence) },
+  };
+}
+
+function insufficient(what: string, e: RateEvidence, max: number, unit: string): string {
+  const more = e.unitsNeeded === null ? 'fewer errors or more data' : `about ${e.unitsNeeded - e.units} more ${unit} without errors`;
+  return `corpus: insufficient evidence for ${what} < ${pct(max)}: its ${pct(e.confidence)} upper bound is ${pct(e.upper)} (${e.errors} errors in ${e.units} ${unit}); needs ${more}`;
+}
+
 /** Every threshold the scores miss, one line each; none means the accuracy gate passes. */
-export function gateFailures(scores: TranscriptScores, tokenParity: TokenParitySummary | undefined, t: Thresholds & Partial<Pick<GateThresholds, 'minTop1Agreement'>>): string[] {
+export function gateFailures(scores: TranscriptScores, tokenParity: TokenParitySummary | undefined, t: Thresholds & Partial<Pick<GateThresholds, 'minTop1Agreement'>>, evidence: Evidence = evidenceOf(scores, t)): string[] {
   const { cases, corpus } = scores;
   const failures: string[] = [];
   for (const c of cases) {
@@ -45,6 +95,15 @@ export function gateFailures(scores: TranscriptScores, tokenParity: TokenParityS
   if (!(corpus.wer < t.maxWer)) failures.push(`corpus: WER ${pct(corpus.wer)} >= ${pct(t.maxWer)}`);
   if (!(corpus.cer < t.maxCer)) failures.push(`corpus: CER ${pct(corpus.cer)} >= ${pct(t.maxCer)}`);
   if (!(corpus.exactMatchRate >= t.minExactMatchRate)) failures.push(`corpus: exact match ${pct(corpus.exactMatchRate)} < ${pct(t.minExactMatchRate)}`);
+  // with 'bound', what the data cannot support fails too, even where every observed value passed
+  if (evidence.mode === 'bound') {
+    if (corpus.wer < t.maxWer && !evidence.wer.sufficient) failures.push(insufficient('WER', evidence.wer, t.maxWer, 'words'));
+    if (corpus.cer < t.maxCer && !evidence.cer.sufficient) failures.push(insufficient('CER', evidence.cer, t.maxCer, 'characters'));
+    const x = evidence.exactMatch;
+    if (corpus.exactMatchRate >= t.minExactMatchRate && !x.sufficient) {
+      failures.push(`corpus: insufficient evidence for exact match >= ${pct(t.minExactMatchRate)}: its ${pct(evidence.confidence)} lower bound is ${pct(x.lower)} (${x.matches} of ${x.utterances} utterances); needs ${x.utterancesNeeded === null ? 'fewer mismatches or more data' : `about ${x.utterancesNeeded - x.utterances} more utterances without a mismatch`}`);
+    }
+  }
   if (tokenParity && t.minTop1Agreement !== undefined && !tokenParityPasses(tokenParity, { minTop1Agreement: t.minTop1Agreement })) {
     failures.push(`corpus: teacher-forced top-1 agreement on decisive steps ${pct(tokenParity.decisiveTop1Agreement)} < ${pct(t.minTop1Agreement)}`);
   }
