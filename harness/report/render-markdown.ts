@@ -23,7 +23,7 @@ function params(b: BackendReport): string {
 
 /** A backend that did not run: its reason once, in the backends table; elsewhere just the status. */
 function skipped(b: BackendReport): string | undefined {
-  return b.status === 'ran' ? undefined : `${b.status} (see Backends)`;
+  return b.status === 'ran' ? undefined : `${b.status === 'failed' ? 'failed' : 'not run'} (see Backends)`;
 }
 
 function summaryRows(devices: BackendReport[], base: BackendReport | undefined, perfMeasured: boolean) {
