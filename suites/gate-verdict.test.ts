@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_DIR } from '../fixtures/generate.ts';
+import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { readReport } from '../harness/report/report-file.ts';
 
 /**
@@ -123,6 +123,22 @@ describe('one backend failing loses nobody else\'s results', () => {
     expect(broken.status).toBe('failed');
     expect(broken.reason).toMatch(/exited with 3 .*device busy: cannot open \/dev\/npu0/);
     expect(readFileSync(md, 'utf8')).toMatch(/broken \(required\) failed: .*device busy/);
+  });
+});
+
+describe('reports that are not comparable are not compared silently', () => {
+  it('report --baseline with another model is exit 2 naming the model hash, and works with --allow-mismatch', async () => {
+    const a = join(tmp, 'model-a.json');
+    const b = join(tmp, 'model-b.json');
+    const tone = audio('tone-440hz.wav');
+    expect((await cli('compare', '--backend', 'cpu-fp16', '--audio', tone, '--evidence', 'point', '--output', a)).exitCode).toBe(0);
+    expect((await cli('compare', '--backend', 'cpu-fp16', '--model', PARITY_MODELS.fp32, '--audio', tone, '--evidence', 'point', '--output', b)).exitCode).toBe(0);
+    const refused = await cli('report', '--input', a, '--baseline', b, '--output', join(tmp, 'cmp.md'));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/model-b\.json: not comparable with .*model-a\.json: cpu-fp16\.modelSha256 [0-9a-f]{64} vs [0-9a-f]{64}/);
+    const allowed = await cli('report', '--input', a, '--baseline', b, '--output', join(tmp, 'cmp.md'), '--allow-mismatch');
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(readFileSync(join(tmp, 'cmp.md'), 'utf8')).toMatch(/not comparable \(allowed\): .*cpu-fp16\.modelSha256/);
   });
 });
 

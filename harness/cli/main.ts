@@ -33,6 +33,7 @@ const lazy = {
   trn: () => import('../score/trn.ts'),
   gate: () => import('./gate-commands.ts'),
   formatLatency: () => import('../report/format-latency.ts'),
+  comparability: () => import('../report/comparability.ts'),
   decoded: () => import('../audio/decoded-audio.ts'),
   errors: () => import('../errors.ts'),
 };
@@ -306,6 +307,7 @@ program
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
+  .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => {
     const { mergeReports } = await lazy.assemble();
     const { renderMarkdown } = await lazy.markdown();
@@ -314,18 +316,33 @@ program
     const { readReport } = reportFile;
     const { exitCodeOf, verdictLine } = await lazy.verdict();
     const { writeFileAtomic } = await lazy.write();
+    const { mismatches } = await lazy.comparability();
+    const { ReportError } = await lazy.errors();
     const files = o.input as string[];
-    const merged = mergeReports(files.map(readReport), files);
+    const inputs = files.map(readReport);
+    const differences: string[] = [];
+    // figures from different models, engines or settings are not comparable: refuse, unless told to show the differences
+    const check = (other: ReturnType<typeof readReport>, name: string, against: string) => {
+      const m = mismatches(inputs[0]!, other);
+      if (m.length && !o.allowMismatch) throw new ReportError(name, `not comparable with ${against}: ${m.map((x) => `${x.field} ${x.a} vs ${x.b}`).join('; ')}`, 'compare reports of the same models and settings, or pass --allow-mismatch');
+      differences.push(...m.map((x) => `${name} vs ${against}: ${x.field} ${x.a} vs ${x.b}`));
+    };
+    inputs.slice(1).forEach((r, i) => check(r, files[i + 1]!, files[0]!));
+    const merged = mergeReports(inputs, files);
     let regressed = false;
     if (o.baseline) {
-      const items = findRegressions(readReport(o.baseline), merged, o.latencyTolerance);
+      const old = readReport(o.baseline);
+      check(old, o.baseline, files[0]!);
+      const items = findRegressions(old, merged, o.latencyTolerance);
       merged.regressions = { against: o.baseline, latencyTolerance: o.latencyTolerance, items };
       for (const r of items) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after}`);
       if (!items.length) print('no regressions');
       regressed = items.length > 0 && Boolean(o.failOnRegression);
     }
-    const check: (r: unknown, source: string) => void = reportFile.validateReport;
-    check(merged, o.json ?? 'merged report');
+    if (differences.length) merged.verdictReasons = [...differences.map((d) => `not comparable (allowed): ${d}`), ...merged.verdictReasons];
+    for (const d of differences) print(`not comparable (allowed): ${d}`);
+    const validate: (r: unknown, source: string) => void = reportFile.validateReport;
+    validate(merged, o.json ?? 'merged report');
     if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
     writeFileAtomic(o.output, renderMarkdown(merged));
     print(`${verdictLine(merged)}; wrote ${o.output}`);
