@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAsrParityError } from '../errors.ts';
+import { cpuEngine } from './cpu-engine.ts';
 import { abiForVersion, abiLayoutText, firstLayoutDifference, whisperAbi19, whisperRnAbi19 } from './whisper-abi.ts';
 import { bundledLibraryPath, loadWhisperLibrary } from './whisper-library.ts';
 
@@ -55,4 +56,13 @@ describe('whisper.cpp struct layouts', () => {
     expect(lib.fn.contextDefaultParams()).toMatchObject({ use_gpu: true, flash_attn: true });
   });
 
+  const simd = cpuEngine();
+  it.skipIf(simd.build !== 'simd')(`the SIMD build is checked against the layout its compiler computed${simd.build === 'simd' ? '' : ` (skipped: ${simd.facts.engineNote})`}`, () => {
+    const lib = loadWhisperLibrary(simd.library!);
+    expect(lib.version).toBe('1.9.3');
+    expect(lib).toMatchObject({ layoutVerified: true, abi: { id: 'whisper.rn-1.9' } });
+    // read through the upstream layout, flash_attn would come back as whisper.rn's use_coreml (false)
+    expect(lib.fn.contextDefaultParams()).toMatchObject({ use_gpu: true, use_coreml: false, flash_attn: true });
+    expect(lib.systemInfo).toMatch(/AVX2 = 1/);
+  });
 });
