@@ -84,6 +84,7 @@ function bind(lib: LibraryHandle, abi: WhisperAbi) {
     getLogits: lib.func('whisper_get_logits', 'float *', ['void *']),
     getTimings: lib.func('whisper_get_timings', 'void *', ['void *']),
     resetTimings: lib.func('whisper_reset_timings', 'void', ['void *']),
+    printTimings: lib.func('whisper_print_timings', 'void', ['void *']),
   };
 }
 
