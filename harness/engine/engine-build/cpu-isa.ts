@@ -12,16 +12,21 @@ const OPTIONAL = [['bmi2', '-mbmi2']] as const;
 
 export type IsaChoice = { ok: true; name: string; cpuFlags: string[]; flags: string[] } | { ok: false; reason: string };
 
-/** The CPU's feature flags from /proc/cpuinfo ("flags" line of the first processor); empty where there is none. */
+let thisCpu: Set<string> | undefined;
+
+/** The CPU's feature flags from /proc/cpuinfo ("flags" line of the first processor); empty where there is none. Read once per process. */
 export function cpuFlags(cpuinfo?: string): Set<string> {
-  let text = cpuinfo;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/cpuinfo', 'utf8');
-    } catch {
-      return new Set();
+  if (cpuinfo === undefined) {
+    if (!thisCpu) {
+      try {
+        thisCpu = cpuFlags(readFileSync('/proc/cpuinfo', 'utf8'));
+      } catch {
+        thisCpu = new Set();
+      }
     }
+    return thisCpu;
   }
+  const text = cpuinfo;
   const line = text.split('\n').find((l) => /^flags\s*:/.test(l));
   return new Set(line ? line.replace(/^flags\s*:/, '').trim().split(/\s+/) : []);
 }
