@@ -4,12 +4,16 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
+import { cpuEngine } from '../harness/engine/cpu-engine.ts';
 import { readReport } from '../harness/report/report-file.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/asr-parity.mjs');
 const cli = (...args: string[]) => execa('node', [BIN, ...args], { reject: false, stdin: 'ignore' });
 const tmp = mkdtempSync(join(tmpdir(), 'asr-parity-cli-'));
 const speech = join(FIXTURE_DIR, 'audio/speech-01.wav');
+/** The CPU backends' default library here: the SIMD build made at install (whisper.cpp 1.9.3) or the prebuilt (1.9.3-dev). */
+const engine = cpuEngine();
+const ENGINE_VERSION = { simd: '1.9.3', prebuilt: '1.9.3-dev' }[engine.build];
 
 describe('asr-parity CLI', () => {
   it.each(['cpu-fp32', 'cpu-fp16'])('transcribe --backend %s prints a real transcript', async (backend) => {
@@ -18,7 +22,7 @@ describe('asr-parity CLI', () => {
     const out = JSON.parse(r.stdout);
     expect(out.text.length).toBeGreaterThan(0);
     expect(out.tokens.length).toBeGreaterThan(0);
-    expect(out.environment).toMatchObject({ backend, whisperVersion: '1.9.3-dev', precision: backend.slice(4) });
+    expect(out.environment).toMatchObject({ backend, library: engine.library, engineBuild: engine.build, whisperVersion: ENGINE_VERSION, precision: backend.slice(4) });
     expect(out.environment.modelSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

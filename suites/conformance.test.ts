@@ -5,7 +5,7 @@ import type { Backend, BackendOptions, LoadedBackend } from '../backends/types.t
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { buildAscendclStandin } from '../fixtures/standins/build-standin.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
-import { bundledLibraryPath } from '../harness/engine/whisper-library.ts';
+import { defaultCpuLibrary } from '../harness/engine/cpu-engine.ts';
 import { isAsrParityError } from '../harness/errors.ts';
 
 /**
@@ -24,7 +24,7 @@ const subjects: { backend: Backend; options: BackendOptions; deviceBytes?: numbe
   ...Object.values(backends).map((backend) => ({ backend, options: {} })),
   {
     backend: cannBackend({ name: 'cann-fp16-acl-standin', description: 'CANN code path on the AscendCL stand-in and the CPU libwhisper (no NPU)', requireCannDevice: false }),
-    options: { aclLibrary: standin, library: bundledLibraryPath(), model: PARITY_MODELS.fp16 },
+    options: { aclLibrary: standin, library: defaultCpuLibrary(), model: PARITY_MODELS.fp16 },
     deviceBytes: STANDIN_HBM_BYTES,
   },
 ];

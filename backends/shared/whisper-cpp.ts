@@ -4,7 +4,8 @@ import { basename } from 'node:path';
 import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
 import { ggmlDeviceMemory, ggmlDevices } from '../../harness/engine/ggml-devices.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
-import { bundledLibraryPath, loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
+import { defaultCpuLibrary, engineFactsOf } from '../../harness/engine/cpu-engine.ts';
+import { loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
 import { WhisperModel, type DecodeOptions } from '../../harness/engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type LoadedBackend } from '../types.ts';
@@ -34,19 +35,25 @@ export interface WhisperCppSpec {
   /** Environment variable naming the library; ASR_PARITY_WHISPER_LIB is the fallback. */
   libraryEnv?: string;
   defaultModel: () => string | undefined;
+  /** Without one: the CPU default, the SIMD build made at install, else the prebuilt (harness/engine/cpu-engine.ts). */
   defaultLibrary?: () => string | undefined;
   accelerator?: AcceleratorSpec;
 }
 
 function resolvePaths(spec: WhisperCppSpec, opts: BackendOptions) {
-  const library = opts.library ?? (spec.libraryEnv && process.env[spec.libraryEnv]) ?? process.env.ASR_PARITY_WHISPER_LIB ?? (spec.defaultLibrary ?? bundledLibraryPath)();
+  const library = opts.library ?? (spec.libraryEnv && process.env[spec.libraryEnv]) ?? process.env.ASR_PARITY_WHISPER_LIB ?? (spec.defaultLibrary ?? defaultCpuLibrary)();
   const model = opts.model ?? process.env[spec.modelEnv] ?? spec.defaultModel();
   return { library, model };
 }
 
 function libraryFacts(library: string): Facts {
   const lib = loadWhisperLibrary(library);
-  return { library, whisperVersion: lib.version, systemInfo: lib.systemInfo, ggmlDevices: ggmlDevices(library).map((d) => d.name).join(', ') || 'unknown' };
+  return { library, ...engineFactsOf(library), whisperVersion: lib.version, systemInfo: lib.systemInfo, abiLayout: abiCheckOf(lib), ggmlDevices: ggmlDevices(library).map((d) => d.name).join(', ') || 'unknown' };
+}
+
+/** How the struct layout of the library was established: compared with its own compiler's, or taken from its version. */
+function abiCheckOf(lib: { abi: { id: string }; layoutVerified: boolean }): string {
+  return `${lib.abi.id}, ${lib.layoutVerified ? 'checked against the layout compiled into the library' : 'chosen by version'}`;
 }
 
 /** A backend running whisper.cpp's C API in-process; CPU, CUDA and CANN differ only in library, model, device probe and flags. */
@@ -124,6 +131,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
       }
       const decode: DecodeOptions = { threads: opts.threads ?? defaultThreads(), language: opts.language ?? 'en', noTimestamps: true };
       const hash = await sha256File(model);
+      const engine = engineFactsOf(library);
       const measured = <T>(work: Promise<T>) => (sampler ? sampler.during(work) : work);
       return {
         loadMs: m.loadMs,
@@ -137,8 +145,10 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
           backend: spec.name,
           engine: 'whisper.cpp',
           library,
+          ...engine,
           whisperVersion: lib.version,
           systemInfo: lib.systemInfo,
+          abiLayout: abiCheckOf(lib),
           model: basename(model),
           modelPath: model,
           modelBytes: m.file.bytes,

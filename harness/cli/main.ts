@@ -16,6 +16,7 @@ const lazy = {
   audio: () => import('../audio/load-audio.ts'),
   manifest: () => import('../audio/manifest.ts'),
   measure: () => import('../bench/measure-performance.ts'),
+  engineBench: () => import('../bench/engine-bench.ts'),
   perfAudio: () => import('../bench/perf-audio.ts'),
   soak: () => import('../bench/soak.ts'),
   fuzz: () => import('../fuzz/differential-fuzz.ts'),
@@ -225,6 +226,34 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     const l = perf.latencyMs;
     print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
     if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...perf, environment: r.environment, machine: environmentRecord() }, null, 2));
+  });
+
+program
+  .command('engine-bench')
+  .description('the prebuilt and the SIMD whisper.cpp library side by side: mean latency ratio (f32, f16) and binding overhead; writes JSON (npm run bench)')
+  .option('--duration <seconds>', 'audio length, cut from the fixtures\' speech', positiveNumber, 30)
+  .option('--num-runs <n>', 'calls per engine and model, alternating between the engines', atLeast(MIN_PERF_RUNS, runsWhy), 10)
+  .option('--threads <n>', 'whisper.cpp threads (default: ASR_PARITY_THREADS or 2)', positiveInt)
+  .option('--output <file>', 'where to write the JSON', 'results/engine-bench.json')
+  .action(async (o) => {
+    await ensureFixtures();
+    const { engineBench } = await lazy.engineBench();
+    const { readManifest } = await lazy.manifest();
+    const { perfAudio } = await lazy.perfAudio();
+    const { PARITY_MODELS } = await lazy.fixtures();
+    const { defaultThreads } = await import('../../backends/shared/whisper-cpp.ts');
+    const { environmentRecord } = await lazy.environment();
+    const { writeFileAtomic } = await lazy.write();
+    const c = cfg();
+    const [audio] = await perfAudio(readManifest(c.fixtures), [o.duration], c.fixtures);
+    const r = await engineBench({ audio, runs: o.numRuns, threads: o.threads ?? defaultThreads(), models: [{ precision: 'f32', path: PARITY_MODELS.fp32 }, { precision: 'f16', path: PARITY_MODELS.fp16 }], progress });
+    progressDone();
+    for (const x of r.results) {
+      const ov = (s: typeof x.simd) => `${s.bindingOverhead.meanOverheadMs.toFixed(1)} ms (${(100 * s.bindingOverhead.overheadShare).toFixed(1)}%)`;
+      print(`${x.precision}: prebuilt ${x.prebuilt.latencyMs.mean.toFixed(1)} ms, SIMD ${x.simd.latencyMs.mean.toFixed(1)} ms mean over ${x.simd.latencyMs.runs} runs each on ${audio.duration.toFixed(0)} s: ${x.ratio.toFixed(2)}x; binding overhead prebuilt ${ov(x.prebuilt)}, SIMD ${ov(x.simd)}; same tokens: ${x.sameTokens ? 'yes' : 'NO'}`);
+    }
+    writeFileAtomic(o.output, `${JSON.stringify({ ...r, machine: environmentRecord() }, null, 2)}\n`);
+    print(`written: ${o.output}`);
   });
 
 program

@@ -25,13 +25,23 @@ function fns(libraryPath: string): DeviceFns | null {
   let f: DeviceFns | null = null;
   try {
     const lib = koffi.load(libraryPath);
+    // upstream's ggml_*, or whisper.rn's vendored tree with every ggml symbol prefixed wsp_
+    const prefix = ['ggml_', 'wsp_ggml_'].find((p) => {
+      try {
+        lib.func(`${p}backend_dev_count`, 'size_t', []);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!prefix) throw new Error('no ggml device API');
     f = {
-      count: lib.func('ggml_backend_dev_count', 'size_t', []),
-      get: lib.func('ggml_backend_dev_get', 'void *', ['size_t']),
-      name: lib.func('ggml_backend_dev_name', 'const char *', ['void *']),
-      description: lib.func('ggml_backend_dev_description', 'const char *', ['void *']),
-      type: lib.func('ggml_backend_dev_type', 'int', ['void *']),
-      memory: lib.func('ggml_backend_dev_memory', 'void', ['void *', koffi.out('size_t *'), koffi.out('size_t *')]),
+      count: lib.func(`${prefix}backend_dev_count`, 'size_t', []),
+      get: lib.func(`${prefix}backend_dev_get`, 'void *', ['size_t']),
+      name: lib.func(`${prefix}backend_dev_name`, 'const char *', ['void *']),
+      description: lib.func(`${prefix}backend_dev_description`, 'const char *', ['void *']),
+      type: lib.func(`${prefix}backend_dev_type`, 'int', ['void *']),
+      memory: lib.func(`${prefix}backend_dev_memory`, 'void', ['void *', koffi.out('size_t *'), koffi.out('size_t *')]),
     };
   } catch {
     // a libwhisper that does not re-export ggml's device API: nothing to list

@@ -1,8 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import koffi, { type LibraryHandle } from 'koffi';
 import { LibraryAbiError } from '../errors.ts';
-import { abiForVersion, type WhisperAbi } from './whisper-abi.ts';
+import { abiForVersion, abiLayoutText, firstLayoutDifference, whisperAbi19, whisperRnAbi19, type LibraryMarkers, type WhisperAbi } from './whisper-abi.ts';
 
 /**
  * One loaded libwhisper: its C functions bound with the struct layout of its exact version.
@@ -14,6 +14,8 @@ export interface WhisperLibrary {
   version: string;
   systemInfo: string;
   abi: WhisperAbi;
+  /** Whether the struct layout was checked against the library's own compiler-computed one, not only its version. */
+  layoutVerified: boolean;
   fn: ReturnType<typeof bind>;
   /** The last lines whisper.cpp logged, so a failed load can say why. */
   recentLog(): string[];
@@ -30,10 +32,23 @@ export interface WhisperLibrary {
 const cache = new Map<string, WhisperLibrary>();
 const require = createRequire(import.meta.url);
 
-/** The prebuilt CPU libwhisper that `npm install` brings (the whisper.node binding exports the C API). */
+/**
+ * The prebuilt CPU libwhisper that `npm install` brings (the whisper.node binding exports the C
+ * API). Built without SIMD; the CPU backends use it only when there is no SIMD build (cpu-engine.ts).
+ */
 export function bundledLibraryPath(): string | undefined {
   try {
     return require.resolve('@fugood/node-whisper-linux-x64/index.node');
+  } catch {
+    return undefined;
+  }
+}
+
+/** "@fugood/node-whisper-linux-x64@1.1.3", or undefined when it is not installed. */
+export function bundledLibraryPackage(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(require.resolve('@fugood/node-whisper-linux-x64/package.json'), 'utf8')) as { name: string; version: string };
+    return `${pkg.name}@${pkg.version}`;
   } catch {
     return undefined;
   }
@@ -77,6 +92,7 @@ function bind(lib: LibraryHandle, abi: WhisperAbi) {
     getLogits: lib.func('whisper_get_logits', 'float *', ['void *']),
     getTimings: lib.func('whisper_get_timings', 'void *', ['void *']),
     resetTimings: lib.func('whisper_reset_timings', 'void', ['void *']),
+    printTimings: lib.func('whisper_print_timings', 'void', ['void *']),
   };
 }
 
@@ -109,6 +125,20 @@ function installLogSink(lib: LibraryHandle): void {
   if (process.env.ASR_PARITY_WHISPER_LOG) setLog(null, null);
 }
 
+/** What tells apart libraries of one version string: the layout a build of asr-parity's reports, whisper.rn's symbol prefix. */
+function libraryMarkers(lib: LibraryHandle): LibraryMarkers {
+  const has = (name: string) => {
+    try {
+      lib.func(name, 'void', []);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const compiledLayout = has('asr_parity_abi_layout') ? String(lib.func('asr_parity_abi_layout', 'const char *', [])()) : undefined;
+  return { compiledLayout, whisperRnTree: has('wsp_ggml_init') };
+}
+
 export function loadWhisperLibrary(path: string): WhisperLibrary {
   const hit = cache.get(path);
   if (hit) return hit;
@@ -128,8 +158,13 @@ export function loadWhisperLibrary(path: string): WhisperLibrary {
   } catch (e) {
     throw new LibraryAbiError(path, 'does not export whisper_version(): not a whisper.cpp library, or one older than 1.6', 'build libwhisper from whisper.cpp 1.9.x', { cause: e });
   }
-  const abi = abiForVersion(version);
+  const markers = libraryMarkers(lib);
+  const abi = abiForVersion(version, markers);
   if (!abi) {
+    if (markers.compiledLayout !== undefined && /^1\.9\./.test(version)) {
+      const expected = abiLayoutText(markers.whisperRnTree ? whisperRnAbi19() : whisperAbi19());
+      throw new LibraryAbiError(path, `its whisper.h lays out ${firstLayoutDifference(expected, markers.compiledLayout)}`, 'the library was built from a whisper.h asr-parity does not know: add its layout to harness/engine/whisper-abi.ts');
+    }
     throw new LibraryAbiError(path, `whisper.cpp version ${version} has a whisper_full_params layout asr-parity does not know`, 'use a whisper.cpp 1.9.x build, or add its layout to harness/engine/whisper-abi.ts');
   }
   const size = koffi.sizeof(abi.fullParams);
@@ -139,7 +174,7 @@ export function loadWhisperLibrary(path: string): WhisperLibrary {
   installLogSink(lib);
   const fn = bind(lib, abi);
   const systemInfo = String(lib.func('whisper_print_system_info', 'const char *', [])()).trim();
-  const loaded: WhisperLibrary = { path, version, systemInfo, abi, fn, recentLog: () => [...logLines], logMark, logSince };
+  const loaded: WhisperLibrary = { path, version, systemInfo, abi, layoutVerified: markers.compiledLayout !== undefined, fn, recentLog: () => [...logLines], logMark, logSince };
   cache.set(path, loaded);
   return loaded;
 }

@@ -27,6 +27,20 @@ export interface Transcript {
   timings: { totalMs: number; encodeMsPerWindow: number; decodeMsPerStep: number };
 }
 
+/** whisper.cpp's own account of the last call (whisper_print_timings), in ms. */
+export interface EngineTimings {
+  melMs: number;
+  sampleMs: number;
+  encodeMs: number;
+  decodeMs: number;
+  batchdMs: number;
+  promptMs: number;
+  /** The sum of the stages above: the time whisper.cpp accounts for. */
+  stagesMs: number;
+  /** From whisper_reset_timings (just before the call) to whisper_print_timings (after it returned). */
+  totalMs: number;
+}
+
 export interface ContextOptions {
   useGpu: boolean;
   gpuDevice: number;
@@ -156,6 +170,23 @@ export class WhisperModel {
       tokenProbs,
       timings: { totalMs, encodeMsPerWindow: t.encode_ms, decodeMsPerStep: t.decode_ms },
     };
+  }
+
+  /**
+   * whisper.cpp's own timings of the last transcription, read from the lines
+   * whisper_print_timings logs; undefined when its log goes to stderr (ASR_PARITY_WHISPER_LOG).
+   * Call right after transcribe() resolves, before any other call on this model.
+   */
+  engineTimings(): EngineTimings | undefined {
+    this.lib.fn.printTimings(this.handle);
+    const log = this.lib.recentLog();
+    const last = (label: string) => {
+      const line = [...log].reverse().find((l) => l.startsWith('whisper_print_timings:') && l.includes(`${label} time =`));
+      return line ? Number(/=\s*([\d.]+) ms/.exec(line)?.[1]) : Number.NaN;
+    };
+    const t = { melMs: last('mel'), sampleMs: last('sample'), encodeMs: last('encode'), decodeMs: last('decode'), batchdMs: last('batchd'), promptMs: last('prompt'), totalMs: last('total') };
+    if (Object.values(t).some((v) => Number.isNaN(v))) return undefined;
+    return { ...t, stagesMs: t.melMs + t.sampleMs + t.encodeMs + t.decodeMs + t.batchdMs + t.promptMs };
   }
 
   /** The tokens whisper_full puts before the first generated token, for teacher forcing. */
