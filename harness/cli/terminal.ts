@@ -17,3 +17,9 @@ export function progressDone(): void {
 export function print(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 }
+
+// `asr-parity backends | head`: a reader that stops early is not an error to crash on
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
