@@ -15,7 +15,7 @@ it('two concurrent writers never interleave or lose each other\'s reports', asyn
     script,
     `import { assembleReport } from '${ROOT}/harness/report/assemble-report.ts';
 import { writeReport } from '${ROOT}/harness/report/report-file.ts';
-const config = { source: null, normalizer: 'basic', thresholds: { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.99, minTop1Agreement: 0.999, marginTolerance: 0.5 }, baseline: 'cpu-fp32', fixtures: 'none', fixturesSha256: null };
+const config = { source: null, normalizer: 'basic', thresholds: { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.99, minTop1Agreement: 0.999, marginTolerance: 0.5, evidence: 'bound', confidence: 0.95 }, baseline: 'cpu-fp32', fixtures: 'none', fixturesSha256: null };
 for (let i = 0; i < 25; i++) {
   // a big report, so a torn write would show
   const fragments = Array.from({ length: 200 }, (_, k) => ({ name: process.argv[2] + '-' + k, backend: 'cpu-fp16', device: 'cpu', precision: 'fp16', role: 'device', required: false, status: 'skipped', reason: 'x'.repeat(500) }));
