@@ -11,7 +11,8 @@ import { WhisperModel, type DecodeOptions } from '../harness/engine/whisper-mode
 /**
  * The SIMD build (made at install from whisper.rn's whisper.cpp 1.9.3) is the CPU backends'
  * default only if it says what the prebuilt 1.9.3-dev says: the same token ids, on every
- * non-long fixture, with the f32 and the f16 generated model.
+ * non-long fixture with the f32 model (the baseline's precision) and on the speech with the f16
+ * model (the prebuilt takes about 1 s a call here: the signals add time, not coverage, twice).
  */
 const engine = cpuEngine();
 const cases = readFileSync(MANIFEST, 'utf8')
@@ -38,7 +39,7 @@ describe('the SIMD engine transcribes as the prebuilt does', () => {
     expect(prebuilt.systemInfo).not.toMatch(/AVX/);
   });
 
-  for (const [precision, model] of [['f32', PARITY_MODELS.fp32], ['f16', PARITY_MODELS.fp16]] as const) {
+  for (const [precision, model, subset] of [['f32', PARITY_MODELS.fp32, cases], ['f16', PARITY_MODELS.fp16, cases.filter((c) => c.kind === 'speech')]] as const) {
     describe(`${precision} model`, () => {
       let simd: WhisperModel;
       let prebuilt: WhisperModel;
@@ -51,7 +52,7 @@ describe('the SIMD engine transcribes as the prebuilt does', () => {
         prebuilt?.free();
       });
 
-      it.each(cases.map((c) => [c.id, c] as const))('%s: same tokens', async (_id, c) => {
+      it.each(subset.map((c) => [c.id, c] as const))('%s: same tokens', async (_id, c) => {
         const audio = await loadAudio(join(FIXTURE_DIR, c.audio));
         const fast = await simd.transcribe(audio.samples, decode);
         const reference = await prebuilt.transcribe(audio.samples, decode);
