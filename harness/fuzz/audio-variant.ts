@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { seededRandom } from '../../fixtures/model/seeded-random.ts';
+import { seededRandom } from '../io/seeded-random.ts';
 import { WHISPER_RATE, type Audio16k } from '../audio/decoded-audio.ts';
 import { resample } from '../audio/resample.ts';
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '../io/seeded-random.ts';
+
 /**
  * Confidence bounds that stay valid at zero errors: what a gate may claim from the data it saw.
  * - Proportions (exact-match rate): Clopper-Pearson, exact for a binomial count.
@@ -63,18 +65,6 @@ export interface RateItem {
   units: number;
 }
 
-/** mulberry32, so a bootstrap gives the same bound on every machine and every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface RateBound {
   /** Pooled errors over pooled units. */
   point: number;
@@ -100,7 +90,7 @@ export function rateUpper(items: readonly RateItem[], confidence: number, resamp
   const floor = proportionUpper(Math.min(errors, units), units, confidence);
   let boot = point;
   if (errors > 0 && items.length > 1) {
-    const rnd = seeded(seed);
+    const rnd = seededRandom(seed);
     const rates: number[] = [];
     for (let r = 0; r < resamples; r++) {
       let e = 0;
