@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
 import type { PlannedBackend } from '../run/plan-backends.ts';
@@ -53,7 +54,7 @@ function cfg(): Config {
 async function ensureFixtures(): Promise<void> {
   const { FIXTURE_DIR, fixturesReady, generateFixtures } = await lazy.fixtures();
   if (fixturesReady()) return;
-  process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 30 s)\n`);
+  process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 15 s)\n`);
   await generateFixtures((m) => progress(m));
   progressDone();
 }
@@ -105,6 +106,10 @@ withBackend(program.command('transcribe').description('transcribe one audio file
       // whisper.cpp walks long audio window by window in one call, with no progress to show
       if (audio.duration > 60 && process.stderr.isTTY) process.stderr.write(`${o.audio}: ${(audio.duration / 60).toFixed(1)} min of audio, ${Math.ceil(audio.duration / 30)} windows of 30 s in one call; \`asr-parity chunked\` shows progress\n`);
       const t = await b.transcribe(audio);
+      const { FIXTURE_DIR } = await lazy.fixtures();
+      const model = String(b.describe().modelPath ?? '');
+      // a newcomer's first transcript comes from the generated test model: say so, or "elm" looks like a bug
+      if (model.startsWith(FIXTURE_DIR)) process.stderr.write(`asr-parity: note: ${basename(model)} is asr-parity's generated test model, which answers with placeholder words (oak, elm, ash, fir: README "The generated test model"); pass --model for a real Whisper model\n`);
       if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
       else print(t.text);
     } finally {
@@ -174,7 +179,7 @@ accuracyOptions(program.command('compare').description('transcribe on a device b
   .action(async (o) => {
     const { accuracyCommand } = await lazy.gate();
     const { resolveCases } = await lazy.manifest();
-    await accuracyCommand(cfg(), o, await resolveCases(o.audio));
+    await accuracyCommand(cfg(), o, { ...(await resolveCases(o.audio)), source: o.audio });
   });
 
 accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))
@@ -186,7 +191,7 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
     const { resolveCases } = await lazy.manifest();
     const list = await resolveCases(o.manifest ?? cfg().fixtures);
     const all = list.cases.filter((c) => c.kind !== 'long');
-    await accuracyCommand(cfg(), { output: 'eval_accuracy_result.json', ...o }, { cases: o.numTestCases ? all.slice(0, o.numTestCases) : all, skipped: list.skipped });
+    await accuracyCommand(cfg(), { output: 'eval_accuracy_result.json', ...o }, { cases: o.numTestCases ? all.slice(0, o.numTestCases) : all, skipped: list.skipped, source: o.manifest ?? cfg().fixtures });
   });
 
 const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Config } from '../config/load-config.ts';
 import { ReportError } from '../errors.ts';
 import { sha256File } from '../io/file-sha256.ts';
@@ -30,14 +30,16 @@ export function mergeFragments(fragments: readonly BackendReport[]): BackendRepo
 }
 
 /** The part of a config a report records. */
-export async function configSummary(config: Config): Promise<Report['config']> {
+export async function configSummary(config: Config, casesFrom: string = config.fixtures): Promise<Report['config']> {
+  // the cases' source: the config's fixtures, or the file, folder or manifest a command was given
+  const isFile = existsSync(casesFrom) && statSync(casesFrom).isFile();
   return {
     source: config.source,
     normalizer: config.normalizer,
     thresholds: config.thresholds,
     baseline: config.baseline.name,
-    fixtures: config.fixtures,
-    fixturesSha256: existsSync(config.fixtures) ? await sha256File(config.fixtures) : null,
+    fixtures: casesFrom,
+    fixturesSha256: isFile ? await sha256File(casesFrom) : null,
   };
 }
 

@@ -174,6 +174,7 @@ export function renderMarkdown(r: Report): string {
     skippedInputs: (r.inputs?.skipped ?? []).map((x) => ({ path: cell(x.path), reason: cell(x.reason) })),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
+    perfMeasured: r.checks.includes('performance'),
     perfBackends: r.backends.map((b) => b.name),
     perfRows: perfRows(r.backends),
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance) },

@@ -15,7 +15,8 @@ import { loadBackend, transcribeCases } from './transcribe-cases.ts';
 export interface GateRun {
   config: Config;
   plan: GatePlan;
-  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[] };
+  /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
+  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
 }
 
@@ -161,5 +162,5 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  return assembleReport({ config: await configSummary(run.config), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
 }
