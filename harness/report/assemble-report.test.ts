@@ -50,6 +50,18 @@ describe('the verdict', () => {
     expect(exitCodeOf(v)).toBe(1);
   });
 
+  it('says when a pass rests on observed values the data alone would not support (evidence "point")', () => {
+    const rate = { point: 0, upper: 0.05, confidence: 0.95, errors: 0, units: 59, utterances: 17, method: 'm', unitsNeeded: 299 };
+    const evidence = (sufficient: boolean) => ({ mode: 'point', confidence: 0.95, wer: { ...rate, sufficient }, cer: { ...rate, sufficient }, exactMatch: { point: 1, lower: 0.84, matches: 17, utterances: 17, sufficient, utterancesNeeded: 299 } });
+    const thin = [baseline, device('fp16', { accuracy: { ...acc(true), evidence: evidence(false) } as AccuracyResult })];
+    const v = verdictOf(thin, ['accuracy']);
+    expect(v.verdict).toBe('pass');
+    expect(v.verdictReasons).toContain('fp16: passed on the observed values only (evidence "point"): too few samples for the 95% bounds to support the thresholds');
+    expect(verdictLine({ verdict: v.verdict, backends: thin })).toBe('verdict: PASS (on observed values only: too few samples for the confidence bounds, see the report)');
+    const ample = [baseline, device('fp16', { accuracy: { ...acc(true), evidence: evidence(true) } as AccuracyResult })];
+    expect(verdictLine({ verdict: verdictOf(ample, ['accuracy']).verdict, backends: ample })).toBe('verdict: PASS');
+  });
+
   it('has a one-line form naming every backend that did not run', () => {
     const backends = [baseline, device('fp16', {}), device('npu', { required: false, status: 'skipped', reason: 'no NPU' }), device('cmd', { status: 'failed', reason: 'exited with 1' })];
     expect(verdictLine({ verdict: verdictOf(backends, ['accuracy']).verdict, backends })).toBe('verdict: FAIL; npu not run (optional): no NPU; cmd failed: exited with 1');

@@ -24,6 +24,7 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
       }
     }
     if (b.role === 'device' && b.accuracy && !b.accuracy.passed) failures.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
+    if (b.role === 'device' && b.accuracy?.passed && pointOnly(b)) notes.push(`${b.name}: passed on the observed values only (evidence "point"): too few samples for the ${Math.round(100 * b.accuracy.evidence.confidence)}% bounds to support the thresholds`);
   }
   const compared = backends.filter((b) => b.role === 'device' && b.status === 'ran' && (checks.includes('accuracy') ? b.accuracy : b.performance));
   if (failures.length) return { verdict: 'fail', verdictReasons: [...failures, ...notes] };
@@ -32,11 +33,19 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
   return { verdict: 'pass', verdictReasons: [...passed, ...notes] };
 }
 
-/** One line for a terminal: the verdict, and every backend that did not run. */
+/** A pass that the data alone would not support: evidence "point" with a bound short of a threshold. */
+function pointOnly(b: BackendReport): boolean {
+  const e = b.accuracy?.evidence;
+  return Boolean(e && e.mode === 'point' && !(e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient));
+}
+
+/** One line for a terminal: the verdict, how far the data supports it, and every backend that did not run. */
 export function verdictLine(r: Pick<Report, 'verdict' | 'backends'>): string {
   const notRun = r.backends.filter((b) => b.status !== 'ran').map((b) => `${b.name} ${b.status === 'failed' ? 'failed' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason ?? 'no reason recorded'}`);
   const thin = r.backends.some((b) => b.accuracy?.failures.some((f) => f.includes('insufficient evidence')));
-  return `verdict: ${r.verdict.toUpperCase()}${thin ? ' (insufficient evidence: the data cannot support a threshold, see the report)' : ''}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
+  const pointPass = r.verdict === 'pass' && r.backends.some((b) => b.accuracy?.passed && pointOnly(b));
+  const why = thin ? ' (insufficient evidence: the data cannot support a threshold, see the report)' : pointPass ? ' (on observed values only: too few samples for the confidence bounds, see the report)' : '';
+  return `verdict: ${r.verdict.toUpperCase()}${why}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
 }
 
 /** 0 for PASS; 1 for FAIL and INCOMPLETE. */
