@@ -9,6 +9,7 @@ import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
 import { runGate } from '../run/gate-run.ts';
+import { evidenceSupports } from '../score/gate.ts';
 import { findEntry, planBackends, type GatePlan } from '../run/plan-backends.ts';
 import { print, progress, progressDone } from './terminal.ts';
 
@@ -82,7 +83,7 @@ function printAccuracy(b: BackendReport): void {
   print(`evidence (${pct(e.confidence)} bounds, ${e.mode === 'bound' ? 'which the gate uses' : 'shown only: the gate uses the observed values (evidence "point")'}): WER < ${pct(th.maxWer)} ${ok(e.wer.sufficient)} (bound ${pct(e.wer.upper)}), CER < ${pct(th.maxCer)} ${ok(e.cer.sufficient)} (bound ${pct(e.cer.upper)}), exact match >= ${pct(th.minExactMatchRate)} ${ok(e.exactMatch.sufficient)} (bound ${pct(e.exactMatch.lower)})`);
   const t = a.tokenParity;
   print(t.available ? `token parity: top-1 ${pct(t.top1Agreement)} of ${t.steps} forced steps, decisive ${pct(t.decisiveTop1Agreement)}, max |logit error| ${t.maxAbsError.toFixed(4)}, ${t.divergences} divergence(s), ${t.nearTieDivergences} at a near-tie` : `token parity: not measured (${t.reason})`);
-  const thin = !(e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient);
+  const thin = !evidenceSupports(e);
   print(a.passed ? `gate: PASS${e.mode === 'point' && thin ? ' on the observed values (evidence "point"); the data alone would not support these thresholds' : ''}` : `gate: FAIL\n  ${a.failures.join('\n  ')}`);
 }
 

@@ -1,3 +1,4 @@
+import { evidenceSupports } from '../score/gate.ts';
 import type { BackendReport, Check, Report } from './report-types.ts';
 
 /**
@@ -36,7 +37,7 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
 /** A pass that the data alone would not support: evidence "point" with a bound short of a threshold. */
 function pointOnly(b: BackendReport): boolean {
   const e = b.accuracy?.evidence;
-  return Boolean(e && e.mode === 'point' && !(e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient));
+  return Boolean(e && e.mode === 'point' && !evidenceSupports(e));
 }
 
 /** One line for a terminal: the verdict, how far the data supports it, and every backend that did not run. */

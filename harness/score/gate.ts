@@ -79,6 +79,11 @@ export function evidenceOf(scores: TranscriptScores, t: Thresholds): Evidence {
   };
 }
 
+/** Whether every corpus figure's bound meets its threshold: what the data alone supports. */
+export function evidenceSupports(e: Evidence): boolean {
+  return e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient;
+}
+
 function insufficient(what: string, e: RateEvidence, max: number, unit: string): string {
   const more = e.unitsNeeded === null ? 'fewer errors or more data' : `about ${e.unitsNeeded - e.units} more ${unit} without errors`;
   return `corpus: insufficient evidence for ${what} < ${pct(max)}: its ${pct(e.confidence)} upper bound is ${pct(e.upper)} (${e.errors} errors in ${e.units} ${unit}); needs ${more}`;
