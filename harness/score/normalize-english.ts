@@ -1,67 +1,85 @@
 import { normalizeNumbers } from './english-numbers.ts';
-import { britishToAmerican } from './english-spelling.ts';
+import { standardizeSpellings } from './english-spelling.ts';
 import { dropBracketed, removeSymbolsAndDiacritics } from './normalize-basic.ts';
+import { B_AFTER, B_BEFORE, PY_SPACE, collapseSpace } from './python-text.ts';
 
 /**
- * The behaviour of openai/whisper's EnglishTextNormalizer: fillers dropped, contractions and
- * titles expanded, spoken numbers and currency as digits, British spellings made American,
- * symbols removed except where they belong to a number.
+ * A port of openai/whisper's EnglishTextNormalizer (whisper/normalizers/english.py at commit
+ * 6e3be77, the version the Open ASR Leaderboard and transformers' copy follow; MIT licence, see
+ * whisper-english.LICENSE): fillers dropped, contractions and titles expanded, numbers and
+ * currency as digits, British spellings made American by whisper's table. Python `re`'s
+ * Unicode `\b`, `\s` and `\d` are spelled out (python-text.ts), and whisper's quirks are kept:
+ * the result is not trimmed ("$1" gives " one"), "1.5" gives "one.5".
  */
-const FILLERS = /\b(hmm|mm|mhm|mmm|uh|um)\b/g;
+const re = (pattern: string) => new RegExp(pattern.replaceAll('\\b<', B_BEFORE).replaceAll('>\\b', B_AFTER), 'gu');
+const IGNORE = re('\\b<(hmm|mm|mhm|mmm|uh|um)>\\b');
+const SPACE_APOSTROPHE = new RegExp(`${PY_SPACE}+'`, 'gu');
 
-const REPLACEMENTS: Array<[RegExp, string]> = [
-  [/\bwon't\b/g, 'will not'],
-  [/\bcan't\b/g, 'can not'],
-  [/\blet's\b/g, 'let us'],
-  [/\bain't\b/g, 'aint'],
-  [/\by'all\b/g, 'you all'],
-  [/\bwanna\b/g, 'want to'],
-  [/\bgotta\b/g, 'got to'],
-  [/\bgonna\b/g, 'going to'],
-  [/\bi'ma\b/g, 'i am going to'],
-  [/\bimma\b/g, 'i am going to'],
-  [/\bwoulda\b/g, 'would have'],
-  [/\bcoulda\b/g, 'could have'],
-  [/\bshoulda\b/g, 'should have'],
-  [/\bma'am\b/g, 'madam'],
-  ...(
-    [
-      ['mr', 'mister'], ['mrs', 'missus'], ['st', 'saint'], ['dr', 'doctor'], ['prof', 'professor'], ['capt', 'captain'],
-      ['gov', 'governor'], ['ald', 'alderman'], ['gen', 'general'], ['sen', 'senator'], ['rep', 'representative'],
-      ['pres', 'president'], ['rev', 'reverend'], ['hon', 'honorable'], ['asst', 'assistant'], ['assoc', 'associate'],
-      ['lt', 'lieutenant'], ['col', 'colonel'], ['jr', 'junior'], ['sr', 'senior'], ['esq', 'esquire'],
-    ] as const
-  ).map(([a, b]): [RegExp, string] => [new RegExp(`\\b${a}\\b`, 'g'), `${b} `]),
-  [/'d been\b/g, ' had been'],
-  [/'s been\b/g, ' has been'],
-  [/'d gone\b/g, ' had gone'],
-  [/'s gone\b/g, ' has gone'],
-  [/'d done\b/g, ' had done'],
-  [/'s got\b/g, ' has got'],
-  [/n't\b/g, ' not'],
-  [/'re\b/g, ' are'],
-  [/'s\b/g, ' is'],
-  [/'d\b/g, ' would'],
-  [/'ll\b/g, ' will'],
-  [/'t\b/g, ' not'],
-  [/'ve\b/g, ' have'],
-  [/'m\b/g, ' am'],
-];
+const REPLACERS: Array<[RegExp, string]> = (
+  [
+    ["\\b<won't>\\b", 'will not'],
+    ["\\b<can't>\\b", 'can not'],
+    ["\\b<let's>\\b", 'let us'],
+    ["\\b<ain't>\\b", 'aint'],
+    ["\\b<y'all>\\b", 'you all'],
+    ['\\b<wanna>\\b', 'want to'],
+    ['\\b<gotta>\\b', 'got to'],
+    ['\\b<gonna>\\b', 'going to'],
+    ["\\b<i'ma>\\b", 'i am going to'],
+    ['\\b<imma>\\b', 'i am going to'],
+    ['\\b<woulda>\\b', 'would have'],
+    ['\\b<coulda>\\b', 'could have'],
+    ['\\b<shoulda>\\b', 'should have'],
+    ["\\b<ma'am>\\b", 'madam'],
+    ['\\b<mr>\\b', 'mister '],
+    ['\\b<mrs>\\b', 'missus '],
+    ['\\b<st>\\b', 'saint '],
+    ['\\b<dr>\\b', 'doctor '],
+    ['\\b<prof>\\b', 'professor '],
+    ['\\b<capt>\\b', 'captain '],
+    ['\\b<gov>\\b', 'governor '],
+    ['\\b<ald>\\b', 'alderman '],
+    ['\\b<gen>\\b', 'general '],
+    ['\\b<sen>\\b', 'senator '],
+    ['\\b<rep>\\b', 'representative '],
+    ['\\b<pres>\\b', 'president '],
+    ['\\b<rev>\\b', 'reverend '],
+    ['\\b<hon>\\b', 'honorable '],
+    ['\\b<asst>\\b', 'assistant '],
+    ['\\b<assoc>\\b', 'associate '],
+    ['\\b<lt>\\b', 'lieutenant '],
+    ['\\b<col>\\b', 'colonel '],
+    ['\\b<jr>\\b', 'junior '],
+    ['\\b<sr>\\b', 'senior '],
+    ['\\b<esq>\\b', 'esquire '],
+    ["'d been>\\b", ' had been'],
+    ["'s been>\\b", ' has been'],
+    ["'d gone>\\b", ' had gone'],
+    ["'s gone>\\b", ' has gone'],
+    ["'d done>\\b", ' had done'],
+    ["'s got>\\b", ' has got'],
+    ["n't>\\b", ' not'],
+    ["'re>\\b", ' are'],
+    ["'s>\\b", ' is'],
+    ["'d>\\b", ' would'],
+    ["'ll>\\b", ' will'],
+    ["'t>\\b", ' not'],
+    ["'ve>\\b", ' have'],
+    ["'m>\\b", ' am'],
+  ] as const
+).map(([p, r]) => [re(p), r]);
 
 export function normalizeEnglish(text: string): string {
   let s = dropBracketed(text.toLowerCase());
-  s = s.replace(FILLERS, '');
-  s = s.replace(/\s+'/g, "'");
-  for (const [re, rep] of REPLACEMENTS) s = s.replace(re, rep);
-  s = s.replace(/(\d),(\d)/g, '$1$2');
-  s = s.replace(/\.([^0-9]|$)/g, ' $1');
+  s = s.replace(IGNORE, '');
+  s = s.replace(SPACE_APOSTROPHE, "'");
+  for (const [pattern, replacement] of REPLACERS) s = s.replace(pattern, replacement);
+  s = s.replace(/(\p{Nd}),(\p{Nd})/gu, '$1$2');
+  s = s.replace(/\.([^0-9]|$)/gu, ' $1');
   s = removeSymbolsAndDiacritics(s, '.%$¢€£');
-  // letters glued to digits are separate words ("10km" -> "10 km", "b747" -> "b 747"), ordinals stay whole
-  s = s.replace(/(\d)\s+(st|nd|rd|th)\b/g, '$1$2');
-  s = s.replace(/([a-z])(\d)/g, '$1 $2').replace(/(\d)([a-z])/g, (m, d: string, l: string, off: number, all: string) => (/^(st|nd|rd|th|s)\b/.test(all.slice(off + 1)) ? m : `${d} ${l}`));
   s = normalizeNumbers(s);
-  s = s.split(' ').map(britishToAmerican).join(' ');
-  s = s.replace(/[.$¢€£]([^0-9])/g, ' $1');
-  s = s.replace(/([^0-9])%/g, '$1 ');
-  return s.replace(/\s+/g, ' ').trim();
+  s = standardizeSpellings(s);
+  s = s.replace(/[.$¢€£]([^0-9])/gu, ' $1');
+  s = s.replace(/([^0-9])%/gu, '$1 ');
+  return collapseSpace(s);
 }
