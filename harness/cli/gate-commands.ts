@@ -4,6 +4,7 @@ import type { CaseList } from '../audio/manifest.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
 import { renderMarkdown } from '../report/render-markdown.ts';
+import { writePraFiles } from './pra-output.ts';
 import { validateReport } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
@@ -23,6 +24,7 @@ export interface GateFlags {
   threads?: number;
   language?: string;
   normalize?: Config['normalizer'];
+  cerSpaces?: Config['cerSpaces'];
   maxWer?: number;
   maxCer?: number;
   minExact?: number;
@@ -32,6 +34,7 @@ export interface GateFlags {
   confidence?: number;
   output?: string;
   markdown?: string;
+  pra?: string;
 }
 
 export function defined<T extends object>(o: T): Partial<T> {
@@ -47,6 +50,7 @@ export async function planFromFlags(c: Config, o: GateFlags): Promise<{ config: 
   const config: Config = {
     ...c,
     normalizer: o.normalize ?? c.normalizer,
+    cerSpaces: o.cerSpaces ?? c.cerSpaces,
     thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence }) },
   };
   const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
@@ -65,6 +69,7 @@ function writeOutputs(report: Report, o: GateFlags): void {
   validateReport(report, o.output ?? 'report');
   if (o.output) writeFileAtomic(o.output, `${JSON.stringify(report, null, 2)}\n`);
   if (o.markdown) writeFileAtomic(o.markdown, renderMarkdown(report));
+  if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -105,7 +110,7 @@ function printResult(check: Check, b: BackendReport): void {
 async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }): Promise<Report> {
   const t = config.thresholds;
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
-  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}`);
+  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
   const report = await runGate(
     { config, plan, accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source }, performance: checks.performance },

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../config/load-config.ts';
 import { isAsrParityError } from '../errors.ts';
 import { atLeast, nonNegative, positiveInt, positiveNumber, rate } from './option-parsers.ts';
 import { print, progress, progressDone, setQuiet } from './terminal.ts';
+import { scoreCommand } from './score-command.ts';
 
 // Everything else is imported by the command that needs it: `--help`, `normalize` and `score`
 // should not pay for loading every backend, the benchmark code and the report renderer.
@@ -30,9 +31,7 @@ const lazy = {
   write: () => import('../report/write-atomic.ts'),
   plan: () => import('../run/plan-backends.ts'),
   transcribe: () => import('../run/transcribe-cases.ts'),
-  errorRate: () => import('../score/error-rate.ts'),
   normalizers: () => import('../score/normalizers.ts'),
-  trn: () => import('../score/trn.ts'),
   gate: () => import('./gate-commands.ts'),
   formatLatency: () => import('../report/format-latency.ts'),
   comparability: () => import('../report/comparability.ts'),
@@ -165,6 +164,8 @@ const gateOptions = (c: Command) =>
 const accuracyOptions = (c: Command) =>
   gateOptions(c)
     .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
+    .addOption(new Option('--cer-spaces <mode>', 'CER counts spaces (include, as jiwer) or drops whitespace (exclude) (default: the config\'s, exclude)').choices(['include', 'exclude']))
+    .option('--pra <file>', 'write the per-utterance word alignments of every device backend in sclite\'s .pra layout')
     .option('--max-wer <rate>', 'WER must be below this: a fraction (0.01) or a percent (1%) (default 0.01)', rate)
     .option('--max-cer <rate>', 'CER must be below this: a fraction or a percent (default 0.01)', rate)
     .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default 0.99)', rate)
@@ -383,27 +384,7 @@ program
     process.exitCode = regressed ? EXIT.failed : exitCodeOf(merged);
   });
 
-program
-  .command('score')
-  .description('WER/CER of hypothesis against reference trn files (sclite format)')
-  .requiredOption('--ref <file>', 'reference trn')
-  .requiredOption('--hyp <file>', 'hypothesis trn')
-  .option('--normalize <mode>', 'none, basic or english', 'none')
-  .option('--json', 'print one JSON object')
-  .action(async (o) => {
-    const { scoreCorpus, scoreUtterance } = await lazy.errorRate();
-    const { UsageError } = await lazy.errors();
-    const { getNormalizer } = await lazy.normalizers();
-    const { parseTrn } = await lazy.trn();
-    const normalize = getNormalizer(o.normalize);
-    const ref = parseTrn(o.ref);
-    const hyp = parseTrn(o.hyp);
-    for (const id of hyp.keys()) if (!ref.has(id)) throw new UsageError(o.hyp, `utterance "${id}" has no reference in ${o.ref}`, 'both files must list the same ids');
-    const utts = [...ref].map(([id, r]) => scoreUtterance(id, normalize(r), normalize(hyp.get(id) ?? '')));
-    const c = scoreCorpus(utts);
-    if (o.json) print(JSON.stringify({ wer: c.wer, cer: c.cer, hits: c.hits, substitutions: c.substitutions, deletions: c.deletions, insertions: c.insertions, refWords: c.refWords, utterances: c.utterances, exactMatchRate: c.exactMatchRate }));
-    else print(`WER ${(100 * c.wer).toFixed(2)}% (S=${c.substitutions} D=${c.deletions} I=${c.insertions} of ${c.refWords} words), CER ${(100 * c.cer).toFixed(2)}%, ${c.utterances} utterances`);
-  });
+scoreCommand(program);
 
 program
   .command('normalize')

@@ -40,6 +40,8 @@ export interface Config {
   backends: BackendEntry[];
   fixtures: string;
   normalizer: 'none' | 'basic' | 'english';
+  /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
+  cerSpaces: 'include' | 'exclude';
   thresholds: GateThresholds;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
@@ -99,6 +101,7 @@ export function loadConfig(path?: string): Config {
     backends,
     fixtures: c.fixtures ? resolve(base, c.fixtures) : MANIFEST,
     normalizer: c.normalizer,
+    cerSpaces: c.cerSpaces,
     thresholds: c.thresholds,
     performance: c.performance,
     isolation: c.isolation,

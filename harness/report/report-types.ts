@@ -3,6 +3,7 @@ import type { LatencyStats } from '../bench/latency-stats.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence } from '../score/gate.ts';
+import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -33,6 +34,8 @@ export interface AccuracyResult {
   passed: boolean;
   failures: string[];
   normalizer: string;
+  /** How the figures were computed: normalizer version, CER convention, which tool each measure matches. */
+  scoring?: ScoringConvention;
   thresholds: GateThresholds;
   corpus: CorpusScore;
   /** What the data supports: each corpus figure with its confidence bound, and whether it suffices. */

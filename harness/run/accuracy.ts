@@ -4,7 +4,9 @@ import type { GateThresholds } from '../config/load-config.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
 import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses } from '../score/gate.ts';
+import { DEFAULT_CER_SPACES, type CerSpaces } from '../score/error-rate.ts';
 import { getNormalizer } from '../score/normalizers.ts';
+import { scoringConvention } from '../score/scoring-convention.ts';
 import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
 import type { CaseTranscript } from './transcribe-cases.ts';
 
@@ -15,6 +17,8 @@ export interface TranscribedRun {
 
 export interface AccuracyOptions {
   normalizer: 'none' | 'basic' | 'english';
+  /** CER convention (default exclude). */
+  cerSpaces?: CerSpaces;
   thresholds: GateThresholds;
   /** Teacher forcing needs both backends in memory; false skips it with that reason. */
   tokenParity?: boolean;
@@ -71,7 +75,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
     if (!d || d.case.audio !== b.case.audio) throw new RangeError(`device run has no result for case ${b.case.id} (${b.case.audio})`);
     return { b, d };
   });
-  const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize);
+  const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
 
   let parity = new Map<string, CaseTokenParity>();
   let summary: TokenParitySummary | undefined;
@@ -113,6 +117,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity };
   return error ? { accuracy, error } : { accuracy };
 }

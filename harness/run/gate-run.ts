@@ -111,7 +111,7 @@ async function accuracyCheck(run: GateRun, cases: readonly Case[], emit: (f: Bac
       }
       const device = d.run!;
       try {
-        const r = await runAccuracyKeepingScores(baseline, device, { normalizer: config.normalizer, thresholds: config.thresholds, progress: ev.progress });
+        const r = await runAccuracyKeepingScores(baseline, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress });
         const environment = safeDescribe(device.loaded);
         emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy }) : fragmentOf(p, { environment, accuracy: r.accuracy }));
       } finally {

@@ -1,5 +1,20 @@
 import { UsageError } from '../errors.ts';
 import { align, type Alignment, type EditCounts } from './align.ts';
+import { editDistance, informationMeasures, levenshteinCounts } from './levenshtein.ts';
+import { pyStrip } from './python-text.ts';
+
+/**
+ * Whether CER counts spaces. 'include' is jiwer's and Hugging Face evaluate's convention (the
+ * text stripped at both ends, every character counted, spaces too); 'exclude' drops all
+ * whitespace first, the usual convention for Chinese and Japanese. Both count the unit-cost edit
+ * distance, as jiwer does.
+ */
+export type CerSpaces = 'include' | 'exclude';
+export const DEFAULT_CER_SPACES: CerSpaces = 'exclude';
+
+export interface ScoreOptions {
+  cerSpaces?: CerSpaces;
+}
 
 export interface UtteranceScore extends EditCounts {
   id: string;
@@ -11,6 +26,11 @@ export interface UtteranceScore extends EditCounts {
   wer: number;
   cer: number;
   charErrors: number;
+  /** MER, WIL and WIP as jiwer computes them, from the unit-cost alignment's counts (`levenshtein`). */
+  mer: number;
+  wil: number;
+  wip: number;
+  levenshtein: EditCounts;
   exact: boolean;
   alignment: Alignment;
 }
@@ -22,6 +42,11 @@ export interface CorpusScore extends EditCounts {
   charErrors: number;
   wer: number;
   cer: number;
+  /** jiwer's corpus MER, WIL and WIP: computed from the pooled unit-cost counts, as jiwer pools a list of sentences. */
+  mer: number;
+  wil: number;
+  wip: number;
+  levenshtein: EditCounts;
   exactMatches: number;
   exactMatchRate: number;
 }
@@ -30,9 +55,9 @@ export function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
-/** Characters for CER: every code point except whitespace, so it works for text without spaces (Chinese). */
-export function chars(text: string): string[] {
-  return Array.from(text.replace(/\s+/g, ''));
+/** Characters for CER, by code point: without whitespace ('exclude', works for text without spaces) or, as jiwer, stripped with inner spaces kept. */
+export function chars(text: string, spaces: CerSpaces = DEFAULT_CER_SPACES): string[] {
+  return Array.from(spaces === 'include' ? pyStrip(text) : text.replace(/\s+/g, ''));
 }
 
 /**
@@ -47,16 +72,17 @@ function rate(errors: number, refLen: number): number {
 /** The alignment table is (ref + 1) x (hyp + 1) 32-bit cells: 1e8 cells is 400 MB. */
 const MAX_ALIGN_CELLS = 1e8;
 
-export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceScore {
+export function scoreUtterance(id: string, ref: string, hyp: string, opts: ScoreOptions = {}): UtteranceScore {
   const rw = words(ref);
-  const rc = chars(ref);
-  const hc = chars(hyp);
+  const hw = words(hyp);
+  const rc = chars(ref, opts.cerSpaces);
+  const hc = chars(hyp, opts.cerSpaces);
   if ((rc.length + 1) * (hc.length + 1) > MAX_ALIGN_CELLS) {
     throw new UsageError(id, `reference of ${rc.length} and hypothesis of ${hc.length} characters are too long to align in memory`, 'split the utterance into sentences or 30 s segments');
   }
-  const a = align(rw, words(hyp));
-  const c = align(rc, hc);
-  const charErrors = c.substitutions + c.deletions + c.insertions;
+  const a = align(rw, hw);
+  const charErrors = editDistance(rc, hc);
+  const levenshtein = levenshteinCounts(rw, hw);
   const wordErrors = a.substitutions + a.deletions + a.insertions;
   return {
     id,
@@ -67,10 +93,12 @@ export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceS
     deletions: a.deletions,
     insertions: a.insertions,
     refWords: rw.length,
-    refChars: c.hits + c.substitutions + c.deletions,
+    refChars: rc.length,
     wer: rate(wordErrors, rw.length),
-    cer: rate(charErrors, c.hits + c.substitutions + c.deletions),
+    cer: rate(charErrors, rc.length),
     charErrors,
+    ...informationMeasures(levenshtein),
+    levenshtein,
     exact: wordErrors === 0,
     alignment: a,
   };
@@ -87,6 +115,12 @@ export function scoreCorpus(utts: readonly UtteranceScore[]): CorpusScore {
   const refChars = sum((u) => u.refChars);
   const charErrors = sum((u) => u.charErrors);
   const exactMatches = utts.filter((u) => u.exact).length;
+  const levenshtein: EditCounts = {
+    hits: sum((u) => u.levenshtein.hits),
+    substitutions: sum((u) => u.levenshtein.substitutions),
+    deletions: sum((u) => u.levenshtein.deletions),
+    insertions: sum((u) => u.levenshtein.insertions),
+  };
   return {
     utterances: utts.length,
     hits,
@@ -98,6 +132,8 @@ export function scoreCorpus(utts: readonly UtteranceScore[]): CorpusScore {
     charErrors,
     wer: rate(substitutions + deletions + insertions, refWords),
     cer: rate(charErrors, refChars),
+    ...informationMeasures(levenshtein),
+    levenshtein,
     exactMatches,
     exactMatchRate: utts.length === 0 ? 1 : exactMatches / utts.length,
   };

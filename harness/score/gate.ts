@@ -1,5 +1,5 @@
 import type { GateThresholds } from '../config/load-config.ts';
-import { scoreCorpus, scoreUtterance, type CorpusScore, type UtteranceScore } from './error-rate.ts';
+import { scoreCorpus, scoreUtterance, type CorpusScore, type ScoreOptions, type UtteranceScore } from './error-rate.ts';
 import { proportionLower, rateUpper, trialsNeededAtZero, type RateBound } from './confidence.ts';
 import type { TokenParitySummary } from './token-parity.ts';
 
@@ -41,8 +41,8 @@ export interface PairedTranscript {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** Scores each device transcript against the baseline's (the baseline is the reference) after normalising both. */
-export function scoreTranscripts(pairs: readonly PairedTranscript[], normalize: (s: string) => string): TranscriptScores {
-  const cases = pairs.map((p) => scoreUtterance(p.id, normalize(p.baseline), normalize(p.device)));
+export function scoreTranscripts(pairs: readonly PairedTranscript[], normalize: (s: string) => string, opts: ScoreOptions = {}): TranscriptScores {
+  const cases = pairs.map((p) => scoreUtterance(p.id, normalize(p.baseline), normalize(p.device), opts));
   return { corpus: scoreCorpus(cases), cases };
 }
 

@@ -52,3 +52,10 @@ export function pyInt(digits: string): bigint {
 /** Python's `unicodedata.category(c)[0]` tests the normalizers make. */
 export const isMarkSymbolPunct = (c: string): boolean => /[\p{M}\p{S}\p{P}]/u.test(c);
 export const isNonspacingMark = (c: string): boolean => /\p{Mn}/u.test(c);
+
+const EDGE_SPACE = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu');
+
+/** Python's `s.strip()`. */
+export function pyStrip(s: string): string {
+  return s.replace(EDGE_SPACE, '');
+}
