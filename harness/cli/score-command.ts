@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { print } from './terminal.ts';
 
@@ -33,7 +32,8 @@ export function scoreCommand(program: Command): Command {
       if (o.pra) {
         const { formatPra } = await import('../score/pra.ts');
         const { writeFileAtomic } = await import('../report/write-atomic.ts');
-        writeFileAtomic(o.pra, formatPra(utts, basename(o.hyp)));
+        // sclite names the system by the hypothesis path as given on its command line
+        writeFileAtomic(o.pra, formatPra(utts, o.hyp));
       }
       const scoring = scoringConvention(o.normalize, o.cerSpaces);
       if (o.json) {

@@ -53,7 +53,9 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
       else counts.substitutions++;
       i--;
       j--;
-    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL) {
+    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL && !(j > 0 && here === cost[i * w + j - 1]! + INS)) {
+      // sclite (net_dp.c) keeps a substitution on ties, then a deletion only if strictly cheaper
+      // than the insertion: a deletion/insertion tie is an insertion
       pairs.push({ op: 'D', ref: ref[i - 1]!, hyp: null });
       counts.deletions++;
       i--;

@@ -3,7 +3,7 @@ import type { Alignment } from './align.ts';
 /**
  * Per-utterance alignments in the layout of NIST sclite's `-o pra` report (its "DUMP OF SYSTEM
  * ALIGNMENT STRUCTURE"), so a user can diff ours against sclite's: utterances grouped by speaker
- * (the id up to its first '_' or '-', sclite's `-i rm` rule) in order of first appearance; per
+ * (the id up to its first '_' or '-', sclite's `-i rm` rule; ids lower-cased as sclite writes them) in order of first appearance; per
  * utterance an `id:` line, a Scores line (#C #S #D #I), REF and HYP rows with errors upper-cased
  * (ASCII letters only, as sclite does) and gaps as asterisks, and an Eval row of S/D/I marks.
  * Columns are as wide as their longer word in UTF-8 bytes, which is how sclite pads.
@@ -15,10 +15,12 @@ export interface PraUtterance {
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const upperAscii = (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+// sclite lower-cases utterance ids (ASCII letters) in its listings
+const lowerAscii = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 const pad = (s: string, width: number) => s + ' '.repeat(Math.max(0, width - bytes(s)) + 1);
 
 export function speakerOf(id: string): string {
-  const m = /^[^_-]*/.exec(id);
+  const m = /^[^_-]*/.exec(lowerAscii(id));
   return m![0];
 }
 
@@ -36,9 +38,11 @@ export function formatPraUtterance(u: PraUtterance): string {
     evl.push(pad(p.op === 'C' ? '' : p.op, width));
   }
   const a = u.alignment;
+  const scores = [`id: (${lowerAscii(u.id)})`, `Scores: (#C #S #D #I) ${a.hits} ${a.substitutions} ${a.deletions} ${a.insertions}`];
+  // both sides empty: sclite lists the id and its Scores line only
+  if (a.pairs.length === 0) return [...scores, ''].join('\n');
   return [
-    `id: (${u.id})`,
-    `Scores: (#C #S #D #I) ${a.hits} ${a.substitutions} ${a.deletions} ${a.insertions}`,
+    ...scores,
     `REF:  ${ref.join('')}`,
     `HYP:  ${hyp.join('')}`,
     `Eval: ${evl.join('')}`,

@@ -16,3 +16,13 @@ export async function scliteCounts(refs: string[], hyps: string[]) {
   const [, words, corr, sub, del, ins] = n;
   return { words, hits: corr, substitutions: sub, deletions: del, insertions: ins };
 }
+
+/** Runs NIST sclite's `-o pra` on utterances with the given ids (sclite's `-i rm` id rule: speaker before the first '_' or '-'); returns its .pra text. */
+export async function sclitePra(utts: Array<{ id: string; ref: string; hyp: string }>, systemName = 'hyp.trn'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'asr-parity-sclite-pra-'));
+  writeFileSync(join(dir, 'ref.trn'), utts.map((u) => `${u.ref} (${u.id})\n`).join(''));
+  writeFileSync(join(dir, systemName), utts.map((u) => `${u.hyp} (${u.id})\n`).join(''));
+  // run in the folder: sclite names the system by the hypothesis path as given
+  const { stdout } = await execa('sctk', ['sclite', '-r', 'ref.trn', 'trn', '-h', systemName, 'trn', '-i', 'rm', '-o', 'pra', 'stdout'], { cwd: dir, stripFinalNewline: false });
+  return stdout;
+}
