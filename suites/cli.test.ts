@@ -103,13 +103,18 @@ describe('asr-parity CLI', () => {
 
   it('compare runs a real external engine through the command backend and fails the gate where it disagrees', async () => {
     const out = join(tmp, 'sphinx.json');
-    const r = await cli('compare', '--backend', 'pocketsphinx', '--baseline', 'cpu-fp32', '--audio', join(FIXTURE_DIR, 'audio/speech-01.wav'), '--output', out);
+    const pra = join(tmp, 'sphinx.pra');
+    const r = await cli('compare', '--backend', 'pocketsphinx', '--baseline', 'cpu-fp32', '--audio', join(FIXTURE_DIR, 'audio/speech-01.wav'), '--output', out, '--pra', pra);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/FAIL speech-01/);
     expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
     expect(r.stdout).toMatch(/token parity: not measured \(the device backend cannot decode with given tokens/);
     const report = readReport(out);
     expect(report.backends[1]).toMatchObject({ name: 'pocketsphinx', status: 'ran', environment: { engine: 'command', program: '/usr/bin/pocketsphinx_continuous' } });
+    // --pra: the same word alignment in sclite's .pra layout, and the report says how it scored
+    expect(readFileSync(pra, 'utf8')).toMatch(/System name: {3}pocketsphinx\n[\s\S]*id: \(speech-01\.wav\)\nScores: \(#C #S #D #I\) \d+ \d+ \d+ \d+\nREF: {2}.*\nHYP: {2}.*\nEval: /);
+    expect(report.backends[1]!.accuracy!.scoring).toMatchObject({ normalizer: 'basic', cerSpaces: 'exclude' });
+    expect(report.backends[1]!.accuracy!.scoring!.normalizerVersion).toMatch(/BasicTextNormalizer/);
   });
 
   it('score --json reports sclite-style counts', async () => {

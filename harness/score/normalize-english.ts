@@ -5,7 +5,7 @@ import { B_AFTER, B_BEFORE, PY_SPACE, collapseSpace } from './python-text.ts';
 
 /**
  * A port of openai/whisper's EnglishTextNormalizer (whisper/normalizers/english.py at commit
- * 6e3be77, the version the Open ASR Leaderboard and transformers' copy follow; MIT licence, see
+ * 6e3be77, the classic version before the "half a million" additions; MIT licence, see
  * whisper-english.LICENSE): fillers dropped, contractions and titles expanded, numbers and
  * currency as digits, British spellings made American by whisper's table. Python `re`'s
  * Unicode `\b`, `\s` and `\d` are spelled out (python-text.ts), and whisper's quirks are kept:

@@ -4,7 +4,7 @@ import type { Alignment } from './align.ts';
  * Per-utterance alignments in the layout of NIST sclite's `-o pra` report (its "DUMP OF SYSTEM
  * ALIGNMENT STRUCTURE"), so a user can diff ours against sclite's: utterances grouped by speaker
  * (the id up to its first '_' or '-', sclite's `-i rm` rule; ids lower-cased as sclite writes them) in order of first appearance; per
- * utterance an `id:` line, a Scores line (#C #S #D #I), REF and HYP rows with errors upper-cased
+ * utterance an `id:` line, a Scores line (#C #S #D #I), REF and HYP rows with correct words lower-cased and errors upper-cased
  * (ASCII letters only, as sclite does) and gaps as asterisks, and an Eval row of S/D/I marks.
  * Columns are as wide as their longer word in UTF-8 bytes, which is how sclite pads.
  */
@@ -32,7 +32,8 @@ export function formatPraUtterance(u: PraUtterance): string {
     const r = p.ref ?? '*'.repeat(bytes(p.hyp!));
     const h = p.hyp ?? '*'.repeat(bytes(p.ref!));
     const width = Math.max(bytes(r), bytes(h));
-    const show = (s: string) => pad(p.op === 'C' ? s : upperAscii(s), width);
+    // sclite folds case: correct words in lower case, errors in upper case (ASCII letters only)
+    const show = (s: string) => pad(p.op === 'C' ? lowerAscii(s) : upperAscii(s), width);
     ref.push(show(r));
     hyp.push(show(h));
     evl.push(pad(p.op === 'C' ? '' : p.op, width));
