@@ -90,6 +90,11 @@ function accuracySection(b: BackendReport) {
   const tokenParity = tp.available
     ? `${tp.passed ? 'PASS' : 'FAIL'}. ${tp.steps} teacher-forced steps over ${tp.cases} cases; top-1 agreement ${pct(tp.top1Agreement)}, on the ${tp.decisiveSteps} decisive steps ${pct(tp.decisiveTop1Agreement)}; max logit error ${num(tp.maxAbsError, 4)} absolute, ${num(tp.maxRelError, 5)} relative; min cosine ${num(tp.minCosine, 6)}. Every transcript divergence is attributed to its first differing step: ${tp.divergences} divergence(s), ${tp.nearTieDivergences} at a near-tie.`
     : `not measured: ${tp.reason}.`;
+  // how the figures were computed, so they can be set beside another tool's (absent in reports made before it was recorded)
+  const sc = a.scoring;
+  const scoring = sc
+    ? `normalizer ${sc.normalizer} (${sc.normalizerVersion}); WER and S/D/I by ${sc.werAlignment}; CER ${sc.cerSpaces === 'include' ? 'counting spaces (as jiwer)' : 'without whitespace'}${c.mer === undefined ? '' : `; corpus MER ${pct(c.mer)}, WIL ${pct(c.wil)}, WIP ${pct(c.wip)} (${sc.informationMeasures})`}`
+    : `normalizer ${a.normalizer} (version not recorded)`;
   const failing = a.cases.filter((x) => !x.exact).map((x) => ({ id: x.id, audio: x.audio, baselineText: x.baselineText, deviceText: x.deviceText, alignment: x.alignment }));
   const e = a.evidence;
   const t = a.thresholds;
@@ -103,7 +108,7 @@ function accuracySection(b: BackendReport) {
     ],
     method: e.wer.method.replace(/ on \d+ units$/, ''),
   };
-  return { name: b.name, rows, corpus, tokenParity, failing, evidence };
+  return { name: b.name, rows, corpus, scoring, tokenParity, failing, evidence };
 }
 
 function perfRows(list: BackendReport[]) {
