@@ -17,6 +17,10 @@ export interface CaseResult {
   deviceText: string;
   wer: number;
   cer: number;
+  /** jiwer's MER, WIL and WIP (absent in reports made before they were recorded). */
+  mer?: number;
+  wil?: number;
+  wip?: number;
   exact: boolean;
   hits: number;
   substitutions: number;
