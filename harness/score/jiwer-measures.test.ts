@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreCorpus, scoreUtterance } from './error-rate.ts';
+import { levenshteinAlignment } from './levenshtein.ts';
 
 // jiwer's published test values (jitsi/jiwer tests/test_measures.py and tests/test_cer.py,
 // with jiwer's default transforms: each list entry is its own sentence and the measures pool
@@ -54,5 +55,38 @@ describe("--cer-spaces include equals jiwer's CER on its published cases", () =>
   });
   it('exclude drops the spaces instead (the convention for text without spaces)', () => {
     expect(corpus('This is a test', 'This test', 'exclude').cer).toBeCloseTo(3 / 11, 15);
+  });
+});
+
+// jiwer's tests/test_alignment.py: its published alignments (visualize_alignment), which pin the
+// tie-breaking among equally short edit paths that MER, WIL and WIP depend on. The op rows are
+// jiwer's, one mark per word or character (' ' = correct).
+const marks = (ops: readonly string[]) => ops.map((o) => (o === 'C' ? ' ' : o)).join('');
+const words = (s: string) => s.split(/\s+/).filter(Boolean);
+const ALIGNMENTS: Array<[string, string, 'words' | 'chars', string]> = [
+  ['this is a', 'this is a test', 'words', '   I'],
+  ['this is a test', 'this is a', 'words', '   D'],
+  ['this is a test', 'this was a test', 'words', ' S  '],
+  ['this is a test of skill', 'this was a messy test', 'words', ' S I DD'],
+  ['this test will  have a high word error rate', 'no it will not', 'words', 'SS SDDDDD'],
+  ['empty', '', 'words', 'D'],
+  ['this is a', 'this is a test', 'chars', '         IIIII'],
+  ['this is a test', 'this is a', 'chars', '         DDDDD'],
+  ['this is a test', 'this iz a test', 'chars', '      S       '],
+  ['this is a test of skill', 'this was a messy test', 'chars', '     IS    S  IS SSD SDDD'],
+  ['this test will  have a high word error rate', 'no it will not', 'chars', 'SSDD SDD       SDDDDDDDDDDDDD DDDDDDDDDDD D'],
+  ['empty', '', 'chars', 'DDDDD'],
+  ['one', '1', 'chars', 'SDD'],
+];
+
+describe("the unit-cost alignment is jiwer's, tie-breaking included", () => {
+  it.each(ALIGNMENTS)('%j vs %j (%s)', (ref, hyp, unit, want) => {
+    const split = unit === 'words' ? words : (s: string) => Array.from(s);
+    expect(marks(levenshteinAlignment(split(ref), split(hyp)).ops)).toBe(want);
+  });
+  it("gives jiwer's counts for its show_measures cases", () => {
+    // jiwer: words substitutions=3 deletions=5 insertions=0 hits=1; characters 4, 29, 0, 10
+    expect(levenshteinAlignment(words('this test will  have a high word error rate'), words('no it will not')).counts).toEqual({ hits: 1, substitutions: 3, deletions: 5, insertions: 0 });
+    expect(levenshteinAlignment(Array.from('this test will  have a high word error rate'), Array.from('no it will not')).counts).toEqual({ hits: 10, substitutions: 4, deletions: 29, insertions: 0 });
   });
 });

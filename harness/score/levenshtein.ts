@@ -10,6 +10,12 @@ import type { EditCounts } from './align.ts';
  * tie-breaking. Not the sclite alignment: WER and the .pra listing keep sclite's weights (align.ts).
  */
 export function levenshteinCounts<T>(ref: readonly T[], hyp: readonly T[]): EditCounts {
+  return levenshteinAlignment(ref, hyp).counts;
+}
+
+/** The same alignment as operations in order ('C', 'S', 'D', 'I'), for displays and for checking the tie-breaking against jiwer's published alignments. */
+export function levenshteinAlignment<T>(ref: readonly T[], hyp: readonly T[]): { counts: EditCounts; ops: Array<'C' | 'S' | 'D' | 'I'> } {
+  const tail: Array<'C' | 'S' | 'D' | 'I'> = [];
   let start = 0;
   while (start < ref.length && start < hyp.length && ref[start] === hyp[start]) start++;
   let endR = ref.length;
@@ -19,6 +25,7 @@ export function levenshteinCounts<T>(ref: readonly T[], hyp: readonly T[]): Edit
     endH--;
   }
   const counts: EditCounts = { hits: start + (ref.length - endR), substitutions: 0, deletions: 0, insertions: 0 };
+  for (let k = endR; k < ref.length; k++) tail.push('C');
   const r = ref.slice(start, endR);
   const h = hyp.slice(start, endH);
   const n = r.length;
@@ -38,6 +45,7 @@ export function levenshteinCounts<T>(ref: readonly T[], hyp: readonly T[]): Edit
   while (i > 0 && j > 0) {
     if (d[i * w + j] === d[(i - 1) * w + j]! + 1) {
       counts.deletions++;
+      tail.push('D');
       i--;
       continue;
     }
@@ -45,15 +53,20 @@ export function levenshteinCounts<T>(ref: readonly T[], hyp: readonly T[]): Edit
     // rapidfuzz: an insertion when the cell left of here is one below the cell above-left of it
     if (j > 0 && d[i * w + j] === d[(i - 1) * w + j]! - 1) {
       counts.insertions++;
+      tail.push('I');
       continue;
     }
     i--;
     if (r[i] === h[j]) counts.hits++;
     else counts.substitutions++;
+    tail.push(r[i] === h[j] ? 'C' : 'S');
   }
   counts.deletions += i;
   counts.insertions += j;
-  return counts;
+  for (; i > 0; i--) tail.push('D');
+  for (; j > 0; j--) tail.push('I');
+  const ops = [...Array<'C'>(start).fill('C'), ...tail.reverse()];
+  return { counts, ops };
 }
 
 /** Edit distance with unit costs, in one row of memory: what CER counts. */
