@@ -160,7 +160,8 @@ const gateOptions = (c: Command) =>
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
     .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
-    .option('--markdown <file>', 'also render the Markdown report');
+    .option('--markdown <file>', 'also render the Markdown report')
+    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)');
 
 const accuracyOptions = (c: Command) =>
   gateOptions(c)

@@ -44,6 +44,8 @@ export interface Config {
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
   results: string;
+  /** The baseline's results on disk (harness/run/baseline-cache.ts). */
+  baselineCache: { enabled: boolean; dir: string };
 }
 
 export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
@@ -103,5 +105,6 @@ export function loadConfig(path?: string): Config {
     performance: c.performance,
     isolation: c.isolation,
     results: resolve(base, c.results),
+    baselineCache: { ...c.baselineCache, dir: resolve(base, c.baselineCache.dir) },
   };
 }
