@@ -61,6 +61,14 @@ function commandOf(raw: RawCommand, base: string): CommandSpec {
   return { ...c, cwd: c.cwd && resolve(base, c.cwd) };
 }
 
+/** ASR_PARITY_BASELINE_CACHE overrides the config: `off` disables the cache, anything else is its folder (CI, and the test suites, which set `off`). */
+function baselineCacheOf(c: Config['baselineCache'], base: string): Config['baselineCache'] {
+  const env = process.env.ASR_PARITY_BASELINE_CACHE;
+  if (env === 'off') return { enabled: false, dir: resolve(base, c.dir) };
+  if (env) return { enabled: true, dir: resolve(env) };
+  return { ...c, dir: resolve(base, c.dir) };
+}
+
 /**
  * Reads and validates a config file; defaults come from the schema. Paths are resolved
  * against the file's folder. `ASR_PARITY_CONFIG` names the file when no path is given;
@@ -105,6 +113,6 @@ export function loadConfig(path?: string): Config {
     performance: c.performance,
     isolation: c.isolation,
     results: resolve(base, c.results),
-    baselineCache: { ...c.baselineCache, dir: resolve(base, c.baselineCache.dir) },
+    baselineCache: baselineCacheOf(c.baselineCache, base),
   };
 }

@@ -69,6 +69,8 @@ export interface PerformanceResult {
 /** How much of the baseline came from the cache (harness/run/baseline-cache.ts), and from which runs. */
 export interface BaselineCacheUse {
   dir: string;
+  /** This run's id (its start time), recorded in the entries it stores. */
+  run: string;
   transcripts: { lookups: number; hits: number };
   /** Teacher-forced logits of the baseline's tokens. */
   logits: { lookups: number; hits: number };

@@ -16,7 +16,7 @@ export async function withBaselineCache(
   o: { dir: string; run: string; onProblem?: (p: CacheProblem) => void },
 ): Promise<{ loaded: LoadedBackend; use: BaselineCacheUse }> {
   const store = new BaselineCacheStore(o.dir, await baselineIdentity(backend, loaded, options), o.onProblem);
-  const use: BaselineCacheUse = { dir: o.dir, transcripts: { lookups: 0, hits: 0 }, logits: { lookups: 0, hits: 0 }, fromRuns: [], problems: [] };
+  const use: BaselineCacheUse = { dir: o.dir, run: o.run, transcripts: { lookups: 0, hits: 0 }, logits: { lookups: 0, hits: 0 }, fromRuns: [], problems: [] };
   const entries = new Map<string, CacheEntry>();
   const hit = (e: CacheEntry) => {
     if (!use.fromRuns.includes(e.run)) use.fromRuns.push(e.run);
