@@ -9,6 +9,8 @@ export default defineConfig({
     globalSetup: ['suites/setup/fixtures.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
+    // no suite depends on an earlier run's baseline cache; harness/run/baseline-cache.test.ts gives its own folders
+    env: { ASR_PARITY_BASELINE_CACHE: 'off' },
     reporters: ['default', ['junit', { outputFile: 'results/junit.xml', suiteName: 'asr-parity' }], './suites/setup/report-reporter.ts'],
     projects: [
       {

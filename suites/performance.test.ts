@@ -60,6 +60,8 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       // the first call and every warm run were compared: one output means deterministic
       expect(perf.determinism.runs).toBe(runs + 1);
       expect(perf.determinism.deterministic).toBe(true);
+      // what was timed is what the accuracy path gives for the same audio: every timed call, the short clip too
+      expect(perf.underLoad, JSON.stringify(perf.underLoad?.differences)).toMatchObject({ reference: 'untimed run', calls: runs + 2, matching: runs + 2, passed: true });
     });
   }
 });

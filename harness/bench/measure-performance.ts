@@ -7,6 +7,7 @@ import { backendModules, backends } from '../../backends/index.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { measureIsolated } from '../isolate/isolated-measure.ts';
 import { latencyStats } from './latency-stats.ts';
+import type { PlainTranscript } from '../score/gate.ts';
 
 export interface PerformanceOptions {
   /** The audio the warm runs transcribe (30 s in the reference report). */
@@ -23,7 +24,11 @@ export interface PerformanceOptions {
 export interface MeasuredPerformance {
   environment: Environment;
   performance: PerformanceResult;
+  /** What the timed calls returned, in order (the first call, then each warm run) and for the short clip: for the under-load check. */
+  transcripts: { audio: PlainTranscript[]; short: PlainTranscript };
 }
+
+const plain = (t: PlainTranscript): PlainTranscript => (t.tokens ? { text: t.text, tokens: t.tokens } : { text: t.text });
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -51,6 +56,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
     const [first, firstCallMs] = await timed(() => loaded.transcribe(o.audio));
     // every warm run transcribes the same audio: their outputs must be identical
     const outputs = new Set([JSON.stringify([first.text, first.tokens ?? null])]);
+    const timedAudio = [plain(first)];
     const [short, shortMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
@@ -63,6 +69,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
       const r = await loaded.transcribe(o.audio);
       inOrder.push(performance.now() - t0);
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
+      timedAudio.push(plain(r));
     });
     const [task] = await bench.run();
     const result = task?.result;
@@ -90,6 +97,7 @@ export async function measurePerformance(backend: Backend, opts: BackendOptions,
         speedup: null,
         determinism: { runs: n + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
       },
+      transcripts: { audio: timedAudio, short: plain(short) },
     };
   } finally {
     loaded.dispose();

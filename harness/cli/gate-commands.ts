@@ -35,6 +35,8 @@ export interface GateFlags {
   output?: string;
   markdown?: string;
   pra?: string;
+  /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
+  cache?: boolean;
 }
 
 export function defined<T extends object>(o: T): Partial<T> {
@@ -113,8 +115,21 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
   const report = await runGate(
-    { config, plan, accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source }, performance: checks.performance },
-    { progress, result: printResult },
+    {
+      config,
+      plan,
+      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source },
+      performance: checks.performance,
+      baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
+    },
+    {
+      progress,
+      result: printResult,
+      note: (m) => {
+        progressDone();
+        print(m);
+      },
+    },
   );
   progressDone();
   for (const s of report.inputs?.skipped ?? []) print(`skipped input ${s.path}: ${s.reason}`);

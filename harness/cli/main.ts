@@ -159,7 +159,8 @@ const gateOptions = (c: Command) =>
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
     .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
-    .option('--markdown <file>', 'also render the Markdown report');
+    .option('--markdown <file>', 'also render the Markdown report')
+    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)');
 
 const accuracyOptions = (c: Command) =>
   gateOptions(c)
@@ -258,7 +259,10 @@ program
       const ov = (s: typeof x.simd) => `${s.bindingOverhead.meanOverheadMs.toFixed(1)} ms (${(100 * s.bindingOverhead.overheadShare).toFixed(1)}%)`;
       print(`${x.precision}: prebuilt ${x.prebuilt.latencyMs.mean.toFixed(1)} ms, SIMD ${x.simd.latencyMs.mean.toFixed(1)} ms mean over ${x.simd.latencyMs.runs} runs each on ${audio.duration.toFixed(0)} s: ${x.ratio.toFixed(2)}x; binding overhead prebuilt ${ov(x.prebuilt)}, SIMD ${ov(x.simd)}; same tokens: ${x.sameTokens ? 'yes' : 'NO'}`);
     }
-    writeFileAtomic(o.output, `${JSON.stringify({ ...r, machine: environmentRecord() }, null, 2)}\n`);
+    const baselineCache = await (await import('../run/baseline-cache-bench.ts')).baselineCacheBench(c, { rounds: 3, progress });
+    progressDone();
+    print(`baseline cache: the accuracy gate on ${baselineCache.cases} cases (${baselineCache.baseline} vs ${baselineCache.devices.join(', ')}), warm over cold: ${baselineCache.wallRatio.toFixed(2)} wall, ${baselineCache.cpuRatio.toFixed(2)} CPU (means of ${baselineCache.rounds}; warm run: ${baselineCache.warmHits} from cache)`);
+    writeFileAtomic(o.output, `${JSON.stringify({ ...r, baselineCache, machine: environmentRecord() }, null, 2)}\n`);
     print(`written: ${o.output}`);
   });
 

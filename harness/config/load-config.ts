@@ -46,6 +46,8 @@ export interface Config {
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
   results: string;
+  /** The baseline's results on disk (harness/run/baseline-cache.ts). */
+  baselineCache: { enabled: boolean; dir: string };
 }
 
 export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
@@ -59,6 +61,14 @@ function commandOf(raw: RawCommand, base: string): CommandSpec {
   const { preset, ...own } = raw;
   const c = { ...(preset ? COMMAND_PRESETS[preset] : {}), ...own } as CommandSpec;
   return { ...c, cwd: c.cwd && resolve(base, c.cwd) };
+}
+
+/** ASR_PARITY_BASELINE_CACHE overrides the config: `off` disables the cache, anything else is its folder (CI, and the test suites, which set `off`). */
+function baselineCacheOf(c: Config['baselineCache'], base: string): Config['baselineCache'] {
+  const env = process.env.ASR_PARITY_BASELINE_CACHE;
+  if (env === 'off') return { enabled: false, dir: resolve(base, c.dir) };
+  if (env) return { enabled: true, dir: resolve(env) };
+  return { ...c, dir: resolve(base, c.dir) };
 }
 
 /**
@@ -106,5 +116,6 @@ export function loadConfig(path?: string): Config {
     performance: c.performance,
     isolation: c.isolation,
     results: resolve(base, c.results),
+    baselineCache: baselineCacheOf(c.baselineCache, base),
   };
 }

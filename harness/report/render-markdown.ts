@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { baselineCacheLine } from './format-baseline-cache.ts';
 import { formatDrift, formatPercentile } from './format-latency.ts';
 import type { BackendReport, Report } from './report-types.ts';
 
@@ -139,6 +140,11 @@ function perfRows(list: BackendReport[]) {
     row('device memory reserved', dev((d) => d.reservedBytes)),
     row('device memory peak', dev((d) => d.peakBytes)),
     row('deterministic', (b) => { const d = b.performance!.determinism; return d.deterministic ? `yes, ${d.runs} identical runs` : `**no**: ${d.distinctOutputs} different outputs in ${d.runs} runs`; }),
+    row('timed transcripts = checked', (b) => {
+      const u = b.performance!.underLoad;
+      if (!u) return 'not checked';
+      return u.passed ? `yes, ${u.calls} of ${u.calls} equal the ${u.reference}'s` : `**no**: ${u.calls - u.matching} of ${u.calls} differ from the ${u.reference}'s (${cell(u.differences.map((d) => `${d.call}: "${d.text}" vs "${d.referenceText}"`).join('; '))})`;
+    }),
     row('speedup over baseline', (b) => (b.role === 'baseline' ? '1.00x (baseline)' : b.performance!.speedup === null ? NA : `${num(b.performance!.speedup, 2)}x`)),
   ];
 }
@@ -162,6 +168,7 @@ export function renderMarkdown(r: Report): string {
   return compiled({
     ...r,
     verdictLabel: r.verdict.toUpperCase(),
+    baselineCache: base?.baselineCache && cell(baselineCacheLine(base.baselineCache)),
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',
     thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
     devices,

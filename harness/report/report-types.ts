@@ -2,7 +2,7 @@ import type { DeviceMemory } from '../../backends/types.ts';
 import type { LatencyStats } from '../bench/latency-stats.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
-import type { Evidence } from '../score/gate.ts';
+import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
@@ -69,6 +69,22 @@ export interface PerformanceResult {
   speedup: number | null;
   /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
   determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
+  /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
+  underLoad?: UnderLoadCheck;
+}
+
+/** How much of the baseline came from the cache (harness/run/baseline-cache.ts), and from which runs. */
+export interface BaselineCacheUse {
+  dir: string;
+  /** This run's id (its start time), recorded in the entries it stores. */
+  run: string;
+  transcripts: { lookups: number; hits: number };
+  /** Teacher-forced logits of the baseline's tokens. */
+  logits: { lookups: number; hits: number };
+  /** The gate runs (start time) that computed the entries reused. */
+  fromRuns: string[];
+  /** Entries that could not be trusted and were recomputed. */
+  problems: string[];
 }
 
 export type Environment = Record<string, string | number | boolean | null>;
@@ -87,6 +103,8 @@ export interface BackendReport {
   environment?: Environment;
   accuracy?: AccuracyResult;
   performance?: PerformanceResult;
+  /** The baseline only, when its cache was on. */
+  baselineCache?: BaselineCacheUse;
 }
 
 export interface Regression {

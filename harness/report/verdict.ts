@@ -1,10 +1,11 @@
-import { evidenceSupports } from '../score/gate.ts';
+import { evidenceSupports, underLoadFailure } from '../score/gate.ts';
 import type { BackendReport, Check, Report } from './report-types.ts';
 
 /**
  * The verdict, decided here and nowhere else, from what each backend did:
  * - FAIL when a required backend did not run, failed or crashed, lacks a result for a check the
- *   run set out to make, or when any device backend that ran missed an accuracy threshold;
+ *   run set out to make, when any device backend that ran missed an accuracy threshold, or when
+ *   any backend's timed transcripts differ from its accuracy path's (under-load check);
  * - INCOMPLETE when nothing failed but no device backend was compared at all (a gate that
  *   checked nothing does not pass);
  * - PASS otherwise. An optional backend that did not run is named, and changes nothing.
@@ -25,6 +26,9 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
       }
     }
     if (b.role === 'device' && b.accuracy && !b.accuracy.passed) failures.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
+    // every backend, the baseline too: a speedup timed on another path than the one checked means nothing
+    const underLoad = b.performance?.underLoad && underLoadFailure(b.performance.underLoad);
+    if (underLoad) failures.push(`${b.name}: ${underLoad}`);
     if (b.role === 'device' && b.accuracy?.passed && pointOnly(b)) notes.push(`${b.name}: passed on the observed values only (evidence "point"): too few samples for the ${Math.round(100 * b.accuracy.evidence.confidence)}% bounds to support the thresholds`);
   }
   const compared = backends.filter((b) => b.role === 'device' && b.status === 'ran' && (checks.includes('accuracy') ? b.accuracy : b.performance));

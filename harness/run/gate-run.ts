@@ -6,7 +6,10 @@ import type { Config } from '../config/load-config.ts';
 import { AudioInputError } from '../errors.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { assembleReport, configSummary } from '../report/assemble-report.ts';
-import type { BackendReport, Check, Report } from '../report/report-types.ts';
+import { baselineCacheLine } from '../report/format-baseline-cache.ts';
+import type { BackendReport, BaselineCacheUse, Check, Report } from '../report/report-types.ts';
+import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../score/gate.ts';
+import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend, transcribeCases } from './transcribe-cases.ts';
@@ -18,6 +21,8 @@ export interface GateRun {
   /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
   accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
+  /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
+  baselineCache?: { dir: string };
 }
 
 export interface GateEvents {
@@ -25,6 +30,17 @@ export interface GateEvents {
   progress?(message: string): void;
   /** A backend's outcome for one check, as soon as it is known. */
   result?(check: Check, fragment: BackendReport): void;
+  /** A line worth keeping on a terminal: what came from the baseline cache, an entry that could not be trusted. */
+  note?(message: string): void;
+}
+
+/** The accuracy path's transcripts of the performance audio, per backend: what the timed calls must equal. */
+type References = Map<string, { audio: PlainTranscript; short: PlainTranscript; source: UnderLoadCheck['reference'] }>;
+
+interface RunState {
+  /** This run's start, recorded in the cache entries it makes. */
+  id: string;
+  references: References;
 }
 
 /** What the report keeps of an error: its message (which for a crashed backend holds its last output). */
@@ -41,10 +57,32 @@ function isolationOf(config: Config): IsolationOptions | undefined {
   return config.isolation.enabled ? config.isolation : undefined;
 }
 
-async function transcribeAll(p: PlannedBackend, run: GateRun, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport }> {
-  let loaded: LoadedBackend;
+/**
+ * Loads a backend the way the accuracy check does; the baseline behind its cache when the run
+ * keeps one. A key that cannot be made (a file that cannot be hashed) runs without the cache.
+ */
+async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
+  const loaded = await loadBackend(p.backend, p.options, isolationOf(run.config));
+  if (p.role !== 'baseline' || !run.baselineCache) return { loaded };
   try {
-    loaded = await loadBackend(p.backend, p.options, isolationOf(run.config));
+    const c = await withBaselineCache(loaded, p.backend.name, p.options, { dir: run.baselineCache.dir, run: state.id, onProblem: (x) => ev.note?.(`baseline cache: ${x.file}: ${x.problem}; recomputed`) });
+    return { loaded: c.loaded, cache: c.use };
+  } catch (e) {
+    ev.note?.(`baseline cache: not used: ${(e as Error).message}`);
+    return { loaded };
+  }
+}
+
+/** The accuracy path's transcription of the performance audio: the reference for the under-load check. */
+async function referenceOf(loaded: LoadedBackend, perf: NonNullable<GateRun['performance']>, source: UnderLoadCheck['reference']) {
+  return { audio: await loaded.transcribe(perf.audio), short: await loaded.transcribe(perf.shortAudio), source };
+}
+
+async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport; cache?: BaselineCacheUse }> {
+  let loaded: LoadedBackend;
+  let cache: BaselineCacheUse | undefined;
+  try {
+    ({ loaded, cache } = await loadChecked(p, run, state, ev));
   } catch (e) {
     rethrowInputError(e);
     return { failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
@@ -55,12 +93,19 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, cases: readonly Ca
       at++;
       ev.progress?.(m);
     });
-    return { run: { loaded, results } };
+    if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
+    if (run.performance) {
+      at = cases.length + 1;
+      ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
+      state.references.set(p.entry.name, await referenceOf(loaded, run.performance, 'accuracy run'));
+    }
+    return { run: { loaded, results }, cache };
   } catch (e) {
     loaded.dispose();
     rethrowInputError(e);
-    const c = cases[Math.max(0, at - 1)]!;
-    return { failure: fragmentOf(p, { status: 'failed', reason: why(`failed on case ${c.id} (${at} of ${cases.length}, ${c.audio})`, e), environment: safeDescribe(loaded) }) };
+    const c = cases[Math.max(0, at - 1)];
+    const where = c && at <= cases.length ? `case ${c.id} (${at} of ${cases.length}, ${c.audio})` : 'the performance audio (untimed)';
+    return { failure: fragmentOf(p, { status: 'failed', reason: why(`failed on ${where}`, e), environment: safeDescribe(loaded) }) };
   }
 }
 
@@ -77,21 +122,23 @@ function safeDescribe(loaded: LoadedBackend): BackendReport['environment'] {
  * turn is loaded, transcribes, is scored against it and teacher-forced. A backend that cannot
  * run, fails to load, crashes or hangs is recorded with its reason and the run goes on.
  */
-async function accuracyCheck(run: GateRun, cases: readonly Case[], emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
+async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case[], emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   const { plan, config } = run;
   let baseline: TranscribedRun | undefined;
+  let baselineFragment: BackendReport | undefined;
   let baselineMissing = '';
   if (!plan.baseline.availability.ok) {
     emit(fragmentOf(plan.baseline));
     baselineMissing = `the baseline ${plan.baseline.entry.name} did not run (${plan.baseline.availability.reason})`;
   } else {
-    const b = await transcribeAll(plan.baseline, run, cases, ev);
+    const b = await transcribeAll(plan.baseline, run, state, cases, ev);
     if (b.failure) {
       emit(b.failure);
       baselineMissing = `the baseline ${plan.baseline.entry.name} failed`;
     } else {
       baseline = b.run!;
-      emit(fragmentOf(plan.baseline, { environment: baseline.loaded.describe() }));
+      // emitted once the devices are done: its cache figures include the teacher-forced logits they used
+      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}) });
     }
   }
   try {
@@ -104,7 +151,7 @@ async function accuracyCheck(run: GateRun, cases: readonly Case[], emit: (f: Bac
         emit(fragmentOf(p, { status: 'skipped', reason: `not compared: ${baselineMissing}` }));
         continue;
       }
-      const d = await transcribeAll(p, run, cases, ev);
+      const d = await transcribeAll(p, run, state, cases, ev);
       if (d.failure) {
         emit(d.failure);
         continue;
@@ -119,20 +166,48 @@ async function accuracyCheck(run: GateRun, cases: readonly Case[], emit: (f: Bac
       }
     }
   } finally {
+    if (baselineFragment) emit(baselineFragment);
     baseline?.loaded.dispose();
   }
 }
 
 /** The performance check: every backend measured the same way, one after another, each in its own process when isolation is on. */
-async function performanceCheck(run: GateRun, perf: NonNullable<GateRun['performance']>, emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
+/** Without an accuracy check in this run: one untimed transcription through the accuracy path (the baseline's may come from its cache). */
+async function untimedReference(p: PlannedBackend, run: GateRun, state: RunState, perf: NonNullable<GateRun['performance']>, ev: GateEvents) {
+  ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
+  const { loaded, cache } = await loadChecked(p, run, state, ev);
+  try {
+    return { reference: await referenceOf(loaded, perf, 'untimed run'), cache };
+  } finally {
+    loaded.dispose();
+  }
+}
+
+/**
+ * The performance check: every backend measured the same way, one after another, each in its
+ * own process when isolation is on; every timed transcript is held against the accuracy path's
+ * for the same audio (score/gate.ts underLoadCheck).
+ */
+async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable<GateRun['performance']>, emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   for (const p of [run.plan.baseline, ...run.plan.devices]) {
     if (!p.availability.ok) {
       emit(fragmentOf(p));
       continue;
     }
+    let reference = state.references.get(p.entry.name);
+    let cache: BaselineCacheUse | undefined;
+    if (!reference) {
+      try {
+        ({ reference, cache } = await untimedReference(p, run, state, perf, ev));
+      } catch (e) {
+        rethrowInputError(e);
+        emit(fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio, untimed', e) }));
+        continue;
+      }
+    }
     try {
       const r = await measurePerformance(p.backend, p.options, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) });
-      emit(fragmentOf(p, { environment: r.environment, performance: r.performance }));
+      emit(fragmentOf(p, { environment: r.environment, performance: { ...r.performance, underLoad: underLoadCheck(reference, r.transcripts) }, ...(cache ? { baselineCache: cache } : {}) }));
     } catch (e) {
       rethrowInputError(e);
       emit(fragmentOf(p, { status: 'failed', reason: why('failed while measuring performance', e) }));
@@ -149,17 +224,18 @@ async function performanceCheck(run: GateRun, perf: NonNullable<GateRun['perform
 export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report> {
   const fragments: BackendReport[] = [];
   const checks: Check[] = [];
+  const state: RunState = { id: new Date().toISOString(), references: new Map() };
   const emitter = (check: Check) => (f: BackendReport) => {
     fragments.push(f);
     ev.result?.(check, f);
   };
   if (run.accuracy) {
     checks.push('accuracy');
-    await accuracyCheck(run, run.accuracy.cases, emitter('accuracy'), ev);
+    await accuracyCheck(run, state, run.accuracy.cases, emitter('accuracy'), ev);
   }
   if (run.performance) {
     checks.push('performance');
-    await performanceCheck(run, run.performance, emitter('performance'), ev);
+    await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
   return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });

@@ -114,3 +114,47 @@ export function gateFailures(scores: TranscriptScores, tokenParity: TokenParityS
   }
   return failures;
 }
+
+/** Whether what was timed is what was checked: every timed call's transcript equals the accuracy path's for the same audio. */
+export interface UnderLoadCheck {
+  /** The accuracy check's loaded backend (both checks ran), or one untimed transcription through the same path (performance only). */
+  reference: 'accuracy run' | 'untimed run';
+  calls: number;
+  matching: number;
+  passed: boolean;
+  /** The first few timed calls that differ, with both texts. */
+  differences: { call: string; text: string; referenceText: string }[];
+}
+
+/** A transcript as the under-load check compares it: text, and token ids where the engine gives them. */
+export interface PlainTranscript {
+  text: string;
+  tokens?: number[];
+}
+
+const sameTranscript = (a: PlainTranscript, b: PlainTranscript) => a.text === b.text && JSON.stringify(a.tokens ?? null) === JSON.stringify(b.tokens ?? null);
+
+/**
+ * MLPerf's TEST01 idea: the fast path must be the checked path. Every timed call (the first
+ * call, each warm run, the short clip) must give exactly the transcript, text and tokens, that
+ * the accuracy path gives for the same audio; one difference fails.
+ */
+export function underLoadCheck(reference: { audio: PlainTranscript; short: PlainTranscript; source: UnderLoadCheck['reference'] }, timed: { audio: readonly PlainTranscript[]; short: PlainTranscript }): UnderLoadCheck {
+  const calls = [...timed.audio.map((t, i) => ({ call: i === 0 ? 'first call' : `warm run ${i}`, t, ref: reference.audio })), { call: 'short clip', t: timed.short, ref: reference.short }];
+  const differing = calls.filter((c) => !sameTranscript(c.t, c.ref));
+  return {
+    reference: reference.source,
+    calls: calls.length,
+    matching: calls.length - differing.length,
+    passed: differing.length === 0,
+    differences: differing.slice(0, 3).map((c) => ({ call: c.call, text: c.t.text, referenceText: c.ref.text })),
+  };
+}
+
+/** The under-load failure of one backend, as one line; none when every timed call matched. */
+export function underLoadFailure(u: UnderLoadCheck): string | undefined {
+  if (u.passed) return undefined;
+  const d = u.differences[0]!;
+  const cut = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
+  return `under performance load, ${u.calls - u.matching} of ${u.calls} timed transcripts differ from the ${u.reference === 'accuracy run' ? 'accuracy run' : 'untimed run'}'s for the same audio (${d.call}: ${cut(d.text)} vs ${cut(d.referenceText)}${d.text === d.referenceText ? ', same text, other tokens' : ''})`;
+}
