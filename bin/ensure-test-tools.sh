@@ -11,6 +11,9 @@ command -v flac >/dev/null 2>&1 || need+=(flac)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx pocketsphinx-en-us)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+# ffmpeg and sox write the MP3, Ogg, Opus, M4A, AIFF, mu-law and RF64 files the audio-format tests decode
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v sox >/dev/null 2>&1 || need+=(sox libsox-fmt-all)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2

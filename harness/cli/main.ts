@@ -96,7 +96,7 @@ const withBackend = (c: Command, flag = '--backend <name>') =>
     .option('--language <code>', 'spoken language (default: the config\'s, else en)');
 
 withBackend(program.command('transcribe').description('transcribe one audio file'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--json', 'print a JSON object')
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
@@ -118,7 +118,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
   });
 
 withBackend(program.command('chunked').description('transcribe long audio in fixed-length chunks'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--chunk-length <seconds>', 'chunk length', positiveNumber, 30)
   .option('--batch-size <n>', 'chunks submitted at once', positiveInt, 4)
   .option('--json', 'print a JSON object')
@@ -213,7 +213,7 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
   });
 
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS, runsWhy), 10)
   .option('--output <file>', 'write the result as JSON')
   .action(async (o) => {
