@@ -137,7 +137,7 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
       const texts: string[] = [];
       const t0 = performance.now();
       for (let i = 0; i < chunks.length; i += o.batchSize) {
-        progress(`chunks ${i + 1}-${Math.min(i + o.batchSize, chunks.length)} of ${chunks.length}`);
+        progress(`${o.backend}: chunk ${i + 1}/${chunks.length} (a batch of ${Math.min(o.batchSize, chunks.length - i)})`);
         const batch = await Promise.all(chunks.slice(i, i + o.batchSize).map((c) => b.transcribe(c)));
         texts.push(...batch.map((t) => t.text));
       }

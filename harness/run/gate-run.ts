@@ -43,6 +43,7 @@ function isolationOf(config: Config): IsolationOptions | undefined {
 
 async function transcribeAll(p: PlannedBackend, run: GateRun, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport }> {
   let loaded: LoadedBackend;
+  ev.progress?.(`${p.entry.name}: loading`);
   try {
     loaded = await loadBackend(p.backend, p.options, isolationOf(run.config));
   } catch (e) {
