@@ -75,6 +75,7 @@ async function loadFromFlags(name: string, o: { model?: string; library?: string
 
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
+  .option('-V, --version', 'print the version of asr-parity and of the whisper.cpp engine it loads')
   .option('--verbose', 'print stack traces on errors')
   .option('--config <file>', 'config file (default: ASR_PARITY_CONFIG or ./asr-parity.config.json)')
   .exitOverride()
@@ -419,6 +420,20 @@ program
   });
 
 program
+  .command('init')
+  .description('write a starter config for your own models and backends, every field explained in "$comment" notes')
+  .option('--output <file>', 'where to write it', 'asr-parity.config.json')
+  .option('--force', 'overwrite an existing file')
+  .option('--baseline-model <path>', 'your fp32 ggml model, for the baseline (cpu-fp32)')
+  .option('--model <path>', 'your model for the device backend (fp16)')
+  .option('--device-backend <name>', 'the backend under test: cann-fp16, cuda-fp16, cpu-fp16 or one of `asr-parity backends`', 'cpu-fp16')
+  .option('--fixtures <manifest>', 'your test set, a .jsonl manifest')
+  .action(async (o) => {
+    const { initCommand } = await import('./init-command.ts');
+    print(`wrote ${initCommand(o)}: edit the models and backends, then run \`asr-parity --config ${o.output} backends\``);
+  });
+
+program
   .command('fixtures')
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
@@ -454,8 +469,15 @@ program
     }
   });
 
+// examples under every command's --help (help-examples.ts)
+const { addExamples } = await import('./help-examples.ts');
+addExamples(program);
+
 try {
-  await program.parseAsync(process.argv);
+  // --version is answered before any command: it names the engine, which commander's own version option cannot
+  const first = process.argv[2];
+  if (first === '--version' || first === '-V') print((await import('./version-command.ts')).versionText());
+  else await program.parseAsync(process.argv);
 } catch (e) {
   progressDone();
   if (e instanceof CommanderError) {
