@@ -161,7 +161,8 @@ const gateOptions = (c: Command) =>
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
     .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
-    .option('--markdown <file>', 'also render the Markdown report');
+    .option('--markdown <file>', 'also render the Markdown report')
+    .option('--junit <file>', 'also write JUnit XML (one test case per accuracy case, the verdict as one more) for CI');
 
 const accuracyOptions = (c: Command) =>
   gateOptions(c)
@@ -172,7 +173,8 @@ const accuracyOptions = (c: Command) =>
     .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
     .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative)
     .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
-    .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate);
+    .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate)
+    .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)');
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
@@ -216,10 +218,9 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
   .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS, runsWhy), 10)
-  .option('--output <file>', 'write the result as JSON')
+  .option('--output <file>', 'write the result as a report JSON (what `report` reads and merges)')
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
-    const { environmentRecord } = await lazy.environment();
     const { measurePerformance } = await lazy.measure();
     const { formatDrift, formatPercentile } = await lazy.formatLatency();
     const { writeFileAtomic } = await lazy.write();
@@ -231,7 +232,7 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     const perf = r.performance;
     const l = perf.latencyMs;
     print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
-    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...perf, environment: r.environment, machine: environmentRecord() }, null, 2));
+    if (o.output) writeFileAtomic(o.output, `${JSON.stringify(await (await import('./benchmark-report.ts')).benchmarkReport(cfg(), p, r, o.audio), null, 2)}\n`);
   });
 
 program
@@ -339,6 +340,8 @@ program
   .requiredOption('--input <files...>', 'report.json files written by asr-parity')
   .option('--output <file>', 'Markdown report to write', 'REPORT.md')
   .option('--json <file>', 'also write the merged report JSON')
+  .option('--csv <file>', 'also write the per-case accuracy results as CSV')
+  .option('--junit <file>', 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
@@ -380,6 +383,8 @@ program
     validate(merged, o.json ?? 'merged report');
     if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
     writeFileAtomic(o.output, renderMarkdown(merged));
+    if (o.csv) writeFileAtomic(o.csv, (await import('../report/render-csv.ts')).renderCsv(merged));
+    if (o.junit) writeFileAtomic(o.junit, (await import('../report/render-junit.ts')).renderJunit(merged));
     print(`${verdictLine(merged)}; wrote ${o.output}`);
     process.exitCode = regressed ? EXIT.failed : exitCodeOf(merged);
   });
