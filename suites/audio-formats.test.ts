@@ -161,7 +161,7 @@ describe('the CLI with these formats', () => {
     expect([0, 1], r.stderr).toContain(r.exitCode);
     expect(r.stdout).toMatch(/skipped input .*broken\.mp3: .*MP3/);
     const report = readReport(out);
-    expect(report.backends[1]!.accuracy!.cases.map((c) => [c.id, c.audio])).toEqual([['s.m4a', join(folder, 's.m4a')], ['s.opus', join(folder, 's.opus')]]);
+    expect(report.backends[1]!.accuracy!.cases.map((c) => [c.id, c.audio, c.audioFormat])).toEqual([['s.m4a', join(folder, 's.m4a'), 'mp4/aac (ffmpeg)'], ['s.opus', join(folder, 's.opus'), 'ogg/opus']]);
     expect(report.inputs?.skipped?.map((s) => s.path.split('/').pop())).toEqual(['broken.mp3']);
   });
 });

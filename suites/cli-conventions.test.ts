@@ -97,7 +97,7 @@ describe('eval-accuracy into a log file: progress while it runs, CSV, JUnit, a J
     const report = readReport(json!);
     const cases = report.backends.find((b) => b.name === 'cpu-fp16')!.accuracy!.cases;
     const rows = readFileSync(csv!, 'utf8').trim().split('\n');
-    expect(rows[0]).toMatch(/^backend,case,audio,kind,audio_seconds,passed,exact,wer,cer,/);
+    expect(rows[0]).toMatch(/^backend,case,audio,audio_format,kind,audio_seconds,passed,exact,wer,cer,/);
     expect(rows.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(cases.map((c) => `cpu-fp16,${c.id}`));
 
     const x = convert(readFileSync(junit!, 'utf8'), { format: 'object' }) as { testsuites: { '@tests': string; '@failures': string; testsuite: { '@name': string; testcase: { '@name': string } | { '@name': string }[] }[] } };

@@ -7,7 +7,7 @@ export function caseFailures(failures: readonly string[], id: string): string[] 
 }
 
 const COLUMNS = [
-  'backend', 'case', 'audio', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'ref_words',
+  'backend', 'case', 'audio', 'audio_format', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'ref_words',
   'baseline_text', 'device_text', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
 ] as const;
 
@@ -25,7 +25,7 @@ export function renderCsv(report: Report): string {
       const t = c.tokenParity;
       const d = t?.transcriptDivergence ?? null;
       rows.push([
-        b.name, c.id, c.audio, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
+        b.name, c.id, c.audio, c.audioFormat ?? null, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
         c.baselineText, c.deviceText, t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
       ]);
     }
