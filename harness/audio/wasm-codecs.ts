@@ -1,14 +1,11 @@
-import { FLACDecoder } from '@wasm-audio-decoders/flac';
-import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
-import { MPEGDecoder } from 'mpg123-decoder';
-import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioInputError } from '../errors.ts';
 import type { DecodedAudio } from './decoded-audio.ts';
 
 /**
  * FLAC, MP3, Ogg Vorbis and Ogg Opus through the wasm-audio-decoders family: WebAssembly
  * builds of libFLAC, mpg123, libvorbis and libopus. No native dependency, the same API for all
- * four, and each maintained beside the others.
+ * four, and each maintained beside the others. Each is imported when its format first appears:
+ * together they are 30 MB of WebAssembly and JavaScript that a WAV-only run need not load.
  */
 interface WasmDecoded {
   channelData: Float32Array[];
@@ -22,8 +19,8 @@ interface WasmDecoder {
   free(): void;
 }
 
-async function decodeWith<D extends WasmDecoder>(make: () => D, run: (d: D, bytes: Uint8Array) => WasmDecoded | Promise<WasmDecoded>, buf: Buffer, name: string, label: string, format: (r: WasmDecoded) => string): Promise<DecodedAudio> {
-  const decoder = make();
+async function decodeWith<D extends WasmDecoder>(make: () => Promise<D>, run: (d: D, bytes: Uint8Array) => WasmDecoded | Promise<WasmDecoded>, buf: Buffer, name: string, label: string, format: (r: WasmDecoded) => string): Promise<DecodedAudio> {
+  const decoder = await make();
   await decoder.ready;
   try {
     const r = await run(decoder, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
@@ -41,11 +38,11 @@ async function decodeWith<D extends WasmDecoder>(make: () => D, run: (d: D, byte
   }
 }
 
-export const decodeFlac = (buf: Buffer, name: string) => decodeWith(() => new FLACDecoder(), (d, b) => d.decodeFile(b), buf, name, 'FLAC', (r) => `flac/${r.bitDepth}`);
+export const decodeFlac = (buf: Buffer, name: string) => decodeWith(async () => new (await import('@wasm-audio-decoders/flac')).FLACDecoder(), (d, b) => d.decodeFile(b), buf, name, 'FLAC', (r) => `flac/${r.bitDepth}`);
 
-export const decodeMp3 = (buf: Buffer, name: string) => decodeWith(() => new MPEGDecoder(), (d, b) => d.decode(b), buf, name, 'MP3', () => 'mp3');
+export const decodeMp3 = (buf: Buffer, name: string) => decodeWith(async () => new (await import('mpg123-decoder')).MPEGDecoder(), (d, b) => d.decode(b), buf, name, 'MP3', () => 'mp3');
 
-export const decodeOggVorbis = (buf: Buffer, name: string) => decodeWith(() => new OggVorbisDecoder(), (d, b) => d.decodeFile(b), buf, name, 'Ogg Vorbis', () => 'ogg/vorbis');
+export const decodeOggVorbis = (buf: Buffer, name: string) => decodeWith(async () => new (await import('@wasm-audio-decoders/ogg-vorbis')).OggVorbisDecoder(), (d, b) => d.decodeFile(b), buf, name, 'Ogg Vorbis', () => 'ogg/vorbis');
 
 // speech-quality enhancement off (the default, said here): the gate must hear what the file holds
-export const decodeOggOpus = (buf: Buffer, name: string) => decodeWith(() => new OggOpusDecoder({ speechQualityEnhancement: 'none' }), (d, b) => d.decodeFile(b), buf, name, 'Ogg Opus', () => 'ogg/opus');
+export const decodeOggOpus = (buf: Buffer, name: string) => decodeWith(async () => new (await import('ogg-opus-decoder')).OggOpusDecoder({ speechQualityEnhancement: 'none' }), (d, b) => d.decodeFile(b), buf, name, 'Ogg Opus', () => 'ogg/opus');
