@@ -115,6 +115,8 @@ describe('audio that cannot be decoded', () => {
     ['fake.ogg', () => Buffer.concat([Buffer.from('OggS\x00\x02', 'latin1'), Buffer.alloc(22), Buffer.from('\x01\x1eOpusHead garbage', 'latin1')]), /fake\.ogg: .*Ogg Opus/],
     ['cut.m4a', () => readFileSync(at('s.m4a')).subarray(0, 2000), /cut\.m4a: cannot decode MP4\/M4A/],
     ['notes.wav', () => Buffer.from('just some text, not audio at all'), /notes\.wav: not a recognised audio format/],
+    ['cut.aiff', () => readFileSync(at('s.aiff')).subarray(0, 3000), /cut\.aiff: AIFF: truncated: COMM says \d+ frames but the SSND chunk holds \d+/],
+    ['cut-rf64.wav', () => readFileSync(at('rf64.wav')).subarray(0, 3000), /cut-rf64\.wav: truncated: the data chunk claims \d+ bytes/],
   ] as const)('%s is an AudioInputError naming the file and the format', async (name, bytes, message) => {
     const f = bad(name, bytes());
     const e = await loadAudio(f).catch((x: unknown) => x);

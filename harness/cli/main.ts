@@ -111,7 +111,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
       const model = String(b.describe().modelPath ?? '');
       // a newcomer's first transcript comes from the generated test model: say so, or "elm" looks like a bug
       if (model.startsWith(FIXTURE_DIR)) process.stderr.write(`asr-parity: note: ${basename(model)} is asr-parity's generated test model, which answers with placeholder words (oak, elm, ash, fir: README "The generated test model"); pass --model for a real Whisper model\n`);
-      if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
+      if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, audioFormat: audio.source.format, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
       else print(t.text);
     } finally {
       b.dispose();
