@@ -82,7 +82,8 @@ const program = new Command('asr-parity')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
   .hook('preAction', async (_root, action) => {
     // every command honours --config: a missing or invalid file is bad input, whatever the command
-    config = loadConfig(program.opts().config);
+    // except init, which writes one: a broken config in the folder is what `init --force` replaces
+    if (action.name() !== 'init') config = loadConfig(program.opts().config);
     if (NEEDS_FIXTURES.has(action.name())) await ensureFixtures();
   });
 
