@@ -34,7 +34,7 @@ describe('asr-parity CLI', () => {
 
   it.each([
     ['an empty file', () => ['--audio', bad('empty.wav', '')], /empty\.wav: empty file/],
-    ['a non-audio file', () => ['--audio', bad('notes.txt', 'just some text')], /notes\.txt: not a WAV or FLAC/],
+    ['a non-audio file', () => ['--audio', bad('notes.txt', 'just some text')], /notes\.txt: not a recognised audio format/],
     ['a truncated WAV', () => ['--audio', bad('cut.wav', Buffer.concat([Buffer.from('RIFF\x00\x00\x00\x00WAVEfmt ', 'latin1'), Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0x3e, 0, 0, 0, 0x7d, 0, 0, 2, 0, 16, 0]), Buffer.from('data', 'latin1'), Buffer.from([0, 0x10, 0, 0]), Buffer.alloc(10)]))], /cut\.wav: truncated/],
     ['a missing model', () => ['--audio', speech, '--model', join(tmp, 'missing.bin')], /model not found/],
     ['a model with a bad magic', () => ['--audio', speech, '--model', bad('bad.bin', Buffer.alloc(4096, 1))], /bad\.bin: bad magic/],

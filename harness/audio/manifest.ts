@@ -25,7 +25,8 @@ export interface CaseList {
   skipped: SkippedInput[];
 }
 
-const AUDIO_EXT = /\.(wav|flac)$/i;
+/** Extensions a folder walk tries to decode; content decides the format, and what fails to decode is listed as skipped. */
+const AUDIO_EXT = /\.(wav|wave|rf64|bw64|w64|flac|mp3|mp2|ogg|oga|opus|m4a|mp4|aac|aif|aiff|aifc|caf|wma|webm|mka|amr|au|snd)$/i;
 
 /**
  * Reads a JSONL manifest ({id?, audio, text?, kind?} per line); paths are relative to the
@@ -95,7 +96,7 @@ export async function resolveCases(input: string): Promise<CaseList> {
     for (const f of walk(input)) {
       const id = relative(input, f).split(sep).join('/');
       if (!AUDIO_EXT.test(f)) {
-        skipped.push({ path: f, reason: 'not a .wav or .flac file' });
+        skipped.push({ path: f, reason: 'not an audio file by its extension' });
         continue;
       }
       try {
@@ -106,7 +107,7 @@ export async function resolveCases(input: string): Promise<CaseList> {
         skipped.push({ path: f, reason: e.problem });
       }
     }
-    if (!cases.length) throw new AudioInputError(input, `folder holds no decodable .wav or .flac files${skipped.length ? ` (${skipped.length} skipped: ${skipped.slice(0, 3).map((s) => `${basename(s.path)}: ${s.reason}`).join('; ')})` : ''}`, 'point at a folder of audio files');
+    if (!cases.length) throw new AudioInputError(input, `folder holds no decodable audio files${skipped.length ? ` (${skipped.length} skipped: ${skipped.slice(0, 3).map((s) => `${basename(s.path)}: ${s.reason}`).join('; ')})` : ''}`, 'point at a folder of audio files');
     return { cases, skipped };
   }
   const cases = extname(input).toLowerCase() === '.jsonl' ? readManifest(input) : [{ id: basename(input), audio: input, text: '', kind: 'audio' }];

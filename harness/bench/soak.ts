@@ -73,18 +73,20 @@ function slope(ys: number[]): number {
 }
 
 async function soak(what: string, iterations: number, warmup: number, step: () => Promise<void>, progress?: (msg: string) => void): Promise<SoakResult> {
-  for (let i = 0; i < warmup; i++) await step();
+  // warm-up steps show too: 40 load cycles of a 1.5 GB model in silence look like a hang
+  for (let i = 0; i < warmup; i++) {
+    progress?.(`${what}: warm-up ${i + 1}/${warmup}`);
+    await step();
+  }
   const [r0, f0] = [settledRss(), fds()];
   const samples: number[] = [];
   const trail: number[] = [];
   const every = Math.max(1, Math.floor(iterations / 10));
   for (let i = 1; i <= iterations; i++) {
+    progress?.(`${what}: ${i}/${iterations}${samples.length ? `, RSS +${((samples.at(-1)! - r0) / 2 ** 20).toFixed(1)} MB` : ''}`);
     await step();
     samples.push(settledRss());
-    if (i % every === 0) {
-      trail.push(samples.at(-1)!);
-      progress?.(`${what}: ${i}/${iterations}, RSS +${((samples.at(-1)! - r0) / 2 ** 20).toFixed(1)} MB`);
-    }
+    if (i % every === 0) trail.push(samples.at(-1)!);
   }
   const r1 = samples.at(-1) ?? r0;
   return {
@@ -106,6 +108,7 @@ async function soak(what: string, iterations: number, warmup: number, step: () =
  * arenas for reuse, so RSS climbs over the first calls and cycles and then stays.
  */
 export async function soakTranscriptions(backend: Backend, opts: BackendOptions, audio: Audio16k, runs: number, warmup: number, progress?: (msg: string) => void): Promise<SoakResult> {
+  progress?.(`${backend.name}: loading the model`);
   const b = await backend.load(opts);
   try {
     return await soak(`${backend.name} transcriptions`, runs, warmup, async () => void (await b.transcribe(audio)), progress);

@@ -3,6 +3,8 @@ import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
+import { renderCsv } from '../report/render-csv.ts';
+import { renderJunit } from '../report/render-junit.ts';
 import { renderMarkdown } from '../report/render-markdown.ts';
 import { writePraFiles } from './pra-output.ts';
 import { validateReport } from '../report/report-file.ts';
@@ -37,6 +39,10 @@ export interface GateFlags {
   pra?: string;
   /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
   cache?: boolean;
+  /** Per-case accuracy rows (compare, eval-accuracy). */
+  csv?: string;
+  /** JUnit XML for CI dashboards. */
+  junit?: string;
 }
 
 export function defined<T extends object>(o: T): Partial<T> {
@@ -72,6 +78,8 @@ function writeOutputs(report: Report, o: GateFlags): void {
   if (o.output) writeFileAtomic(o.output, `${JSON.stringify(report, null, 2)}\n`);
   if (o.markdown) writeFileAtomic(o.markdown, renderMarkdown(report));
   if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
+  if (o.csv) writeFileAtomic(o.csv, renderCsv(report));
+  if (o.junit) writeFileAtomic(o.junit, renderJunit(report));
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -133,7 +141,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   );
   progressDone();
   for (const s of report.inputs?.skipped ?? []) print(`skipped input ${s.path}: ${s.reason}`);
-  if (!o.output && !o.markdown) print('(no report written: pass --output R.json and/or --markdown R.md)');
+  if (!o.output && !o.markdown && !o.csv && !o.junit) print('(no report written: pass --output R.json, --markdown R.md, --csv cases.csv or --junit junit.xml)');
   if (report.checks.includes('performance')) {
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }

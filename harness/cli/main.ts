@@ -74,13 +74,15 @@ async function loadFromFlags(name: string, o: { model?: string; library?: string
 
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
+  .option('-V, --version', 'print the version of asr-parity and of the whisper.cpp engine it loads')
   .option('--verbose', 'print stack traces on errors')
   .option('--config <file>', 'config file (default: ASR_PARITY_CONFIG or ./asr-parity.config.json)')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
   .hook('preAction', async (_root, action) => {
     // every command honours --config: a missing or invalid file is bad input, whatever the command
-    config = loadConfig(program.opts().config);
+    // except init, which writes one: a broken config in the folder is what `init --force` replaces
+    if (action.name() !== 'init') config = loadConfig(program.opts().config);
     if (NEEDS_FIXTURES.has(action.name())) await ensureFixtures();
   });
 
@@ -95,7 +97,7 @@ const withBackend = (c: Command, flag = '--backend <name>') =>
     .option('--language <code>', 'spoken language (default: the config\'s, else en)');
 
 withBackend(program.command('transcribe').description('transcribe one audio file'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--json', 'print a JSON object')
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
@@ -109,7 +111,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
       const model = String(b.describe().modelPath ?? '');
       // a newcomer's first transcript comes from the generated test model: say so, or "elm" looks like a bug
       if (model.startsWith(FIXTURE_DIR)) process.stderr.write(`asr-parity: note: ${basename(model)} is asr-parity's generated test model, which answers with placeholder words (oak, elm, ash, fir: README "The generated test model"); pass --model for a real Whisper model\n`);
-      if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
+      if (o.json) print(JSON.stringify({ backend: o.backend, audio: o.audio, audioFormat: audio.source.format, duration: audio.duration, loadMs: b.loadMs, ...t, environment: b.describe() }, null, 2));
       else print(t.text);
     } finally {
       b.dispose();
@@ -117,7 +119,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
   });
 
 withBackend(program.command('chunked').description('transcribe long audio in fixed-length chunks'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--chunk-length <seconds>', 'chunk length', positiveNumber, 30)
   .option('--batch-size <n>', 'chunks submitted at once', positiveInt, 4)
   .option('--json', 'print a JSON object')
@@ -136,7 +138,7 @@ withBackend(program.command('chunked').description('transcribe long audio in fix
       const texts: string[] = [];
       const t0 = performance.now();
       for (let i = 0; i < chunks.length; i += o.batchSize) {
-        progress(`chunks ${i + 1}-${Math.min(i + o.batchSize, chunks.length)} of ${chunks.length}`);
+        progress(`${o.backend}: chunk ${i + 1}/${chunks.length} (a batch of ${Math.min(o.batchSize, chunks.length - i)})`);
         const batch = await Promise.all(chunks.slice(i, i + o.batchSize).map((c) => b.transcribe(c)));
         texts.push(...batch.map((t) => t.text));
       }
@@ -160,7 +162,8 @@ const gateOptions = (c: Command) =>
     .option('--language <code>', 'spoken language')
     .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
     .option('--markdown <file>', 'also render the Markdown report')
-    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)');
+    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)')
+    .option('--junit <file>', 'also write JUnit XML (one test case per accuracy case, the verdict as one more) for CI');
 
 const accuracyOptions = (c: Command) =>
   gateOptions(c)
@@ -173,7 +176,8 @@ const accuracyOptions = (c: Command) =>
     .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
     .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative)
     .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
-    .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate);
+    .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate)
+    .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)');
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
@@ -215,12 +219,11 @@ gateOptions(program.command('eval-perf').description('load time, first call, war
   });
 
 withBackend(program.command('benchmark').description('latency of repeated transcriptions of one file'))
-  .requiredOption('--audio <file>', 'WAV or FLAC file')
+  .requiredOption('--audio <file>', 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A and others through ffmpeg')
   .option('--num-runs <n>', runsOption, atLeast(MIN_PERF_RUNS, runsWhy), 10)
-  .option('--output <file>', 'write the result as JSON')
+  .option('--output <file>', 'write the result as a report JSON (what `report` reads and merges)')
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
-    const { environmentRecord } = await lazy.environment();
     const { measurePerformance } = await lazy.measure();
     const { formatDrift, formatPercentile } = await lazy.formatLatency();
     const { writeFileAtomic } = await lazy.write();
@@ -232,7 +235,7 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     const perf = r.performance;
     const l = perf.latencyMs;
     print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
-    if (o.output) writeFileAtomic(o.output, JSON.stringify({ kind: 'benchmark', backend: o.backend, audio: o.audio, ...perf, environment: r.environment, machine: environmentRecord() }, null, 2));
+    if (o.output) writeFileAtomic(o.output, `${JSON.stringify(await (await import('./benchmark-report.ts')).benchmarkReport(cfg(), p, r, o.audio), null, 2)}\n`);
   });
 
 program
@@ -343,6 +346,8 @@ program
   .requiredOption('--input <files...>', 'report.json files written by asr-parity')
   .option('--output <file>', 'Markdown report to write', 'REPORT.md')
   .option('--json <file>', 'also write the merged report JSON')
+  .option('--csv <file>', 'also write the per-case accuracy results as CSV')
+  .option('--junit <file>', 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
@@ -384,6 +389,8 @@ program
     validate(merged, o.json ?? 'merged report');
     if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
     writeFileAtomic(o.output, renderMarkdown(merged));
+    if (o.csv) writeFileAtomic(o.csv, (await import('../report/render-csv.ts')).renderCsv(merged));
+    if (o.junit) writeFileAtomic(o.junit, (await import('../report/render-junit.ts')).renderJunit(merged));
     print(`${verdictLine(merged)}; wrote ${o.output}`);
     process.exitCode = regressed ? EXIT.failed : exitCodeOf(merged);
   });
@@ -401,6 +408,20 @@ program
     const lines = input.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     print(lines.map(n).join('\n'));
+  });
+
+program
+  .command('init')
+  .description('write a starter config for your own models and backends, every field explained in "$comment" notes')
+  .option('--output <file>', 'where to write it', 'asr-parity.config.json')
+  .option('--force', 'overwrite an existing file')
+  .option('--baseline-model <path>', 'your fp32 ggml model, for the baseline (cpu-fp32)')
+  .option('--model <path>', 'your model for the device backend (fp16)')
+  .option('--device-backend <name>', 'the backend under test: cann-fp16, cuda-fp16, cpu-fp16 or one of `asr-parity backends`', 'cpu-fp16')
+  .option('--fixtures <manifest>', 'your test set, a .jsonl manifest')
+  .action(async (o) => {
+    const { initCommand } = await import('./init-command.ts');
+    print(`wrote ${initCommand(o)}: edit the models and backends, then run \`asr-parity --config ${o.output} backends\``);
   });
 
 program
@@ -439,8 +460,15 @@ program
     }
   });
 
+// examples under every command's --help (help-examples.ts)
+const { addExamples } = await import('./help-examples.ts');
+addExamples(program);
+
 try {
-  await program.parseAsync(process.argv);
+  // --version is answered before any command: it names the engine, which commander's own version option cannot
+  const first = process.argv[2];
+  if (first === '--version' || first === '-V') print((await import('./version-command.ts')).versionText());
+  else await program.parseAsync(process.argv);
 } catch (e) {
   progressDone();
   if (e instanceof CommanderError) {

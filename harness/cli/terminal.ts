@@ -1,5 +1,10 @@
-/** Progress goes to stderr, and only to a terminal: piped output and CI logs stay clean. */
-const isTTY = process.stderr.isTTY;
+import { progressFromEnvironment } from './progress-reporter.ts';
+
+/**
+ * Progress goes to stderr: a bar with ETA on a terminal, plain periodic lines anywhere else
+ * (progress-reporter.ts); stdout keeps only results, so piping it stays clean.
+ */
+const reporter = progressFromEnvironment(process.stderr);
 let quiet = false;
 
 export function setQuiet(q: boolean): void {
@@ -7,11 +12,11 @@ export function setQuiet(q: boolean): void {
 }
 
 export function progress(msg: string): void {
-  if (!quiet && isTTY) process.stderr.write(`\r\x1b[K${msg}`);
+  if (!quiet) reporter.update(msg);
 }
 
 export function progressDone(): void {
-  if (!quiet && isTTY) process.stderr.write('\r\x1b[K');
+  reporter.done();
 }
 
 export function print(s: string): void {

@@ -71,6 +71,13 @@ function baselineCacheOf(c: Config['baselineCache'], base: string): Config['base
   return { ...c, dir: resolve(base, c.dir) };
 }
 
+/** "$comment" notes (JSON has no comments) are for people: dropped once validated, so no report or backend sees them. */
+function withoutComments(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutComments);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$comment').map(([k, x]) => [k, withoutComments(x)]));
+}
+
 /**
  * Reads and validates a config file; defaults come from the schema. Paths are resolved
  * against the file's folder. `ASR_PARITY_CONFIG` names the file when no path is given;
@@ -90,7 +97,7 @@ export function loadConfig(path?: string): Config {
   }
   const validate = schemaValidator(SCHEMA);
   if (!validate(raw)) throw new ConfigError(file ?? 'built-in config', describeSchemaError(validate.errors), 'see harness/config/config.schema.json');
-  const c = raw as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string };
+  const c = withoutComments(raw) as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string };
   const base = file ? dirname(resolve(file)) : process.cwd();
   const entry = (e: RawEntry): BackendEntry => ({
     ...e,

@@ -59,7 +59,9 @@ export async function differentialFuzz(o: FuzzOptions): Promise<FuzzResult> {
   // a backend that throws is a failure of its own kind, not a disagreement to shrink
   const thrown = new Set<unknown>();
   const property = fc.asyncProperty(audioVariantArbitrary(o.clips.length), async (v) => {
-    o.progress?.(`${o.label}: fuzz case ${++tried}`);
+    // past the planned runs fast-check is shrinking a counterexample: no count to give an ETA for
+    ++tried;
+    o.progress?.(tried <= o.runs ? `${o.label}: fuzz case ${tried}/${o.runs}` : `${o.label}: shrinking a disagreement (try ${tried - o.runs})`);
     try {
       const r = await transcribePair(v);
       return r.b === r.d;

@@ -13,6 +13,8 @@ export interface CaseResult {
   audio: string;
   kind: string;
   audioSeconds: number;
+  /** What the decoder read (wav/pcm16, mp3, mp4/aac (ffmpeg), ...); absent in reports made before formats were recorded. */
+  audioFormat?: string;
   baselineText: string;
   deviceText: string;
   wer: number;

@@ -103,6 +103,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       audio: b.case.audio,
       kind: b.case.kind,
       audioSeconds: b.duration,
+      audioFormat: b.format,
       baselineText: b.result.text,
       deviceText: d.result.text,
       wer: c.wer,

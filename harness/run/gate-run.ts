@@ -81,6 +81,7 @@ async function referenceOf(loaded: LoadedBackend, perf: NonNullable<GateRun['per
 async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport; cache?: BaselineCacheUse }> {
   let loaded: LoadedBackend;
   let cache: BaselineCacheUse | undefined;
+  ev.progress?.(`${p.entry.name}: loading`);
   try {
     ({ loaded, cache } = await loadChecked(p, run, state, ev));
   } catch (e) {

@@ -20,6 +20,8 @@ export async function loadBackend(b: Backend, opts: BackendOptions, isolate?: Is
 export interface CaseTranscript {
   case: Case;
   duration: number;
+  /** The decoder's name for the audio's format, recorded with the case. */
+  format: string;
   result: BackendTranscript;
 }
 
@@ -29,7 +31,7 @@ export async function transcribeCases(loaded: LoadedBackend, cases: readonly Cas
   for (const [i, c] of cases.entries()) {
     progress(`${label}: ${i + 1}/${cases.length} ${c.id}`);
     const audio = await loadAudio(c.audio);
-    out.push({ case: c, duration: audio.duration, result: await loaded.transcribe(audio) });
+    out.push({ case: c, duration: audio.duration, format: audio.source.format, result: await loaded.transcribe(audio) });
   }
   return out;
 }

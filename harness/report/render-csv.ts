@@ -1,0 +1,34 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Report } from './report-types.ts';
+
+/** Whether a case met the per-case thresholds, as the gate judged it (its failures name the case). */
+export function caseFailures(failures: readonly string[], id: string): string[] {
+  return failures.filter((f) => f.startsWith(`${id}: `));
+}
+
+const COLUMNS = [
+  'backend', 'case', 'audio', 'audio_format', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'ref_words',
+  'baseline_text', 'device_text', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
+] as const;
+
+/**
+ * Per-case accuracy results, one row per device backend and case, for a spreadsheet or a
+ * script. Read from the report, like every other output, so the CSV cannot say what the
+ * report does not. csv-stringify quotes what needs quoting (transcripts hold commas and quotes).
+ */
+export function renderCsv(report: Report): string {
+  const rows: (string | number | boolean | null)[][] = [];
+  for (const b of report.backends) {
+    const a = b.accuracy;
+    if (b.role !== 'device' || !a) continue;
+    for (const c of a.cases) {
+      const t = c.tokenParity;
+      const d = t?.transcriptDivergence ?? null;
+      rows.push([
+        b.name, c.id, c.audio, c.audioFormat ?? null, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
+        c.baselineText, c.deviceText, t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
+      ]);
+    }
+  }
+  return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+}
