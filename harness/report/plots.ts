@@ -115,7 +115,7 @@ function memory(document: Document, r: Report): ReportPlot | undefined {
   return {
     id: 'memory',
     title: 'Memory per backend',
-    caption: "Each backend measured in a process of its own: RSS added by loading the model, and the process's peak RSS over the runs (device peak where the device reports it).",
+    caption: `RSS added by loading the model, and the process's peak RSS over the runs (device peak where the device reports it). ${measured(r).every((b) => b.environment?.isolated === true) ? 'Each backend ran in a process of its own.' : 'Backends shared one process: peaks include what earlier backends left.'}`,
     svg: render(document, {
       height: 50 + figures * (20 + 28 * new Set(data.map((d) => d.backend)).size),
       marginLeft: 110,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, perfRows, regressionRow, wordAlignment } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.html.hbs', import.meta.url);
 
@@ -65,6 +65,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     perfBackends: r.backends.map((b) => b.name),
     perfRows: perfRows(r.backends),
+    memoryNote: memoryNote(r.backends),
     plots,
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow) },
     environmentRows: Object.entries(r.environment).map(([key, value]) => ({ key, value: String(value) })),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.md.hbs', import.meta.url);
 
@@ -117,6 +117,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     perfMeasured: r.checks.includes('performance'),
     perfBackends: r.backends.map((b) => b.name),
     perfRows: cells(perfRows(r.backends)),
+    memoryNote: memoryNote(r.backends),
     perfPlots: ['latency-runs', 'latency-distribution', 'speedup', 'memory'].map(plot).filter(Boolean),
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow).map((x) => ({ ...x, metric: cell(x.metric) })) },
     environmentRows: rowsOf(r.environment),

@@ -175,6 +175,19 @@ export function perfRows(list: BackendReport[]): Row[] {
   ]);
 }
 
+/**
+ * How far the memory figures can be read per backend: each in a process of its own (the
+ * default, isolation on), or one after another in one process, where a later backend's RSS
+ * includes what the earlier ones left behind.
+ */
+export function memoryNote(list: BackendReport[]): string {
+  const measured = list.filter((b) => b.performance);
+  const shared = measured.filter((b) => b.environment?.isolated !== true).map((b) => b.name);
+  return shared.length
+    ? `Memory: ${shared.join(', ')} measured in one shared process, one after another: a later backend's RSS includes, or reuses, what earlier ones left, so neither its load delta nor its peak is its own (isolation, on by default, measures each in a process of its own).`
+    : 'Memory: each backend ran in a process of its own, so its load delta (RSS after loading minus before) and its peak are its own, never another backend\'s.';
+}
+
 export interface RegressionRow {
   backend: string;
   metric: string;
