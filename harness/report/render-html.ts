@@ -63,8 +63,9 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     perfMeasured: r.checks.includes('performance'),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
-    perfBackends: r.backends.map((b) => b.name),
-    perfRows: perfRows(r.backends),
+    // a backend that did not run has its reason in the Backends table, not a column of "not run" here
+    perfBackends: r.backends.filter((b) => b.status === 'ran').map((b) => b.name),
+    perfRows: perfRows(r.backends.filter((b) => b.status === 'ran')),
     memoryNote: memoryNote(r.backends),
     plots,
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow) },

@@ -115,8 +115,9 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     accuracyPlots: [plot('case-wer')].filter(Boolean),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     perfMeasured: r.checks.includes('performance'),
-    perfBackends: r.backends.map((b) => b.name),
-    perfRows: cells(perfRows(r.backends)),
+    // a backend that did not run has its reason in the Backends table, not a column of "not run" here
+    perfBackends: r.backends.filter((b) => b.status === 'ran').map((b) => b.name),
+    perfRows: cells(perfRows(r.backends.filter((b) => b.status === 'ran'))),
     memoryNote: memoryNote(r.backends),
     perfPlots: ['latency-runs', 'latency-distribution', 'speedup', 'memory'].map(plot).filter(Boolean),
     regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow).map((x) => ({ ...x, metric: cell(x.metric) })) },
