@@ -3,7 +3,8 @@
 # reference FLAC encoder, PocketSphinx is the command backend's real external engine, gcc
 # builds the AscendCL stand-in, and gcc with g++ build the SIMD whisper.cpp engine (npm test
 # builds it before the tests when npm install could not; its equality test is skipped without it), ffmpeg and sox
-# write the audio formats suites/audio-formats.test.ts decodes. Installed when missing and we may (root with apt-get); otherwise
+# write the audio formats suites/audio-formats.test.ts decodes; chromium opens the HTML report for the browser test.
+# Installed when missing and we may (root with apt-get); otherwise
 # the exact command is printed and the run stops, before any test starts.
 set -euo pipefail
 need=()
@@ -15,6 +16,8 @@ command -v g++ >/dev/null 2>&1 || need+=(g++)
 # ffmpeg and sox write the MP3, Ogg, Opus, M4A, AIFF, mu-law and RF64 files the audio-format tests decode
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# the HTML report is checked in a real headless browser (suites/report-html.test.ts, the report reporter)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2

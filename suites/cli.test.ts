@@ -82,6 +82,14 @@ describe('asr-parity CLI', () => {
     const both = readReport(merged).backends.find((b) => b.name === 'cpu-fp16')!;
     expect(both.accuracy && both.performance).toBeTruthy();
     expect(readFileSync(md, 'utf8')).toMatch(/\| mean latency \| [\d.]+ ms \| [\d.]+ ms \|/);
+    // memory as each backend's own load delta and peak
+    expect(readFileSync(md, 'utf8')).toMatch(/\| host RSS added by loading \| [\d.]+ MiB \| [\d.]+ MiB \|/);
+    // the same report as HTML beside it, and its plots as SVG files the Markdown links
+    expect(readFileSync(join(tmp, 'REPORT.html'), 'utf8')).toMatch(/<figure class="plot" id="plot-latency-runs"[^]*<svg/);
+    for (const id of ['latency-runs', 'latency-distribution', 'speedup', 'memory', 'case-wer']) {
+      expect(readFileSync(join(tmp, 'REPORT-plots', `${id}.svg`), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(readFileSync(md, 'utf8')).toContain(`](REPORT-plots/${id}.svg)`);
+    }
 
     // an earlier run that was twice as fast: the latency regression is flagged
     const earlier = readReport(merged);
@@ -90,8 +98,9 @@ describe('asr-parity CLI', () => {
     writeFileSync(old, JSON.stringify(earlier));
     const r = await cli('report', '--input', merged, '--output', join(tmp, 'R2.md'), '--baseline', old, '--fail-on-regression');
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/regression: cpu-fp16 mean latency/);
-    expect(readFileSync(join(tmp, 'R2.md'), 'utf8')).toMatch(/## Regressions against/);
+    // formatted, with the absolute and the relative change (the latency doubled: +100%)
+    expect(r.stdout).toMatch(/regression: cpu-fp16 mean latency \(ms\) [\d.]+ ms -> [\d.]+ ms \(\+[\d.]+ ms, \+100\.0%\)/);
+    expect(readFileSync(join(tmp, 'R2.md'), 'utf8')).toMatch(/## Regressions against[^]*\| cpu-fp16 \| mean latency \(ms\) \| [\d.]+ ms \| [\d.]+ ms \| \+[\d.]+ ms \| \+100\.0% \|/);
   });
 
   it('a config file with a bad field gives exit 2 naming the field', async () => {

@@ -111,7 +111,14 @@ describe('reports from a failing gate', () => {
     expect(md).toContain(`device:   ${bad.deviceText}`);
     expect(md).toContain(bad.alignment.split('\n')[0]!);
     expect(md).toMatch(/skipped: libascendcl\.so not found/);
-    expect(md).toMatch(/\| device name \| not available on this machine \|/);
+    // a figure no backend could give gets no row, rather than a row of "not available"
+    expect(md).not.toMatch(/\| device name \|/);
+    // failures: one line per case with both rates and the first divergence, not a WER line and a CER line
+    const line = `- ${bad.id}: WER ${(100 * bad.wer).toFixed(2)}%, CER ${(100 * bad.cer).toFixed(2)}%; first divergence `;
+    expect(md.split('\n').filter((l) => l.startsWith(`- ${bad.id}: `))).toEqual([expect.stringContaining(line)]);
+    expect(accuracy.failures.filter((f) => f.startsWith(`${bad.id}: `))).toHaveLength(1);
+    // an accuracy-only report has no performance section at all
+    expect(md).not.toMatch(/## Performance/);
   });
 
   it('are refused, naming the field, when broken; an earlier report survives a refused write', async () => {

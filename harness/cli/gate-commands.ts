@@ -3,14 +3,10 @@ import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
-import { renderCsv } from '../report/render-csv.ts';
-import { renderJunit } from '../report/render-junit.ts';
-import { renderMarkdown } from '../report/render-markdown.ts';
+import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import { writePraFiles } from './pra-output.ts';
-import { validateReport } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
 import { runGate } from '../run/gate-run.ts';
 import { evidenceSupports } from '../score/gate.ts';
 import { findEntry, planBackends, type GatePlan } from '../run/plan-backends.ts';
@@ -43,6 +39,7 @@ export interface GateFlags {
   csv?: string;
   /** JUnit XML for CI dashboards. */
   junit?: string;
+  html?: string;
 }
 
 export function defined<T extends object>(o: T): Partial<T> {
@@ -73,13 +70,12 @@ export async function planFromFlags(c: Config, o: GateFlags): Promise<{ config: 
   return { config: { ...config, baseline, backends: devices }, plan };
 }
 
+/** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
 function writeOutputs(report: Report, o: GateFlags): void {
-  validateReport(report, o.output ?? 'report');
-  if (o.output) writeFileAtomic(o.output, `${JSON.stringify(report, null, 2)}\n`);
-  if (o.markdown) writeFileAtomic(o.markdown, renderMarkdown(report));
+  const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
+  writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
+  if (html) print(`wrote ${html}`);
   if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
-  if (o.csv) writeFileAtomic(o.csv, renderCsv(report));
-  if (o.junit) writeFileAtomic(o.junit, renderJunit(report));
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -141,7 +137,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   );
   progressDone();
   for (const s of report.inputs?.skipped ?? []) print(`skipped input ${s.path}: ${s.reason}`);
-  if (!o.output && !o.markdown && !o.csv && !o.junit) print('(no report written: pass --output R.json, --markdown R.md, --csv cases.csv or --junit junit.xml)');
+  if (!o.output && !o.markdown && !o.html && !o.csv && !o.junit) print('(no report written: pass --output R.json, --markdown R.md, --html R.html, --csv cases.csv or --junit junit.xml)');
   if (report.checks.includes('performance')) {
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }

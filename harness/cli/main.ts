@@ -24,9 +24,9 @@ const lazy = {
   fuzz: () => import('../fuzz/differential-fuzz.ts'),
   assemble: () => import('../report/assemble-report.ts'),
   regressions: () => import('../report/compare-reports.ts'),
+  reportView: () => import('../report/report-view.ts'),
   environment: () => import('../report/environment.ts'),
   reportFile: () => import('../report/report-file.ts'),
-  markdown: () => import('../report/render-markdown.ts'),
   verdict: () => import('../report/verdict.ts'),
   write: () => import('../report/write-atomic.ts'),
   plan: () => import('../run/plan-backends.ts'),
@@ -161,7 +161,8 @@ const gateOptions = (c: Command) =>
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
     .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
-    .option('--markdown <file>', 'also render the Markdown report')
+    .option('--markdown <file>', 'also render the Markdown report (its plots go to <name>-plots/ beside it, the HTML report to <name>.html)')
+    .option('--html <file>', 'the self-contained HTML report with plots (default: beside --markdown)')
     .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)')
     .option('--junit <file>', 'also write JUnit XML (one test case per accuracy case, the verdict as one more) for CI');
 
@@ -344,7 +345,8 @@ program
   .command('report')
   .description('merge report JSON files (e.g. eval-accuracy + eval-perf), render Markdown, flag regressions against an earlier report; exit 1 unless the verdict is PASS')
   .requiredOption('--input <files...>', 'report.json files written by asr-parity')
-  .option('--output <file>', 'Markdown report to write', 'REPORT.md')
+  .option('--output <file>', 'Markdown report to write (plots in <name>-plots/ beside it)', 'REPORT.md')
+  .option('--html <file>', 'the self-contained HTML report (default: beside --output, <name>.html)')
   .option('--json <file>', 'also write the merged report JSON')
   .option('--csv <file>', 'also write the per-case accuracy results as CSV')
   .option('--junit <file>', 'also write JUnit XML of the merged report')
@@ -354,12 +356,11 @@ program
   .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => {
     const { mergeReports } = await lazy.assemble();
-    const { renderMarkdown } = await lazy.markdown();
     const { findRegressions } = await lazy.regressions();
+    const { regressionRow } = await lazy.reportView();
     const reportFile = await lazy.reportFile();
     const { readReport } = reportFile;
     const { exitCodeOf, verdictLine } = await lazy.verdict();
-    const { writeFileAtomic } = await lazy.write();
     const { mismatches } = await lazy.comparability();
     const { ReportError } = await lazy.errors();
     const files = o.input as string[];
@@ -379,19 +380,15 @@ program
       check(old, o.baseline, files[0]!);
       const items = findRegressions(old, merged, o.latencyTolerance);
       merged.regressions = { against: o.baseline, latencyTolerance: o.latencyTolerance, items };
-      for (const r of items) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after}`);
+      for (const r of items.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
       if (!items.length) print('no regressions');
       regressed = items.length > 0 && Boolean(o.failOnRegression);
     }
     if (differences.length) merged.verdictReasons = [...differences.map((d) => `not comparable (allowed): ${d}`), ...merged.verdictReasons];
     for (const d of differences) print(`not comparable (allowed): ${d}`);
-    const validate: (r: unknown, source: string) => void = reportFile.validateReport;
-    validate(merged, o.json ?? 'merged report');
-    if (o.json) writeFileAtomic(o.json, `${JSON.stringify(merged, null, 2)}\n`);
-    writeFileAtomic(o.output, renderMarkdown(merged));
-    if (o.csv) writeFileAtomic(o.csv, (await import('../report/render-csv.ts')).renderCsv(merged));
-    if (o.junit) writeFileAtomic(o.junit, (await import('../report/render-junit.ts')).renderJunit(merged));
-    print(`${verdictLine(merged)}; wrote ${o.output}`);
+    const html = (o.html as string | undefined) ?? reportFile.htmlBeside(o.output);
+    reportFile.writeReportFiles(merged, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
+    print(`${verdictLine(merged)}; wrote ${o.output} and ${html}`);
     process.exitCode = regressed ? EXIT.failed : exitCodeOf(merged);
   });
 

@@ -114,6 +114,8 @@ export interface Regression {
   metric: string;
   before: number;
   after: number;
+  /** How to read before and after: a rate in [0, 1] or milliseconds. Absent in older reports. */
+  unit?: 'fraction' | 'ms';
 }
 
 /** What a gate run set out to check; each required backend must have a result for each. */
