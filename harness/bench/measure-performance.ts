@@ -38,7 +38,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
  */
 export async function measurePerformance(backend: Backend, opts: BackendOptions, o: PerformanceOptions): Promise<MeasuredPerformance> {
   const module = backendModules[backend.name];
-  if (o.isolation && module && backends[backend.name] === backend) {
+  if (o.isolation && module && backends[backend.name] === backend && !backend.outOfProcess) {
     const r = await measureIsolated<MeasuredPerformance>(backend.name, module, opts, o, o.isolation);
     return { ...r, environment: { ...r.environment, isolated: true } };
   }

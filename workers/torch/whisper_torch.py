@@ -11,6 +11,7 @@ table, its own float FFT) this engine does NOT imitate it: those differences are
 gate measures, and describe() names them.
 """
 
+import hashlib
 import math
 import time
 
@@ -63,7 +64,7 @@ class SpecialTokens:
 
 
 class WhisperTorch:
-    def __init__(self, path, device="cpu", dtype="float32", threads=None):
+    def __init__(self, path, device="cpu", dtype="float32", threads=None, emulate_flash_attn_padding=False):
         if dtype not in DTYPES:
             raise ValueError(f"dtype {dtype} is not one of {', '.join(DTYPES)}")
         if threads:
@@ -73,6 +74,13 @@ class WhisperTorch:
         self.device = torch.device(device)
         self.dtype = DTYPES[dtype]
         self.dtype_name = dtype
+        # whisper.cpp 1.9.3 with flash attention (its default) attends over the audio positions
+        # padded to a multiple of 256 (1500 -> 1536) without a mask: 36 zero keys and values
+        # dilute every encoder self-attention and cross-attention. Off by default: this engine
+        # is the independent reference; on, it shows how much of a difference that explains.
+        self.audio_pad = (-self.file.hparams["n_audio_ctx"]) % 256 if emulate_flash_attn_padding else 0
+        # encoder outputs of recent inputs: teacher forcing re-reads audio that was just transcribed
+        self._encoded = {}
         h = self.file.hparams
         self.h = h
         self.n_vocab = h["n_vocab"]
@@ -140,6 +148,9 @@ class WhisperTorch:
         n_ctx, d = q.shape
         scale = (d // n_head) ** -0.25
         q = (q * scale).view(n_ctx, n_head, -1).transpose(0, 1)
+        if self.audio_pad and k.shape[0] == self.h["n_audio_ctx"]:
+            z = torch.zeros(self.audio_pad, d, dtype=k.dtype, device=k.device)
+            k, v = torch.cat([k, z]), torch.cat([v, z])
         k = (k * scale).view(k.shape[0], n_head, -1).transpose(0, 1)
         v = v.view(v.shape[0], n_head, -1).transpose(0, 1)
         qk = (q @ k.transpose(1, 2)).float()
@@ -219,6 +230,18 @@ class WhisperTorch:
         w[:, : part.shape[1]] = part
         return w
 
+    def _encoded_window(self, samples, mel, seek):
+        key = (hashlib.sha1(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest(), seek)
+        hit = self._encoded.pop(key, None)
+        if hit is None:
+            if mel is None:
+                mel, _ = self.log_mel(samples)
+            hit = self.encode(self._window(mel, seek))
+        self._encoded[key] = hit
+        while len(self._encoded) > 32:
+            self._encoded.pop(next(iter(self._encoded)))
+        return hit
+
     def _suppress(self, logits, initial):
         """whisper_process_logits for greedy, no timestamps, no tdrz, no grammar, no regex, no nst."""
         s = self.special
@@ -248,7 +271,7 @@ class WhisperTorch:
         window = 100 * CHUNK_SECONDS
         while seek + 10 < seek_end:
             te = time.perf_counter()
-            state = self.start_decoder(self.encode(self._window(mel, seek)))
+            state = self.start_decoder(self._encoded_window(samples, mel, seek))
             encode_ms += (time.perf_counter() - te) * 1000
             td = time.perf_counter()
             logits = self.decode(state, prompt)[-1]
@@ -287,8 +310,7 @@ class WhisperTorch:
         bad = [t for t in tokens if not (0 <= t < self.n_vocab)]
         if bad:
             raise ValueError(f"token {bad[0]} is outside this model's vocabulary of {self.n_vocab}")
-        mel, _ = self.log_mel(samples)
-        state = self.start_decoder(self.encode(self._window(mel, 0)))
+        state = self.start_decoder(self._encoded_window(samples, None, 0))
         prompt = self.prompt(language)
         # one token at a time as whisper.cpp's forced decode does: same KV-cache path as greedy decoding
         rows = [self.decode(state, prompt)[-1]]

@@ -109,7 +109,8 @@ class Engine:
         if req.get("language"):
             self.language = req["language"]
         try:
-            self.model = WhisperTorch(req["model"], device=device, dtype=dtype, threads=req.get("threads"))
+            options = req.get("options") or {}
+            self.model = WhisperTorch(req["model"], device=device, dtype=dtype, threads=req.get("threads"), emulate_flash_attn_padding=bool(options.get("emulateWhisperCppFlashAttnPadding")))
         except FileNotFoundError:
             raise WorkerError("MODEL", req["model"], "model file not found")
         except ModelFileError as e:
@@ -132,6 +133,7 @@ class Engine:
             "temperatureFallback": False,
             "noTimestamps": True,
             **STACK_NOTES,
+            "emulatesWhisperCppFlashAttnPadding": bool(m.audio_pad),
         }
         return {"loadMs": m.load_ms, "description": description, "capabilities": caps}
 
