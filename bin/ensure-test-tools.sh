@@ -2,7 +2,8 @@
 # The Debian tools the test suites use: NIST sclite (sctk) checks our WER counts, flac is the
 # reference FLAC encoder, PocketSphinx is the command backend's real external engine, gcc
 # builds the AscendCL stand-in, and gcc with g++ build the SIMD whisper.cpp engine (npm test
-# builds it before the tests when npm install could not; its equality test is skipped without it). Installed when missing and we may (root with apt-get); otherwise
+# builds it before the tests when npm install could not; its equality test is skipped without it),
+# python3-torch and numpy run the PyTorch worker. Installed when missing and we may (root with apt-get); otherwise
 # the exact command is printed and the run stops, before any test starts.
 set -euo pipefail
 need=()
@@ -11,6 +12,9 @@ command -v flac >/dev/null 2>&1 || need+=(flac)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx pocketsphinx-en-us)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+# the PyTorch worker (workers/torch) is the cross-engine suite's second numerical stack; Debian's
+# interpreter, not whatever python3 is first on PATH, is the one that sees Debian's packages
+/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2
