@@ -230,9 +230,11 @@ class WhisperTorch:
         w[:, : part.shape[1]] = part
         return w
 
-    def _encoded_window(self, samples, mel, seek):
+    def _encoded_window(self, samples, mel, seek, reuse=True):
+        """Transcription always encodes (and keeps the result); teacher forcing reuses it, so a
+        gate's forced pass over audio it just transcribed does not pay for the encoder twice."""
         key = (hashlib.sha1(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest(), seek)
-        hit = self._encoded.pop(key, None)
+        hit = self._encoded.pop(key, None) if reuse else None
         if hit is None:
             if mel is None:
                 mel, _ = self.log_mel(samples)
@@ -271,7 +273,7 @@ class WhisperTorch:
         window = 100 * CHUNK_SECONDS
         while seek + 10 < seek_end:
             te = time.perf_counter()
-            state = self.start_decoder(self._encoded_window(samples, mel, seek))
+            state = self.start_decoder(self._encoded_window(samples, mel, seek, reuse=False))
             encode_ms += (time.perf_counter() - te) * 1000
             td = time.perf_counter()
             logits = self.decode(state, prompt)[-1]
