@@ -27,6 +27,8 @@ export interface LoadedBackend {
   /** Optional capability: raw logits of each step with the given tokens forced (teacher forcing). */
   forcedLogits?(audio: Audio16k, tokens: number[]): Promise<Float32Array[]>;
   dispose(): void;
+  /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
+  timedInside?: boolean;
   /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
   capabilities?: readonly Capability[];
 }

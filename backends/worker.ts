@@ -58,6 +58,6 @@ export default defineBackend({
         identity: { backend: 'worker', workerCommand: spec.command.join(' '), workerProtocol: 1 },
       },
     );
-    return loaded;
+    return { ...loaded, timedInside: true };
   },
 });

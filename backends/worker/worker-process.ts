@@ -45,6 +45,8 @@ export class WorkerProcess {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private dead: Error | undefined;
+  private failing = false;
+  private closed = false;
   readonly lastLines: () => string;
 
   constructor(private readonly launch: WorkerLaunch) {
@@ -52,6 +54,7 @@ export class WorkerProcess {
     if (!program) throw new InferenceError(launch.name, 'empty worker command', 'give "command" as [program, ...args]');
     this.child = spawn(program, args, { cwd: launch.cwd, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.lastLines = stderrTail(this.child);
+    this.child.on('close', () => (this.closed = true));
     this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)'));
     // a worker that exits closes its stdin: writing then must not crash this process
     this.child.stdin!.on('error', () => undefined);
@@ -75,20 +78,35 @@ export class WorkerProcess {
     return p.stage ? `${p.op} (at ${p.stage})` : p.op;
   }
 
+  /**
+   * Ends the process and, once its stderr has been read to the end (stdout and stderr are
+   * separate pipes: a garbage line can arrive before the log line written just before it),
+   * fails every call with the reason and the last stderr lines.
+   */
   private fail(problem: string, hint: string): void {
-    if (this.dead) return;
-    const tail = this.lastLines();
-    this.dead = new InferenceError(this.launch.name, `${problem}${tail ? `; last stderr: ${tail}` : ''}`, hint);
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(this.dead);
-    }
-    this.pending.clear();
+    if (this.failing) return;
+    this.failing = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    const finish = () => {
+      if (this.dead) return;
+      const tail = this.lastLines();
+      this.dead = new InferenceError(this.launch.name, `${problem}${tail ? `; last stderr: ${tail}` : ''}`, hint);
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(this.dead);
+      }
+      this.pending.clear();
+    };
+    if (this.closed) return finish();
+    const t = setTimeout(finish, 2000);
+    this.child.once('close', () => {
+      clearTimeout(t);
+      finish();
+    });
   }
 
   private onLine(line: string): void {
-    if (this.dead || !line.trim()) return;
+    if (this.failing || !line.trim()) return;
     let msg: Message;
     try {
       msg = JSON.parse(line) as Message;
@@ -106,14 +124,16 @@ export class WorkerProcess {
     clearTimeout(p.timer);
     if (!msg.ok) return p.reject(errorFromData({ input: p.op, ...msg.error }));
     const check = validate.value[p.op];
-    if (!check(msg.value)) return void this.garbage(line, `${p.op} value ${schemaProblem(check)}`, p);
+    if (!check(msg.value)) {
+      this.pending.set(-msg.id, p); // failed with the rest, once the process is gone
+      return this.garbage(line, `${p.op} value ${schemaProblem(check)}`);
+    }
     p.resolve(msg.value);
   }
 
-  private garbage(line: string, why: string, p?: Pending): void {
+  private garbage(line: string, why: string): void {
     const shown = line.length > 120 ? `${line.slice(0, 120)}...` : line;
     this.fail(`backend process broke protocol ${PROTOCOL_VERSION} (${why}): ${JSON.stringify(shown)}; it was killed`, 'stdout is for protocol lines only: write logs to stderr');
-    p?.reject(this.dead!); // the call whose answer was malformed (already out of the pending list)
   }
 
   /** Sends one request and waits for its response value (checked against the op's schema). */
@@ -143,6 +163,7 @@ export class WorkerProcess {
     this.call('dispose').catch(() => undefined);
     this.child.stdin!.end();
     this.dead = err;
+    this.failing = true;
     // a worker that ignores dispose and end of input is not left behind
     const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     t.unref();
