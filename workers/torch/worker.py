@@ -15,6 +15,7 @@ import time
 import traceback
 
 PROTOCOL = 1
+sys.dont_write_bytecode = True  # no __pycache__ in the checkout: a run must not dirty it
 OUT = sys.stdout
 sys.stdout = sys.stderr  # a stray print() must not corrupt the protocol stream
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -83,7 +84,7 @@ class Engine:
         return self.model
 
     def hello(self, req):
-        return {"protocol": PROTOCOL, "engine": "asr-parity torch whisper", "engineVersion": f"torch {torch.__version__}", "languages": ["en"]}
+        return {"protocol": PROTOCOL, "engine": "asr-parity torch whisper", "engineVersion": f"torch {torch.__version__}"}
 
     def load(self, req):
         device = req.get("device") or "cpu"
