@@ -27,6 +27,10 @@ export interface LoadedBackend {
   /** Optional capability: raw logits of each step with the given tokens forced (teacher forcing). */
   forcedLogits?(audio: Audio16k, tokens: number[]): Promise<Float32Array[]>;
   dispose(): void;
+  /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
+  timedInside?: boolean;
+  /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
+  capabilities?: readonly Capability[];
 }
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
@@ -46,6 +50,27 @@ export interface BackendOptions {
   aclLibrary?: string;
   /** The program a command backend runs (command backends). */
   command?: CommandSpec;
+  /** The long-lived program a worker backend talks to (worker backends). */
+  worker?: WorkerSpec;
+}
+
+/** A program speaking the worker protocol (backends/worker/protocol.schema.json), started once per load. */
+export interface WorkerSpec {
+  /** argv, run without a shell, in `cwd` (the config file's folder by default). */
+  command: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Passed to load as is: cpu, cuda:N, npu:N... and float32, float16, bfloat16... */
+  device?: string;
+  dtype?: string;
+  /** 'samples' (default): base64 float32 inline; 'path': a 16 kHz mono float32 WAV the harness writes. */
+  audio?: 'path' | 'samples';
+  /** Anything else load passes to the worker. */
+  options?: Record<string, unknown>;
+  /** Per call, default 10 minutes; the process is killed after it. */
+  callTimeoutMs?: number;
+  /** Start-up, hello and load, default 10 minutes. */
+  loadTimeoutMs?: number;
 }
 
 /** An external transcriber run once per audio file, never through a shell. */
@@ -79,6 +104,8 @@ export interface Backend {
   env?: { model?: string; library?: string };
   available(opts?: BackendOptions): Promise<Availability>;
   load(opts?: BackendOptions): Promise<LoadedBackend>;
+  /** Already runs in a process of its own (a worker): isolation does not wrap it in another. */
+  outOfProcess?: boolean;
 }
 
 /** Identity function: its only job is to type-check a backend definition. */

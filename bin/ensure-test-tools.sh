@@ -3,7 +3,8 @@
 # reference FLAC encoder, PocketSphinx is the command backend's real external engine, gcc
 # builds the AscendCL stand-in, and gcc with g++ build the SIMD whisper.cpp engine (npm test
 # builds it before the tests when npm install could not; its equality test is skipped without it), ffmpeg and sox
-# write the audio formats suites/audio-formats.test.ts decodes; chromium opens the HTML report for the browser test.
+# write the audio formats suites/audio-formats.test.ts decodes; chromium opens the HTML report for the browser test;
+# python3-torch and numpy run the PyTorch worker.
 # Installed when missing and we may (root with apt-get); otherwise
 # the exact command is printed and the run stops, before any test starts.
 set -euo pipefail
@@ -18,6 +19,9 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 # the HTML report is checked in a real headless browser (suites/report-html.test.ts, the report reporter)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# the PyTorch worker (workers/torch) is the cross-engine suite's second numerical stack; Debian's
+# interpreter, not whatever python3 is first on PATH, is the one that sees Debian's packages
+/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../backends/index.ts';
 import { cannBackend } from '../backends/shared/cann.ts';
-import type { Backend, BackendOptions, LoadedBackend } from '../backends/types.ts';
+import type { Backend, BackendOptions, Capability, LoadedBackend, WorkerSpec } from '../backends/types.ts';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { buildAscendclStandin } from '../fixtures/standins/build-standin.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
@@ -20,23 +20,30 @@ const standin = buildAscendclStandin();
 const STANDIN_HBM_BYTES = 24 * 2 ** 30;
 process.env.ACL_STANDIN_TOTAL_MB = String(STANDIN_HBM_BYTES / 2 ** 20);
 process.env.ACL_STANDIN_USED = 'host-heap';
-const subjects: { backend: Backend; options: BackendOptions; deviceBytes?: number }[] = [
+const ROOT = new URL('..', import.meta.url).pathname;
+/** Workers: the registered `worker` backend given a command; what they can do is what they say at load (`claims`, checked). */
+const workerSubject = (label: string, command: string[], claims: Capability[], extra: Partial<WorkerSpec> = {}) => ({ backend: backends.worker!, label, claims, options: { model: PARITY_MODELS.fp32, worker: { command, cwd: ROOT, ...extra } } });
+const subjects: { backend: Backend; options: BackendOptions; deviceBytes?: number; label?: string; claims?: Capability[] }[] = [
   ...Object.values(backends).map((backend) => ({ backend, options: {} })),
   {
     backend: cannBackend({ name: 'cann-fp16-acl-standin', description: 'CANN code path on the AscendCL stand-in and the CPU libwhisper (no NPU)', requireCannDevice: false }),
     options: { aclLibrary: standin, library: defaultCpuLibrary(), model: PARITY_MODELS.fp16 },
     deviceBytes: STANDIN_HBM_BYTES,
   },
+  // the PyTorch engine (a second numerical stack) and the README's minimal worker, word for word
+  workerSubject('worker (workers/torch, cpu float32)', ['/usr/bin/python3', 'workers/torch/worker.py'], ['tokens', 'forced-logits'], { device: 'cpu', dtype: 'float32' }),
+  workerSubject('worker (workers/minimal, the README example)', ['python3', 'workers/minimal/worker.py'], []),
 ];
 /** The fewest bytes a whisper.cpp model's weights take per parameter, by file type: f32, f16 (1-D tensors stay f32), else 4-bit quantization's half byte. */
 const MIN_WEIGHT_BYTES_PER_PARAMETER: Record<number, number> = { 0: 4, 1: 2 };
 const tone = await loadAudio(`${FIXTURE_DIR}/audio/tone-440hz.wav`);
 const speech = await loadAudio(`${FIXTURE_DIR}/audio/speech-03.wav`);
 
-for (const { backend, options, deviceBytes } of subjects) {
+for (const { backend, options, deviceBytes, label, claims } of subjects) {
   const availability = await backend.available(options);
+  const caps = claims ?? backend.capabilities;
 
-  describe(`backend ${backend.name}`, () => {
+  describe(`backend ${label ?? backend.name}`, () => {
     it('declares its identity', () => {
       expect(backend.name).toMatch(/^[a-z0-9][a-z0-9-]*$/);
       expect(backend.description.length).toBeGreaterThan(10);
@@ -68,6 +75,8 @@ for (const { backend, options, deviceBytes } of subjects) {
       const d = loaded.describe();
       expect(d.backend).toBe(backend.name);
       for (const v of Object.values(d)) expect(['string', 'number', 'boolean']).toContain(typeof v);
+      // a backend that says at load what it can do says what it is checked for here
+      if (loaded.capabilities) expect([...loaded.capabilities].sort()).toEqual([...caps].sort());
     });
 
     it('transcribes a tone and speech, with timings', async () => {
@@ -84,7 +93,7 @@ for (const { backend, options, deviceBytes } of subjects) {
       expect(new Set(runs.map((r) => JSON.stringify(r.tokens ?? null))).size).toBe(1);
     });
 
-    if (backend.capabilities.includes('tokens')) {
+    if (caps.includes('tokens')) {
       it('returns the token ids of its transcript', async () => {
         const s = await loaded.transcribe(speech);
         expect(s.tokens!.length).toBeGreaterThan(0);
@@ -92,7 +101,7 @@ for (const { backend, options, deviceBytes } of subjects) {
       });
     }
 
-    if (backend.capabilities.includes('forced-logits')) {
+    if (caps.includes('forced-logits')) {
       it('decodes with given tokens: one logit vector per step, whose top-1 is its own greedy choice', async () => {
         const s = await loaded.transcribe(speech);
         const steps = await loaded.forcedLogits!(speech, s.tokens!);
@@ -103,7 +112,7 @@ for (const { backend, options, deviceBytes } of subjects) {
       });
     }
 
-    if (backend.capabilities.includes('device-memory')) {
+    if (caps.includes('device-memory')) {
       it(`reports device memory consistent with the device size${deviceBytes ? ` (${deviceBytes / 2 ** 30} GiB)` : ''} and the model it holds`, () => {
         // runs after the transcriptions above: the peak covers them
         const m = loaded.memory!();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { CommandSpec } from '../../backends/types.ts';
+import type { CommandSpec, WorkerSpec } from '../../backends/types.ts';
 import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
 import { MANIFEST } from '../../fixtures/generate.ts';
 import { ConfigError } from '../errors.ts';
@@ -19,6 +19,8 @@ export interface BackendEntry {
   language?: string;
   aclLibrary?: string;
   command?: CommandSpec;
+  /** A worker backend's process: its "command" array and "worker" settings. */
+  worker?: WorkerSpec;
 }
 
 export interface GateThresholds {
@@ -54,7 +56,7 @@ export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
 const SCHEMA = new URL('./config.schema.json', import.meta.url);
 
 type RawCommand = Partial<CommandSpec> & { preset?: string };
-type RawEntry = Omit<BackendEntry, 'name' | 'command'> & { name?: string; command?: RawCommand };
+type RawEntry = Omit<BackendEntry, 'name' | 'command' | 'worker'> & { name?: string; command?: RawCommand | string[]; worker?: Omit<WorkerSpec, 'command'> };
 
 /** A preset with the entry's own fields on top; the schema has already checked one or the other is complete. */
 function commandOf(raw: RawCommand, base: string): CommandSpec {
@@ -99,13 +101,19 @@ export function loadConfig(path?: string): Config {
   if (!validate(raw)) throw new ConfigError(file ?? 'built-in config', describeSchemaError(validate.errors), 'see harness/config/config.schema.json');
   const c = withoutComments(raw) as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string };
   const base = file ? dirname(resolve(file)) : process.cwd();
-  const entry = (e: RawEntry): BackendEntry => ({
+  const entry = (e: RawEntry): BackendEntry => {
+    if (e.worker && !Array.isArray(e.command)) throw new ConfigError(file ?? 'built-in config', `backend "${e.name ?? e.backend}" has "worker" settings but no "command" array`, 'a worker entry gives "command": [program, ...args]');
+    return entryOf(e);
+  };
+  const entryOf = (e: RawEntry): BackendEntry => ({
     ...e,
     name: e.name ?? e.backend,
     model: e.model && resolve(base, e.model),
     library: e.library && resolve(base, e.library),
     aclLibrary: e.aclLibrary && resolve(base, e.aclLibrary),
-    command: e.command && commandOf(e.command, base),
+    command: e.command && !Array.isArray(e.command) ? commandOf(e.command, base) : undefined,
+    // an array is a worker's argv; it runs in the config file's folder unless told otherwise
+    worker: Array.isArray(e.command) ? { ...e.worker, command: e.command, cwd: resolve(base, e.worker?.cwd ?? '.') } : undefined,
   });
   const backends = c.backends.map(entry);
   const baseline = entry(c.baseline);

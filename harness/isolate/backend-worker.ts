@@ -1,32 +1,67 @@
 /**
- * The child side of an isolated backend: loads one backend module and serves calls over IPC.
- * If native code in it aborts, segfaults or hangs, only this process dies.
+ * The in-tree worker: serves one backend module (argv[2]) over the worker protocol on
+ * stdin/stdout, exactly as an external worker does. If native code in it aborts, segfaults or
+ * hangs, only this process dies. stdout carries protocol lines only: console output goes to stderr.
  */
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Backend, BackendOptions, LoadedBackend } from '../../backends/types.ts';
+import { encodeFloat32, PROTOCOL_VERSION, schemaProblem, validate, type Request } from '../../backends/worker/protocol.ts';
 import { isAsrParityError } from '../errors.ts';
-import type { WorkerProgress, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { audioFromWire, type InTreeAudio } from './protocol.ts';
 
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+const send = (m: object) => write(`${JSON.stringify(m)}\n`);
+
+const module = process.argv[2]!;
 let loaded: LoadedBackend | undefined;
 
-async function handle(req: WorkerRequest): Promise<unknown> {
+const backendOf = async () => ((await import(pathToFileURL(module).href)) as { default: Backend }).default;
+
+function current(op: string): LoadedBackend {
+  if (!loaded) throw new RangeError(`${op} before load`);
+  return loaded;
+}
+
+/** Timings a backend could not measure are NaN; the protocol carries only numbers. */
+function finiteTimings(t: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => Number.isFinite(v)));
+}
+
+async function handle(req: Request): Promise<unknown> {
   switch (req.op) {
+    case 'hello':
+      return { protocol: PROTOCOL_VERSION, engine: `asr-parity in-tree backend (${module})`, engineVersion: process.version };
     case 'load': {
-      const mod = (await import(pathToFileURL(req.module).href)) as { default: Backend };
-      loaded = await mod.default.load(req.options as BackendOptions);
-      return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities: { forcedLogits: Boolean(loaded.forcedLogits), memory: Boolean(loaded.memory) } };
+      const backend = await backendOf();
+      loaded = await backend.load(req.options as BackendOptions);
+      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), 'device-memory': Boolean(loaded.memory) };
+      const capabilities = [...backend.capabilities.filter((c) => has[c]), 'measure'];
+      return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities };
     }
-    case 'transcribe':
-      return loaded!.transcribe(req.audio);
-    case 'forcedLogits':
-      return loaded!.forcedLogits!(req.audio, req.tokens);
+    case 'transcribe': {
+      const r = await current('transcribe').transcribe(audioFromWire(req.audio as InTreeAudio, 'transcribe'));
+      return { ...r, timings: finiteTimings(r.timings) };
+    }
+    case 'forcedLogits': {
+      const rows = await current('forcedLogits').forcedLogits!(audioFromWire(req.audio as InTreeAudio, 'forcedLogits'), req.tokens as number[]);
+      const vocab = rows[0]?.length ?? 0;
+      const all = new Float32Array(rows.length * vocab);
+      rows.forEach((r, i) => all.set(r, i * vocab));
+      return { steps: rows.length, vocab, dtype: 'float32', base64: encodeFloat32(all) };
+    }
     case 'memory':
-      return loaded!.memory?.() ?? null;
+      return current('memory').memory?.() ?? {};
     case 'measure': {
       // imported here so a worker that only transcribes does not load the benchmark code
       const { measurePerformance } = await import('../bench/measure-performance.ts');
-      const mod = (await import(pathToFileURL(req.module).href)) as { default: Backend };
-      return measurePerformance(mod.default, req.options as BackendOptions, { audio: req.audio, shortAudio: req.shortAudio, runs: req.runs, progress: (m) => process.send!({ id: req.id, progress: m } satisfies WorkerProgress) });
+      return measurePerformance(await backendOf(), req.options as BackendOptions, {
+        audio: audioFromWire(req.audio as InTreeAudio, 'measure'),
+        shortAudio: audioFromWire(req.shortAudio as InTreeAudio, 'measure'),
+        runs: req.runs as number,
+        progress: (m) => send({ id: req.id, progress: m }),
+      });
     }
     case 'dispose':
       loaded?.dispose();
@@ -35,13 +70,29 @@ async function handle(req: WorkerRequest): Promise<unknown> {
   }
 }
 
-process.on('message', (req: WorkerRequest) => {
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let req: Request;
+  try {
+    req = JSON.parse(line) as Request;
+  } catch {
+    process.stderr.write(`asr-parity worker: not JSON: ${line.slice(0, 120)}\n`);
+    return;
+  }
+  if (!validate.request(req)) {
+    const bad = req as { id?: unknown; op?: unknown };
+    send({ id: typeof bad.id === 'number' ? bad.id : 0, ok: false, error: { code: 'USAGE', input: String(bad.op), problem: `request ${schemaProblem(validate.request)}` } });
+    return;
+  }
   handle(req).then(
-    (value) => process.send!({ id: req.id, ok: true, value } satisfies WorkerResponse),
+    (value) => send({ id: req.id, ok: true, value: value ?? null }),
     (e: unknown) => {
       const error = isAsrParityError(e) ? { code: e.code, input: e.input, problem: e.problem, hint: e.hint } : { code: 'INFERENCE' as const, input: req.op, problem: `unexpected error: ${(e as Error)?.message ?? String(e)}` };
-      process.send!({ id: req.id, ok: false, error } satisfies WorkerResponse);
+      send({ id: req.id, ok: false, error: error.hint === undefined ? { code: error.code, input: error.input, problem: error.problem } : error });
     },
   );
 });
-process.on('disconnect', () => process.exit(0));
+// end of input: the harness is gone or done
+process.stdin.on('end', () => {
+  loaded?.dispose();
+  process.exit(0);
+});

@@ -1,21 +1,15 @@
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import type { ErrorCode } from '../errors.ts';
+import { decodeFloat32, type WireAudio } from '../../backends/worker/protocol.ts';
 
-/** Messages between an isolated backend and its process; the 'advanced' serializer carries typed arrays as they are. */
-export type WorkerRequest = { id: number } & (
-  | { op: 'load'; module: string; options: unknown }
-  | { op: 'transcribe'; audio: Audio16k }
-  | { op: 'forcedLogits'; audio: Audio16k; tokens: number[] }
-  | { op: 'memory' }
-  | { op: 'dispose' }
-  /** A whole performance measurement inside the child: timings without IPC in them, and the child's own memory. */
-  | { op: 'measure'; module: string; options: unknown; audio: Audio16k; shortAudio: Audio16k; runs: number }
-);
+/**
+ * The in-tree worker speaks the worker protocol (backends/worker/protocol.schema.json) like
+ * any external worker; these are the few fields only it uses: the backend options it loads
+ * with, and audio with its source kept, so errors it raises still name the file.
+ */
+export type InTreeAudio = WireAudio & { source?: Audio16k['source'] };
 
-export type WorkerResponse = { id: number } & ({ ok: true; value: unknown } | { ok: false; error: { code: ErrorCode; input: string; problem: string; hint?: string } });
-
-/** A line of progress from a long request (measure), sent before its response. */
-export interface WorkerProgress {
-  id: number;
-  progress: string;
+export function audioFromWire(a: InTreeAudio, op: string): Audio16k {
+  if (!('samples' in a)) throw new RangeError(`${op}: the in-tree worker takes samples, not a path`);
+  const samples = decodeFloat32(a.samples);
+  return { samples, duration: samples.length / 16000, source: a.source ?? { path: '(worker protocol)', format: 'float32', sampleRate: 16000, channels: 1 } };
 }

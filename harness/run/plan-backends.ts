@@ -30,6 +30,7 @@ export function entryOptions(entry: BackendEntry, backend: Backend): BackendOpti
     device: entry.device,
     aclLibrary: entry.aclLibrary,
     command: entry.command,
+    worker: entry.worker,
   };
 }
 
@@ -62,7 +63,7 @@ export async function planBackend(entry: BackendEntry, role: PlannedBackend['rol
  * itself and would always pass: refused.
  */
 export function checkNotBaseline(baseline: PlannedBackend, device: PlannedBackend): void {
-  const o = (p: PlannedBackend) => [p.backend.name, p.options.model ?? '(default model)', p.options.library ?? '(default library)', p.backend.name === 'command' ? JSON.stringify(p.options.command ?? null) : ''];
+  const o = (p: PlannedBackend) => [p.backend.name, p.options.model ?? '(default model)', p.options.library ?? '(default library)', p.backend.name === 'command' ? JSON.stringify(p.options.command ?? null) : p.backend.name === 'worker' ? JSON.stringify(p.options.worker ?? null) : ''];
   if (JSON.stringify(o(baseline)) === JSON.stringify(o(device))) {
     throw new UsageError(device.entry.name, `is the baseline again (backend ${device.backend.name}, model ${o(device)[1]}, library ${o(device)[2]})`, 'a device backend must differ from the baseline in backend, model or library');
   }
@@ -90,7 +91,10 @@ export function findEntry(config: Config, name: string): BackendEntry {
 
 /** The report entry of a backend before any result: identity and, if it cannot run, why. */
 export function fragmentOf(p: PlannedBackend, extra: Partial<BackendReport> = {}): BackendReport {
-  const f: BackendReport = { name: p.entry.name, backend: p.backend.name, device: p.backend.device, precision: p.backend.precision, role: p.role, required: p.required, status: p.availability.ok ? 'ran' : 'skipped', ...extra };
+  // a worker's device and dtype are its entry's, not the generic backend's 'external'
+  const device = p.options.worker?.device ?? p.backend.device;
+  const precision = p.options.worker?.dtype ?? p.backend.precision;
+  const f: BackendReport = { name: p.entry.name, backend: p.backend.name, device, precision, role: p.role, required: p.required, status: p.availability.ok ? 'ran' : 'skipped', ...extra };
   if (!p.availability.ok && !f.reason) f.reason = p.availability.reason;
   return f;
 }

@@ -13,7 +13,7 @@ export async function loadBackend(b: Backend, opts: BackendOptions, isolate?: Is
   const a = await b.available(opts);
   if (!a.ok) throw new BackendUnavailableError(b.name, a.reason, 'see `asr-parity backends`');
   const module = backendModules[b.name];
-  if (isolate && module && backends[b.name] === b) return loadIsolated(b.name, module, opts, isolate);
+  if (isolate && module && backends[b.name] === b && !b.outOfProcess) return loadIsolated(b.name, module, opts, isolate);
   return b.load(opts);
 }
 

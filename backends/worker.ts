@@ -1,0 +1,63 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { BackendUnavailableError } from '../harness/errors.ts';
+import { defineBackend, type BackendOptions, type WorkerSpec } from './types.ts';
+import { loadWorker } from './worker/loaded-worker.ts';
+
+const TEN_MINUTES = 600_000;
+
+/** Where the program of a worker command is, or why it is not runnable: checked without starting it. */
+function findProgram(spec: WorkerSpec): { path: string } | { reason: string } {
+  const program = spec.command[0]!;
+  const cwd = spec.cwd ?? process.cwd();
+  const candidates = program.includes('/') ? [isAbsolute(program) ? program : resolve(cwd, program)] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, program));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return { path: c };
+    } catch {
+      // next candidate
+    }
+  }
+  return { reason: program.includes('/') ? `worker program not found or not executable: ${candidates[0]}` : `worker program ${program} is not on PATH` };
+}
+
+function specOf(opts: BackendOptions): WorkerSpec | undefined {
+  return opts.worker?.command.length ? opts.worker : undefined;
+}
+
+/**
+ * Any engine, in any language, as a long-lived process speaking the worker protocol: loaded
+ * once, then asked for transcripts, token ids, teacher-forced logits and device memory, with
+ * timings measured inside the worker. Configured by the entry's "command": [program, ...args].
+ */
+export default defineBackend({
+  name: 'worker',
+  description: 'a long-lived program speaking the asr-parity worker protocol (configured by "command": [...])',
+  device: 'external',
+  precision: 'n/a',
+  // what a worker can do is known when it loads: the loaded backend says
+  capabilities: [],
+  outOfProcess: true,
+  async available(opts: BackendOptions = {}) {
+    const spec = specOf(opts);
+    if (!spec) return { ok: false, reason: 'no worker command configured: give the entry "command": [program, ...args]' };
+    const found = findProgram(spec);
+    if ('reason' in found) return { ok: false, reason: found.reason };
+    return { ok: true, details: { program: found.path, command: spec.command.join(' ') } };
+  },
+  async load(opts: BackendOptions = {}) {
+    const spec = specOf(opts);
+    if (!spec) throw new BackendUnavailableError('worker', 'no worker command configured', 'give the entry "command": [program, ...args]');
+    const name = opts.worker?.command[0] ?? 'worker';
+    const loaded = await loadWorker(
+      { name: `worker ${name}`, command: spec.command, cwd: spec.cwd, env: spec.env, callTimeoutMs: spec.callTimeoutMs ?? TEN_MINUTES, loadTimeoutMs: spec.loadTimeoutMs ?? TEN_MINUTES },
+      {
+        load: { model: opts.model, device: spec.device, dtype: spec.dtype, threads: opts.threads, language: opts.language ?? 'en', options: spec.options },
+        audio: spec.audio ?? 'samples',
+        identity: { backend: 'worker', workerCommand: spec.command.join(' '), workerProtocol: 1 },
+      },
+    );
+    return { ...loaded, timedInside: true };
+  },
+});

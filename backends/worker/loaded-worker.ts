@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeWav } from '../../harness/audio/wav.ts';
+import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
+import type { Capability, DeviceMemory, LoadedBackend } from '../types.ts';
+import { encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
+
+export interface WorkerSession {
+  /** What load sends: model, device, dtype, threads, language, options (the worker's own). */
+  load: Record<string, unknown>;
+  /** How audio travels: a 16 kHz mono float32 WAV the harness writes, or the samples inline. */
+  audio: 'path' | 'samples';
+  /** Facts put before the worker's own description (the backend's name, for one). */
+  identity?: Record<string, string | number | boolean>;
+}
+
+/** A loaded backend whose every call is a request to a worker process; what the worker and the in-tree isolation share. */
+export type WorkerBackend = LoadedBackend & { capabilities: readonly Capability[]; process: WorkerProcess };
+
+/** Starts a worker, says hello, loads its model; the process is killed if any of it fails. */
+export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promise<WorkerBackend> {
+  const { proc, hello } = await WorkerProcess.start(launch);
+  let info: LoadValue;
+  try {
+    info = await proc.call<LoadValue>('load', s.load, { timeoutMs: launch.loadTimeoutMs });
+  } catch (e) {
+    proc.close();
+    throw e;
+  }
+  const caps = (info.capabilities ?? []).filter((c): c is Capability => c !== 'measure');
+  let tmp: string | undefined;
+  let n = 0;
+  const wire = (a: Audio16k): { audio: WireAudio; done: () => void } => {
+    if (s.audio === 'samples') return { audio: { samples: encodeFloat32(a.samples), sampleRate: 16000, source: a.source }, done: () => undefined };
+    tmp ??= mkdtempSync(join(tmpdir(), 'asr-parity-worker-'));
+    const path = join(tmp, `audio-${++n}.wav`);
+    // float32 WAV: the worker gets the very samples the other backends get, not a 16-bit rounding of them
+    writeFileSync(path, encodeWav(a.samples, 16000, 'float32'));
+    return { audio: { path }, done: () => rmSync(path, { force: true }) };
+  };
+  const sent = async <T>(a: Audio16k, f: (audio: WireAudio) => Promise<T>): Promise<T> => {
+    const w = wire(a);
+    try {
+      return await f(w.audio);
+    } finally {
+      w.done();
+    }
+  };
+  let memory: DeviceMemory = {};
+  const refreshMemory = async () => {
+    if (caps.includes('device-memory')) memory = await proc.call<DeviceMemory>('memory');
+  };
+  return {
+    process: proc,
+    capabilities: caps,
+    loadMs: info.loadMs,
+    describe: () => ({ ...info.description, ...s.identity }),
+    async transcribe(audio) {
+      const r = await sent(audio, (a) => proc.call<TranscribeValue>('transcribe', { audio: a }));
+      await refreshMemory();
+      return r;
+    },
+    forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
+    memory: caps.includes('device-memory') ? () => memory : undefined,
+    dispose() {
+      proc.close();
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      tmp = undefined;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorCode } from '../../harness/errors.ts';
+import type { Capability, DeviceMemory } from '../types.ts';
+
+/**
+ * asr-parity's worker protocol: JSON Lines on a long-lived process's stdin/stdout, described by
+ * protocol.schema.json beside this file. Every line a worker writes is checked against the
+ * schema here, once, as it arrives: anything else is a protocol failure of that worker.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export type Op = 'hello' | 'load' | 'transcribe' | 'forcedLogits' | 'memory' | 'dispose' | 'measure';
+
+/** Audio as a WAV file the harness wrote, or the samples themselves (base64 little-endian float32). */
+export type WireAudio = { path: string } | { samples: string; sampleRate: 16000; source?: object };
+
+export type Request = { id: number; op: Op } & Record<string, unknown>;
+
+export interface WireError {
+  code: ErrorCode;
+  input?: string;
+  problem: string;
+  hint?: string;
+}
+
+export type Message = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError } | { id: number; progress: string };
+
+export interface HelloValue {
+  protocol: 1;
+  engine: string;
+  engineVersion?: string;
+  languages?: string[];
+}
+export interface LoadValue {
+  loadMs: number;
+  description: Record<string, string | number | boolean>;
+  capabilities?: (Capability | 'measure')[];
+}
+export interface TranscribeValue {
+  text: string;
+  tokens?: number[];
+  timings: { totalMs: number; [k: string]: number };
+}
+export interface ForcedLogitsValue {
+  steps: number;
+  vocab: number;
+  dtype: 'float32';
+  base64: string;
+}
+export type MemoryValue = DeviceMemory;
+
+const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false });
+const SCHEMA = JSON.parse(readFileSync(new URL('./protocol.schema.json', import.meta.url), 'utf8')) as { $id: string };
+ajv.addSchema(SCHEMA);
+
+function validator(def: string): ValidateFunction {
+  const v = ajv.getSchema(`${SCHEMA.$id}#/$defs/${def}`);
+  if (!v) throw new Error(`protocol schema has no $defs/${def}`);
+  return v;
+}
+
+/** One validator per message kind and per op's value, compiled once. */
+export const validate = {
+  message: validator('message'),
+  request: validator('request'),
+  value: {
+    hello: validator('hello'),
+    load: validator('load'),
+    transcribe: validator('transcribe'),
+    forcedLogits: validator('forcedLogits'),
+    memory: validator('memory'),
+    dispose: validator('dispose'),
+    measure: validator('measure'),
+  } satisfies Record<Op, ValidateFunction>,
+};
+
+/** ajv's first error as a short phrase: "/value/text must be string". */
+export function schemaProblem(v: ValidateFunction): string {
+  const e = v.errors?.[0];
+  return e ? `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}` : 'does not match the schema';
+}
+
+export function encodeFloat32(a: Float32Array): string {
+  if (endianness() === 'LE') return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  const b = Buffer.alloc(a.length * 4);
+  a.forEach((x, i) => b.writeFloatLE(x, 4 * i));
+  return b.toString('base64');
+}
+
+/** Little-endian float32 from base64 (copied: a Buffer's offset need not be 4-aligned). */
+export function decodeFloat32(b64: string): Float32Array {
+  const buf = Buffer.from(b64, 'base64');
+  if (buf.length % 4) throw new RangeError(`${buf.length} bytes is not a whole number of float32 values`);
+  const bytes = new Uint8Array(buf.length);
+  bytes.set(buf);
+  if (endianness() === 'LE') return new Float32Array(bytes.buffer);
+  const view = new DataView(bytes.buffer);
+  return Float32Array.from({ length: buf.length / 4 }, (_, i) => view.getFloat32(4 * i, true));
+}
+
+/** The rows of a forced-logits value, checked against its stated shape. */
+export function logitRows(v: ForcedLogitsValue): Float32Array[] {
+  const all = decodeFloat32(v.base64);
+  if (all.length !== v.steps * v.vocab) throw new RangeError(`forced logits: ${all.length} values, but ${v.steps} steps x ${v.vocab} vocabulary = ${v.steps * v.vocab}`);
+  return Array.from({ length: v.steps }, (_, i) => all.subarray(i * v.vocab, (i + 1) * v.vocab));
+}

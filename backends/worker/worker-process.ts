@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { errorFromData, InferenceError } from '../../harness/errors.ts';
+import { PROTOCOL_VERSION, schemaProblem, validate, type HelloValue, type Message, type Op } from './protocol.ts';
+
+export interface WorkerLaunch {
+  /** Label in errors: the backend's name. */
+  name: string;
+  /** argv: the program and its arguments, run without a shell. */
+  command: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** A call (other than hello and load) that takes longer kills the process; 0: no limit. */
+  callTimeoutMs: number;
+  /** Starting the process, hello and load together; 0: no limit. */
+  loadTimeoutMs: number;
+}
+
+type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; progress?: (m: string) => void };
+
+/** Keeps the last few kilobytes a process wrote on stderr: what it said before it died. */
+function stderrTail(child: ChildProcess): () => string {
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-4000);
+  });
+  return () =>
+    tail
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-3)
+      .join(' | ');
+}
+
+/**
+ * One worker process and the protocol on its pipes. Whatever goes wrong with the process
+ * itself (it dies, hangs past a timeout, writes a line that is not the protocol) ends it and
+ * fails every call, now and later, with an InferenceError naming the backend, the reason and
+ * its last stderr lines: a failure of that backend, which the gate records as such. An error
+ * the worker answers with is rebuilt as the typed error it names, and the process lives on.
+ */
+export class WorkerProcess {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private dead: Error | undefined;
+  private failing = false;
+  private closed = false;
+  readonly lastLines: () => string;
+
+  constructor(private readonly launch: WorkerLaunch) {
+    const [program, ...args] = launch.command;
+    if (!program) throw new InferenceError(launch.name, 'empty worker command', 'give "command" as [program, ...args]');
+    this.child = spawn(program, args, { cwd: launch.cwd, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.lastLines = stderrTail(this.child);
+    this.child.on('close', () => (this.closed = true));
+    this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)'));
+    // a worker that exits closes its stdin: writing then must not crash this process
+    this.child.stdin!.on('error', () => undefined);
+    createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
+    this.child.on('exit', (code, signal) => {
+      const op = this.doing();
+      this.fail(`backend process died (${signal ?? `exit code ${code}`}) during ${op}`, 'a crash in the worker; the run goes on without it');
+    });
+  }
+
+  /** Starts a worker and checks it speaks this protocol version. */
+  static async start(launch: WorkerLaunch): Promise<{ proc: WorkerProcess; hello: HelloValue }> {
+    const proc = new WorkerProcess(launch);
+    const hello = await proc.call<HelloValue>('hello', { protocol: PROTOCOL_VERSION }, { timeoutMs: launch.loadTimeoutMs });
+    return { proc, hello };
+  }
+
+  /** The call under way, with the last progress it reported: what a death or timeout interrupted. */
+  private doing(p: Pending | undefined = [...this.pending.values()][0]): string {
+    if (!p) return 'idle';
+    return p.stage ? `${p.op} (at ${p.stage})` : p.op;
+  }
+
+  /**
+   * Ends the process and, once its stderr has been read to the end (stdout and stderr are
+   * separate pipes: a garbage line can arrive before the log line written just before it),
+   * fails every call with the reason and the last stderr lines.
+   */
+  private fail(problem: string, hint: string): void {
+    if (this.failing) return;
+    this.failing = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    const finish = () => {
+      if (this.dead) return;
+      const tail = this.lastLines();
+      this.dead = new InferenceError(this.launch.name, `${problem}${tail ? `; last stderr: ${tail}` : ''}`, hint);
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(this.dead);
+      }
+      this.pending.clear();
+    };
+    if (this.closed) return finish();
+    const t = setTimeout(finish, 2000);
+    this.child.once('close', () => {
+      clearTimeout(t);
+      finish();
+    });
+  }
+
+  private onLine(line: string): void {
+    if (this.failing || !line.trim()) return;
+    let msg: Message;
+    try {
+      msg = JSON.parse(line) as Message;
+    } catch {
+      return this.garbage(line, 'not JSON');
+    }
+    if (!validate.message(msg)) return this.garbage(line, schemaProblem(validate.message));
+    const p = this.pending.get(msg.id);
+    if (!p) return this.garbage(line, `answers id ${msg.id}, which no request has`);
+    if ('progress' in msg) {
+      p.stage = msg.progress;
+      return p.progress?.(msg.progress);
+    }
+    this.pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if (!msg.ok) return p.reject(errorFromData({ input: p.op, ...msg.error }));
+    const check = validate.value[p.op];
+    if (!check(msg.value)) {
+      this.pending.set(-msg.id, p); // failed with the rest, once the process is gone
+      return this.garbage(line, `${p.op} value ${schemaProblem(check)}`);
+    }
+    p.resolve(msg.value);
+  }
+
+  private garbage(line: string, why: string): void {
+    const shown = line.length > 120 ? `${line.slice(0, 120)}...` : line;
+    this.fail(`backend process broke protocol ${PROTOCOL_VERSION} (${why}): ${JSON.stringify(shown)}; it was killed`, 'stdout is for protocol lines only: write logs to stderr');
+  }
+
+  /** Sends one request and waits for its response value (checked against the op's schema). */
+  call<T>(op: Op, body: Record<string, unknown> = {}, o: { timeoutMs?: number; progress?: (m: string) => void } = {}): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
+      const id = ++this.next;
+      const p: Pending = { op, resolve: resolve as (v: unknown) => void, reject, progress: o.progress };
+      const timeoutMs = o.timeoutMs ?? this.launch.callTimeoutMs;
+      if (timeoutMs > 0) {
+        const isStart = op === 'hello' || op === 'load';
+        p.timer = setTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, isStart ? 'raise the load timeout, or look for a hang while the backend starts' : 'raise the call timeout, or look for a hang in the backend'), timeoutMs);
+      }
+      this.pending.set(id, p);
+      this.child.stdin!.write(`${JSON.stringify({ id, op, ...body })}\n`);
+    });
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  /** Asks the worker to dispose and closes its stdin; later calls are refused. Idempotent. */
+  close(): void {
+    if (this.dead) return;
+    const err = new InferenceError(this.launch.name, 'backend was already disposed', 'load it again');
+    this.call('dispose').catch(() => undefined);
+    this.child.stdin!.end();
+    this.dead = err;
+    this.failing = true;
+    // a worker that ignores dispose and end of input is not left behind
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    t.unref();
+    this.child.on('exit', () => clearTimeout(t));
+    this.child.unref();
+  }
+}

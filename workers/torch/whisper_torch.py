@@ -1,0 +1,321 @@
+"""Whisper inference written directly in PyTorch, from a whisper.cpp ggml file.
+
+An independent numerical stack for the cross-engine gate: the log-mel front end is torch.stft
+with the file's mel filters (not whisper.cpp's own FFT), the network follows OpenAI's reference
+model.py (exact erf GELU, layer norms in float32, float32 or bfloat16/float16 everywhere else),
+and the greedy decoder reproduces whisper.cpp's whisper_full rules for the settings asr-parity
+uses: language given, no timestamps, temperature 0 without fallback, no context between
+windows, suppress_blank on, suppress_nst off. Where whisper.cpp's own arithmetic differs
+(f16 key/value caches and flash attention even for an f32 model, GELU from an f16 lookup
+table, its own float FFT) this engine does NOT imitate it: those differences are what the
+gate measures, and describe() names them.
+"""
+
+import hashlib
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ggml_file import GgmlWhisperFile
+
+SAMPLE_RATE = 16000
+N_FFT = 400
+HOP = 160
+CHUNK_SECONDS = 30
+# whisper.cpp's g_lang order: language i's token is sot + 1 + i
+LANGUAGES = ["en", "zh", "de", "es", "ru", "ko", "fr", "ja", "pt", "tr", "pl", "ca", "nl", "ar", "sv", "it", "id", "hi", "fi", "vi", "he", "uk", "el", "ms", "cs", "ro", "da", "hu", "ta", "no", "th", "ur", "hr", "bg", "lt", "la", "mi", "ml", "cy", "sk", "te", "fa", "lv", "bn", "sr", "az", "sl", "kn", "et", "mk", "br", "eu", "is", "hy", "ne", "mn", "bs", "kk", "sq", "sw", "gl", "mr", "pa", "si", "km", "sn", "yo", "so", "af", "oc", "ka", "be", "tg", "sd", "gu", "am", "yi", "lo", "uz", "fo", "ht", "ps", "tk", "nn", "mt", "sa", "lb", "my", "bo", "tl", "mg", "as", "tt", "haw", "ln", "ha", "ba", "jw", "su", "yue"]
+# whisper.cpp's defaults for the checks after a window is decoded (whisper_full_default_params)
+NO_SPEECH_THOLD = 0.6
+LOGPROB_THOLD = -1.0
+
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+
+# What this stack does differently from whisper.cpp's CPU path, stated in every report.
+STACK_NOTES = {
+    "melFrontEnd": "torch.stft (float64), file mel filters",
+    "gelu": "exact erf",
+    "attention": "softmax(QK^T) in float32, K/V caches in the model dtype",
+    "layerNorm": "float32",
+}
+
+
+class SpecialTokens:
+    """whisper.cpp's special token ids, shifted for multilingual vocabularies as its loader does."""
+
+    def __init__(self, n_vocab):
+        self.eot, self.sot = 50256, 50257
+        self.translate, self.transcribe, self.solm, self.prev, self.nosp, self.not_, self.beg = 50357, 50358, 50359, 50360, 50361, 50362, 50363
+        self.multilingual = n_vocab >= 51865
+        self.n_languages = n_vocab - 51765 - (1 if self.multilingual else 0)
+        if self.multilingual:
+            self.eot += 1
+            self.sot += 1
+            dt = self.n_languages - 98
+            self.translate += dt
+            self.transcribe += dt
+            self.solm += dt
+            self.prev += dt
+            self.nosp += dt
+            self.not_ += dt
+            self.beg += dt
+
+
+class WhisperTorch:
+    def __init__(self, path, device="cpu", dtype="float32", threads=None, emulate_flash_attn_padding=False):
+        if dtype not in DTYPES:
+            raise ValueError(f"dtype {dtype} is not one of {', '.join(DTYPES)}")
+        if threads:
+            torch.set_num_threads(threads)
+        t0 = time.perf_counter()
+        self.file = GgmlWhisperFile(path)
+        self.device = torch.device(device)
+        self.dtype = DTYPES[dtype]
+        self.dtype_name = dtype
+        # whisper.cpp 1.9.3 with flash attention (its default) attends over the audio positions
+        # padded to a multiple of 256 (1500 -> 1536) without a mask: 36 zero keys and values
+        # dilute every encoder self-attention and cross-attention. Off by default: this engine
+        # is the independent reference; on, it shows how much of a difference that explains.
+        self.audio_pad = (-self.file.hparams["n_audio_ctx"]) % 256 if emulate_flash_attn_padding else 0
+        # encoder outputs of recent inputs: teacher forcing re-reads audio that was just transcribed
+        self._encoded = {}
+        h = self.file.hparams
+        self.h = h
+        self.n_vocab = h["n_vocab"]
+        self.special = SpecialTokens(self.n_vocab)
+        # token strings as whisper.cpp builds them: the file's, then names for the ones it lacks
+        self.vocab = list(self.file.vocab)
+        for i in range(len(self.vocab), self.n_vocab):
+            self.vocab.append(self._extra_token_name(i))
+        self.token_to_id = {}
+        for i, t in enumerate(self.vocab):
+            self.token_to_id[t] = i  # later ids win, as in whisper.cpp's map
+        if b" " not in self.token_to_id:
+            raise ValueError("the vocabulary has no ' ' token (whisper.cpp's suppress_blank needs it)")
+        self.mel_filters = torch.from_numpy(self.file.mel_filters.astype(np.float64))
+        self.w = {}
+        for name, arr in self.file.tensors.items():
+            t = torch.from_numpy(arr.astype(np.float32))
+            # norms, biases and positional embeddings in float32 (as OpenAI's model keeps its
+            # LayerNorm in float32); matrices and embeddings in the compute dtype
+            keep32 = name.endswith("ln.weight") or name.endswith("ln.bias") or name.endswith("ln_post.weight") or name.endswith("ln_post.bias")
+            self.w[name] = t.to(self.device, torch.float32 if keep32 else self.dtype)
+        for k in ("encoder.conv1.bias", "encoder.conv2.bias"):
+            self.w[k] = self.w[k].reshape(-1)
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
+        self.load_ms = (time.perf_counter() - t0) * 1000
+
+    def _extra_token_name(self, i):
+        s = self.special
+        if i > s.beg:
+            return f"[_TT_{i - s.beg}]".encode()
+        names = {s.eot: "[_EOT_]", s.sot: "[_SOT_]", s.translate: "[_TRANSLATE_]", s.transcribe: "[_TRANSCRIBE_]", s.solm: "[_SOLM_]", s.prev: "[_PREV_]", s.nosp: "[_NOSP_]", s.not_: "[_NOT_]", s.beg: "[_BEG_]"}
+        if i in names:
+            return names[i].encode()
+        if s.sot < i <= s.sot + s.n_languages:
+            return f"[_LANG_{LANGUAGES[i - s.sot - 1]}]".encode()
+        return f"[_extra_token_{i}]".encode()
+
+    # ---- front end ----
+    def log_mel(self, samples):
+        """whisper.cpp's log-mel: 30 s of zeros appended, reflect-padded frames, last frame dropped,
+        log10 clamped to max - 8, then (x + 4) / 4. Computed with torch.stft in float64."""
+        x = torch.from_numpy(np.asarray(samples, dtype=np.float32)).to(torch.float64)
+        x = torch.cat([x, torch.zeros(SAMPLE_RATE * CHUNK_SECONDS, dtype=torch.float64)])
+        window = torch.hann_window(N_FFT, periodic=True, dtype=torch.float64)
+        spec = torch.stft(x, N_FFT, HOP, window=window, center=True, pad_mode="reflect", return_complex=True)
+        power = spec[:, :-1].abs() ** 2
+        mel = self.mel_filters @ power
+        log_spec = torch.clamp(mel, min=1e-10).log10()
+        log_spec = torch.maximum(log_spec, log_spec.max() - 8.0)
+        n_len_org = 1 + (len(samples) + N_FFT // 2 - N_FFT) // HOP
+        return ((log_spec + 4.0) / 4.0).to(torch.float32), n_len_org
+
+    # ---- network ----
+    def _linear(self, x, prefix, bias=True):
+        w = self.w[prefix + ".weight"]
+        b = self.w.get(prefix + ".bias") if bias else None
+        return F.linear(x, w, b)
+
+    def _ln(self, x, prefix):
+        return F.layer_norm(x.float(), (x.shape[-1],), self.w[prefix + ".weight"], self.w[prefix + ".bias"]).to(self.dtype)
+
+    def _attend(self, q, k, v, n_head, mask=None):
+        n_ctx, d = q.shape
+        scale = (d // n_head) ** -0.25
+        q = (q * scale).view(n_ctx, n_head, -1).transpose(0, 1)
+        if self.audio_pad and k.shape[0] == self.h["n_audio_ctx"]:
+            z = torch.zeros(self.audio_pad, d, dtype=k.dtype, device=k.device)
+            k, v = torch.cat([k, z]), torch.cat([v, z])
+        k = (k * scale).view(k.shape[0], n_head, -1).transpose(0, 1)
+        v = v.view(v.shape[0], n_head, -1).transpose(0, 1)
+        qk = (q @ k.transpose(1, 2)).float()
+        if mask is not None:
+            qk = qk + mask
+        w = torch.softmax(qk, dim=-1).to(self.dtype)
+        return (w @ v).transpose(0, 1).reshape(n_ctx, d)
+
+    def _mlp(self, x, prefix):
+        return self._linear(F.gelu(self._linear(self._ln(x, prefix + ".mlp_ln"), prefix + ".mlp.0")), prefix + ".mlp.2")
+
+    def encode(self, mel_window):
+        """mel_window: [n_mels, 2 * n_audio_ctx] float32 -> [n_audio_ctx, n_state]."""
+        x = mel_window.to(self.device, self.dtype).unsqueeze(0)
+        x = F.gelu(F.conv1d(x, self.w["encoder.conv1.weight"], self.w["encoder.conv1.bias"], padding=1))
+        x = F.gelu(F.conv1d(x, self.w["encoder.conv2.weight"], self.w["encoder.conv2.bias"], stride=2, padding=1))
+        x = x[0].transpose(0, 1)
+        x = (x + self.w["encoder.positional_embedding"][: x.shape[0]]).to(self.dtype)
+        n_head = self.h["n_audio_head"]
+        for l in range(self.h["n_audio_layer"]):
+            p = f"encoder.blocks.{l}"
+            a = self._ln(x, p + ".attn_ln")
+            x = x + self._linear(self._attend(self._linear(a, p + ".attn.query"), self._linear(a, p + ".attn.key", bias=False), self._linear(a, p + ".attn.value"), n_head), p + ".attn.out")
+            x = x + self._mlp(x, p)
+        return self._ln(x, "encoder.ln_post")
+
+    def start_decoder(self, audio_features):
+        """Cross-attention keys and values of each layer, computed once per window."""
+        cross = []
+        for l in range(self.h["n_text_layer"]):
+            p = f"decoder.blocks.{l}.cross_attn"
+            cross.append((self._linear(audio_features, p + ".key", bias=False), self._linear(audio_features, p + ".value")))
+        return {"cross": cross, "k": [None] * self.h["n_text_layer"], "v": [None] * self.h["n_text_layer"], "n_past": 0}
+
+    def decode(self, state, tokens):
+        """Feeds tokens after state's past; returns float32 logits of each fed position."""
+        n = len(tokens)
+        n_past = state["n_past"]
+        if n_past + n > self.h["n_text_ctx"]:
+            raise ValueError(f"{n_past + n} tokens exceed the text context of {self.h['n_text_ctx']}")
+        ids = torch.tensor(tokens, dtype=torch.long, device=self.device)
+        x = (self.w["decoder.token_embedding.weight"][ids] + self.w["decoder.positional_embedding"][n_past:n_past + n]).to(self.dtype)
+        mask = None
+        if n > 1:
+            mask = torch.full((n, n_past + n), float("-inf"), device=self.device).triu_(n_past + 1)
+        n_head = self.h["n_text_head"]
+        for l in range(self.h["n_text_layer"]):
+            p = f"decoder.blocks.{l}"
+            a = self._ln(x, p + ".attn_ln")
+            k, v = self._linear(a, p + ".attn.key", bias=False), self._linear(a, p + ".attn.value")
+            if state["k"][l] is not None:
+                k, v = torch.cat([state["k"][l], k]), torch.cat([state["v"][l], v])
+            state["k"][l], state["v"][l] = k, v
+            x = x + self._linear(self._attend(self._linear(a, p + ".attn.query"), k, v, n_head, mask), p + ".attn.out")
+            c = self._ln(x, p + ".cross_attn_ln")
+            ck, cv = state["cross"][l]
+            x = x + self._linear(self._attend(self._linear(c, p + ".cross_attn.query"), ck, cv, n_head), p + ".cross_attn.out")
+            x = x + self._mlp(x, p)
+        state["n_past"] = n_past + n
+        x = self._ln(x, "decoder.ln")
+        return (x @ self.w["decoder.token_embedding.weight"].transpose(0, 1)).float()
+
+    # ---- decoding ----
+    def prompt(self, language):
+        s = self.special
+        p = [s.sot]
+        if s.multilingual:
+            if language not in LANGUAGES:
+                raise ValueError(f"unknown language code {language!r}")
+            p += [s.sot + 1 + LANGUAGES.index(language), s.transcribe]
+        return p + [s.not_]
+
+    def _window(self, mel, seek):
+        n_ctx = self.h["n_audio_ctx"]
+        w = torch.zeros(mel.shape[0], 2 * n_ctx)
+        part = mel[:, seek:seek + 2 * n_ctx]
+        w[:, : part.shape[1]] = part
+        return w
+
+    def _encoded_window(self, samples, mel, seek, reuse=True):
+        """Transcription always encodes (and keeps the result); teacher forcing reuses it, so a
+        gate's forced pass over audio it just transcribed does not pay for the encoder twice."""
+        key = (hashlib.sha1(np.ascontiguousarray(samples, dtype=np.float32).tobytes()).hexdigest(), seek)
+        hit = self._encoded.pop(key, None) if reuse else None
+        if hit is None:
+            if mel is None:
+                mel, _ = self.log_mel(samples)
+            hit = self.encode(self._window(mel, seek))
+        self._encoded[key] = hit
+        while len(self._encoded) > 32:
+            self._encoded.pop(next(iter(self._encoded)))
+        return hit
+
+    def _suppress(self, logits, initial):
+        """whisper_process_logits for greedy, no timestamps, no tdrz, no grammar, no regex, no nst."""
+        s = self.special
+        logits = logits.clone()
+        if initial:  # suppress_blank
+            logits[s.eot] = -math.inf
+            logits[self.token_to_id[b" "]] = -math.inf
+        logits[s.not_] = -math.inf
+        logits[s.beg:] = -math.inf  # no_timestamps
+        for t in (s.sot, s.nosp, s.solm, s.translate, s.transcribe, s.prev):
+            logits[t] = -math.inf
+        logits[s.sot + 1: s.sot + 1 + len(LANGUAGES)] = -math.inf
+        return logits
+
+    def transcribe(self, samples, language="en"):
+        """whisper_full, greedy at temperature 0 with no fallback and no timestamps: one 30 s window
+        after another, each decoded from the bare prompt until end-of-text or n_text_ctx/2 - 4 steps."""
+        t0 = time.perf_counter()
+        s = self.special
+        mel, seek_end = self.log_mel(samples)
+        t_mel = time.perf_counter()
+        prompt = self.prompt(language)
+        n_max = self.h["n_text_ctx"] // 2 - 4
+        text_tokens, pieces = [], []
+        encode_ms = decode_ms = 0.0
+        seek = 0
+        window = 100 * CHUNK_SECONDS
+        while seek + 10 < seek_end:
+            te = time.perf_counter()
+            state = self.start_decoder(self._encoded_window(samples, mel, seek, reuse=False))
+            encode_ms += (time.perf_counter() - te) * 1000
+            td = time.perf_counter()
+            logits = self.decode(state, prompt)[-1]
+            no_speech_prob = torch.softmax(logits.double(), -1)[s.nosp].item()
+            tokens, logprobs = [], []
+            completed = False
+            for i in range(n_max):
+                lp = torch.log_softmax(self._suppress(logits, i == 0).double(), -1)
+                tok = int(torch.argmax(lp))  # first maximum, as whisper_sample_token's strict '<'
+                tokens.append(tok)
+                logprobs.append(lp[tok].item())
+                if tok == s.eot:
+                    completed = True
+                    break
+                if i == n_max - 1:
+                    break
+                logits = self.decode(state, [tok])[-1]
+            decode_ms += (time.perf_counter() - td) * 1000
+            # a decoder that hit the step limit without end-of-text is 'failed' in whisper.cpp;
+            # with one temperature it is still the one used, with all its tokens
+            avg_logprob = sum(logprobs) / len(logprobs) if completed else -math.inf
+            is_no_speech = no_speech_prob > NO_SPEECH_THOLD and avg_logprob < LOGPROB_THOLD
+            # (its entropy check, > 32 tokens with entropy < 2.4, only matters with a fallback temperature)
+            if not is_no_speech:
+                ids = [t for t in tokens if t < s.eot]
+                text_tokens += ids
+                pieces.append(b"".join(self.vocab[t] for t in ids))
+            seek += window
+        total_ms = (time.perf_counter() - t0) * 1000
+        text = b"".join(pieces).decode("utf-8", errors="replace").strip()
+        return {"text": text, "tokens": text_tokens, "timings": {"totalMs": total_ms, "melMs": (t_mel - t0) * 1000, "encodeMs": encode_ms, "decodeMs": decode_ms}}
+
+    def forced_logits(self, samples, tokens, language="en"):
+        """Teacher forcing on the first window: the raw logits (before suppression) that predict each
+        given token, and the ones after the last (len(tokens) + 1 rows, float32)."""
+        bad = [t for t in tokens if not (0 <= t < self.n_vocab)]
+        if bad:
+            raise ValueError(f"token {bad[0]} is outside this model's vocabulary of {self.n_vocab}")
+        state = self.start_decoder(self._encoded_window(samples, None, 0))
+        prompt = self.prompt(language)
+        # one token at a time as whisper.cpp's forced decode does: same KV-cache path as greedy decoding
+        rows = [self.decode(state, prompt)[-1]]
+        for t in tokens:
+            rows.append(self.decode(state, [t])[-1])
+        return torch.stack(rows).cpu().numpy().astype("<f4")
