@@ -42,7 +42,8 @@ describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cas
     const rows = compared!.accuracy!.cases;
     expect(rows.map((r) => [r.id, r.audio])).toEqual(cases.map((c) => [c.id, c.audio]));
     // a baseline that says nothing for speech would make every comparison trivially equal
-    expect(rows.filter((r) => r.kind === 'speech' && r.baselineText.trim()).length).toBe(cases.filter((c) => c.kind === 'speech').length);
+    const spoken = (k: string) => k === 'speech' || k === 'passage';
+    expect(rows.filter((r) => spoken(r.kind) && r.baselineText.trim()).length).toBe(cases.filter((c) => spoken(c.kind)).length);
   });
 
   for (const p of plan.devices) {

@@ -167,7 +167,7 @@ const accuracyOptions = (c: Command) =>
     .addOption(new Option('--normalize <mode>', 'text normalizer (default: the config\'s)').choices(['none', 'basic', 'english']))
     .option('--max-wer <rate>', 'WER must be below this: a fraction (0.01) or a percent (1%) (default 0.01)', rate)
     .option('--max-cer <rate>', 'CER must be below this: a fraction or a percent (default 0.01)', rate)
-    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default 0.99)', rate)
+    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default: the config\'s, 0.9)', rate)
     .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
     .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative)
     .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
