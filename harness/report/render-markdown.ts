@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatDrift, formatPercentile } from './format-latency.ts';
+import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
 
 const NA = 'not available on this machine';
@@ -103,7 +104,16 @@ function accuracySection(b: BackendReport) {
     ],
     method: e.wer.method.replace(/ on \d+ units$/, ''),
   };
-  return { name: b.name, rows, corpus, tokenParity, failing, evidence };
+  const g = a.groundTruth;
+  const groundTruth = g && {
+    coverage: truthCoverage(g),
+    rows: [
+      { backend: `baseline`, score: truthScore(g.baseline) },
+      { backend: b.name, score: truthScore(g.device) },
+    ],
+    difference: truthDifference(g, t),
+  };
+  return { name: b.name, rows, corpus, tokenParity, failing, evidence, groundTruth };
 }
 
 function perfRows(list: BackendReport[]) {

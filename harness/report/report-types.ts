@@ -3,6 +3,7 @@ import type { LatencyStats } from '../bench/latency-stats.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence } from '../score/gate.ts';
+import type { GroundTruth } from '../score/ground-truth.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -39,6 +40,8 @@ export interface AccuracyResult {
   evidence: Evidence;
   cases: CaseResult[];
   tokenParity: TokenParityResult;
+  /** Where cases carry reference text: both backends against it, and the device-minus-baseline WER difference. */
+  groundTruth?: GroundTruth;
 }
 
 export interface PerformanceResult {
