@@ -111,6 +111,23 @@ describe('asr-parity CLI', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ hits: 6, substitutions: 0, deletions: 2, insertions: 1, refWords: 8 });
   });
 
+  it('score --hyp A --hyp B: each against the reference, B minus A with its interval and sign test, per utterance in --json', async () => {
+    const ref = bad('pair-ref.trn', 'a b c d (u1)\ne f g h (u2)\ni j k l (u3)\n');
+    const a = bad('pair-a.trn', 'a b c d (u1)\ne f g h (u2)\ni j k x (u3)\n');
+    const b = bad('pair-b.trn', 'a b x d (u1)\ne x x h (u2)\ni j k x (u3)\n');
+    const j = await cli('score', '--ref', ref, '--hyp', a, '--hyp', b, '--json');
+    expect(j.exitCode, j.stderr).toBe(0);
+    const o = JSON.parse(j.stdout);
+    // A: 1 error in 12 words; B: 4; B is worse in u1 and u2, tied in u3
+    expect(o.hyps.map((h: { wer: number }) => h.wer)).toEqual([1 / 12, 4 / 12]);
+    expect(o.difference.difference).toBeCloseTo(3 / 12, 12);
+    expect(o.difference.sign).toEqual({ worse: 2, better: 0, ties: 1, pValue: 0.5 });
+    expect(o.utterances.map((u: { id: string; a: { substitutions: number }; b: { substitutions: number } }) => [u.id, u.a.substitutions, u.b.substitutions])).toEqual([['u1', 0, 1], ['u2', 0, 2], ['u3', 1, 1]]);
+    const t = await cli('score', '--ref', ref, '--hyp', a, '--hyp', b);
+    expect(t.stdout).toMatch(/second minus first: \+25\.00 WER points, 95% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 3 utterances\); sign test: second worse in 2, better in 0, tied in 1, p = 0\.500/);
+    expect((await cli('score', '--ref', ref, '--hyp', a, '--hyp', b, '--hyp', b)).exitCode).toBe(2);
+  });
+
   it('normalize reads stdin line by line', async () => {
     const r = await execa('node', [BIN, 'normalize', '--mode', 'english'], { input: "It's twenty five dollars.\nMr. Smith's colour\n" });
     expect(r.stdout).toBe('it is $25\nmister smith is color');

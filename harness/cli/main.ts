@@ -388,10 +388,13 @@ program
   .command('score')
   .description('WER/CER of hypothesis against reference trn files (sclite format)')
   .requiredOption('--ref <file>', 'reference trn')
-  .requiredOption('--hyp <file>', 'hypothesis trn')
+  .requiredOption('--hyp <file>', 'hypothesis trn; twice (--hyp A --hyp B): both scored and B minus A with a paired interval and sign test', (v: string, prev?: string[]) => [...(prev ?? []), v])
   .option('--normalize <mode>', 'none, basic or english', 'none')
   .option('--json', 'print one JSON object')
   .action(async (o) => {
+    if (o.hyp.length > 2) throw new (await lazy.errors()).UsageError('--hyp', `given ${o.hyp.length} times`, 'give one hypothesis file, or two to compare');
+    if (o.hyp.length === 2) return (await import('./score-pair.ts')).scorePairCommand(o);
+    o.hyp = o.hyp[0];
     const { scoreCorpus, scoreUtterance } = await lazy.errorRate();
     const { UsageError } = await lazy.errors();
     const { getNormalizer } = await lazy.normalizers();
