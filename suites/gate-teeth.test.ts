@@ -173,6 +173,12 @@ describe('against reference text, a model from another seed fails maxWerIncrease
     expect(g.difference.sign.worse + g.difference.sign.better + g.difference.sign.ties).toBe(passages.length);
     expect(a.failures).toContainEqual(expect.stringMatching(/^corpus: WER against the reference text rose \+[\d.]+ points over the baseline's .*more than the 1\.00 points allowed$/));
     expect(g.cases.map((c) => c.id)).toEqual(passages.map((c) => c.id));
+    const report = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: [
+      { name: 'cpu-fp32', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'baseline', required: true, status: 'ran' },
+      { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', required: true, status: 'ran', accuracy: a },
+    ] });
+    validateReport(report, 'truth');
+    expect(renderMarkdown(report)).toMatch(/Against the reference text \(4 cases with reference text, normalizer basic\):[\s\S]*\| other-seed \| WER [\d.]+%[\s\S]*Difference: device minus baseline \+/);
   });
 
   it('the baseline against itself: no increase, no failure from it', async () => {
@@ -195,6 +201,7 @@ describe('against reference text, a model from another seed fails maxWerIncrease
     expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
     expect(r.stdout).toMatch(/against the reference text \(4 cases with reference text, normalizer basic\): baseline WER [\d.]+% \(S=\d+ D=\d+ I=\d+ of \d+ words\), CER [\d.]+%; cpu-fp32-device WER [\d.]+%/);
     expect(r.stdout).toMatch(/device minus baseline \+[\d.]+ WER points, 95\.00% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 4 utterances\); sign test: device worse in \d, better in \d, tied in \d, p = [\d.]+; allowed at most \+1\.00/);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: FAIL \(WER against the reference text rose more than maxWerIncrease, see the report\)/);
     const rep = readReport(out);
     expect(rep.verdict).toBe('fail');
     expect(rep.backends.map((x) => [x.name, x.role])).toEqual([['cpu-fp32', 'baseline'], ['cpu-fp32-device', 'device']]);
