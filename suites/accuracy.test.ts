@@ -29,9 +29,11 @@ function outcome(name: string): BackendReport {
 }
 
 describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cases.length} fixtures`, () => {
+  // 43 cases, teacher-forced on both backends: a minute or two of CPU; a 2-core machine shared
+  // with other test files (or other work) can take several times that in wall time
   beforeAll(async () => {
     report = await runGate({ config, plan, accuracy: { cases } });
-  });
+  }, 900_000);
 
   it(`baseline ${plan.baseline.entry.name} transcribes every fixture`, (ctx) => {
     recordReport(ctx, report);
