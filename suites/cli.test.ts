@@ -55,10 +55,12 @@ describe('asr-parity CLI', () => {
   it('eval-accuracy and eval-perf write schema-valid reports that `report` merges, flagging regressions', async () => {
     const acc = join(tmp, 'acc.json');
     const perf = join(tmp, 'perf.json');
-    // two cases cannot support the bounds (suites/gate-verdict.test.ts): this test is about merging
-    const a = await cli('eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--evidence', 'point', '--output', acc);
+    // two cases cannot support the bounds (suites/gate-verdict.test.ts): this test is about merging,
+    // so both parts are judged on observed values, by one config (reports of one gate merge)
+    const point = bad('point.json', JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { evidence: 'point' } }));
+    const a = await cli('--config', point, 'eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', acc);
     expect(a.exitCode, a.stderr).toBe(0);
-    const p = await cli('eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf);
+    const p = await cli('--config', point, 'eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf);
     expect(p.exitCode, p.stderr).toBe(0);
     expect(readReport(acc).verdict).toBe('pass');
     const pr = readReport(perf);
