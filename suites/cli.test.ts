@@ -50,24 +50,17 @@ describe('asr-parity CLI', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('compare exits 1 with per-case alignments when the engines disagree', async () => {
-    const out = join(tmp, 'cmp.json');
-    const r = await cli('compare', '--backend', 'cpu-fp32', '--model', PARITY_MODELS.otherSeedFp32, '--baseline', 'cpu-fp32', '--audio', join(FIXTURE_DIR, 'audio/speech-03.wav'), '--output', out);
-    expect(r.exitCode, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/FAIL speech-03/);
-    expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
-    const report = readReport(out);
-    expect(report.verdict).toBe('fail');
-    expect(report.backends.map((b) => [b.name, b.role])).toEqual([['cpu-fp32', 'baseline'], ['cpu-fp32-device', 'device']]);
-    expect(report.backends[1]!.accuracy!.corpus.wer).toBeGreaterThan(0);
-  });
+  // compare exiting 1 with per-case alignments when the engines disagree: suites/gate-teeth.test.ts (one CLI run, with reference text)
 
   it('eval-accuracy and eval-perf write schema-valid reports that `report` merges, flagging regressions', async () => {
     const acc = join(tmp, 'acc.json');
     const perf = join(tmp, 'perf.json');
-    const a = await cli('eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', acc);
+    // two cases cannot support the bounds (suites/gate-verdict.test.ts): this test is about merging,
+    // so both parts are judged on observed values, by one config (reports of one gate merge)
+    const point = bad('point.json', JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { evidence: 'point' } }));
+    const a = await cli('--config', point, 'eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', acc);
     expect(a.exitCode, a.stderr).toBe(0);
-    const p = await cli('eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf);
+    const p = await cli('--config', point, 'eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf);
     expect(p.exitCode, p.stderr).toBe(0);
     expect(readReport(acc).verdict).toBe('pass');
     const pr = readReport(perf);
@@ -132,6 +125,23 @@ describe('asr-parity CLI', () => {
     const r = await cli('score', '--ref', ref, '--hyp', hyp, '--json');
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ hits: 6, substitutions: 0, deletions: 2, insertions: 1, refWords: 8 });
+  });
+
+  it('score --hyp A --hyp B: each against the reference, B minus A with its interval and sign test, per utterance in --json', async () => {
+    const ref = bad('pair-ref.trn', 'a b c d (u1)\ne f g h (u2)\ni j k l (u3)\n');
+    const a = bad('pair-a.trn', 'a b c d (u1)\ne f g h (u2)\ni j k x (u3)\n');
+    const b = bad('pair-b.trn', 'a b x d (u1)\ne x x h (u2)\ni j k x (u3)\n');
+    const j = await cli('score', '--ref', ref, '--hyp', a, '--hyp', b, '--json');
+    expect(j.exitCode, j.stderr).toBe(0);
+    const o = JSON.parse(j.stdout);
+    // A: 1 error in 12 words; B: 4; B is worse in u1 and u2, tied in u3
+    expect(o.hyps.map((h: { wer: number }) => h.wer)).toEqual([1 / 12, 4 / 12]);
+    expect(o.difference.difference).toBeCloseTo(3 / 12, 12);
+    expect(o.difference.sign).toEqual({ worse: 2, better: 0, ties: 1, pValue: 0.5 });
+    expect(o.utterances.map((u: { id: string; a: { substitutions: number }; b: { substitutions: number } }) => [u.id, u.a.substitutions, u.b.substitutions])).toEqual([['u1', 0, 1], ['u2', 0, 2], ['u3', 1, 1]]);
+    const t = await cli('score', '--ref', ref, '--hyp', a, '--hyp', b);
+    expect(t.stdout).toMatch(/second minus first: \+25\.00 WER points, 95% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 3 utterances\); sign test: second worse in 2, better in 0, tied in 1, p = 0\.500/);
+    expect((await cli('score', '--ref', ref, '--hyp', a, '--hyp', b, '--hyp', b)).exitCode).toBe(2);
   });
 
   it('normalize reads stdin line by line', async () => {

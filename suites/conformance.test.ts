@@ -38,6 +38,12 @@ const subjects: { backend: Backend; options: BackendOptions; deviceBytes?: numbe
 const MIN_WEIGHT_BYTES_PER_PARAMETER: Record<number, number> = { 0: 4, 1: 2 };
 const tone = await loadAudio(`${FIXTURE_DIR}/audio/tone-440hz.wav`);
 const speech = await loadAudio(`${FIXTURE_DIR}/audio/speech-03.wav`);
+// State isolation: short clips (about 2 s each) that say different things, so one call's words
+// carried into the next would show.
+const isolationClips = await Promise.all(['speech-02', 'speech-06', 'tone-1000hz'].map(async (id) => ({ id, audio: await loadAudio(`${FIXTURE_DIR}/audio/${id}.wav`) })));
+/** A fixed shuffle (not the order the fresh loads ran them in, nor its reverse), so a failure reproduces. */
+const SHUFFLED = [1, 2, 0] as const;
+const said = (t: { text: string; tokens?: number[] }) => JSON.stringify({ text: t.text, tokens: t.tokens ?? null });
 
 for (const { backend, options, deviceBytes, label, claims } of subjects) {
   const availability = await backend.available(options);
@@ -91,6 +97,26 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
       const runs = [await loaded.transcribe(speech), await loaded.transcribe(speech), await loaded.transcribe(speech)];
       expect(new Set(runs.map((r) => r.text)).size).toBe(1);
       expect(new Set(runs.map((r) => JSON.stringify(r.tokens ?? null))).size).toBe(1);
+    });
+
+    it('keeps no state between calls: each clip says the same first on a fresh load, after other clips, in a shuffled order, and on a reused load', async () => {
+      // first: each clip as the only call on a fresh load
+      const first = new Map<string, string>();
+      for (const c of isolationClips) {
+        const fresh = await backend.load(options);
+        try {
+          first.set(c.id, said(await fresh.transcribe(c.audio)));
+        } finally {
+          fresh.dispose();
+        }
+      }
+      expect(new Set(first.values()).size, 'the clips must say different things, or carried-over words could not show').toBe(isolationClips.length);
+      // then on the suite's load, reused since its earlier calls, in a shuffled order: each clip
+      // after other clips (one pass keeps it cheap: a command backend starts a process per call)
+      for (const i of SHUFFLED) {
+        const c = isolationClips[i]!;
+        expect(said(await loaded.transcribe(c.audio)), `${c.id} in order ${SHUFFLED.map((k) => isolationClips[k]!.id).join(', ')} on a reused load`).toBe(first.get(c.id));
+      }
     });
 
     if (caps.includes('tokens')) {

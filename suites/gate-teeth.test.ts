@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cpuFp32 from '../backends/cpu-fp32.ts';
 import type { LoadedBackend } from '../backends/types.ts';
@@ -15,6 +16,7 @@ import type { AccuracyResult, BackendReport } from '../harness/report/report-typ
 import { runAccuracy, type TranscribedRun } from '../harness/run/accuracy.ts';
 import { transcribeCases } from '../harness/run/transcribe-cases.ts';
 import { getNormalizer } from '../harness/score/normalizers.ts';
+import type { CaseTranscript } from '../harness/run/transcribe-cases.ts';
 import { firstTokenDifference } from '../harness/score/token-parity.ts';
 import { scliteCounts } from './helpers/sclite.ts';
 
@@ -141,5 +143,78 @@ describe('reports from a failing gate', () => {
     acc.corpus.cer /= 2;
     expect(findRegressions(earlier, now, 0.1).map((r) => r.metric)).toEqual(['corpus WER', 'corpus CER']);
     expect(findRegressions(now, now, 0.1)).toEqual([]);
+  });
+});
+
+describe('against reference text, a model from another seed fails maxWerIncrease', () => {
+  // The generated model says placeholder words, not English, so against the passages' real
+  // sentences every model scores 100% WER and no difference could show. Here the truth is what
+  // the seed-1 model says with every third word changed: the baseline is mostly right, and
+  // another seed, wrong where its words differ, must be measurably worse.
+  const passages = readManifest(MANIFEST).filter((c) => c.kind === 'passage').slice(0, 4);
+  const truthOf = (seed1: string) => seed1.trim().split(/\s+/).map((w, i) => (i % 3 === 2 ? 'zzz' : w)).join(' ');
+  let b: CaseTranscript[];
+  let o: CaseTranscript[];
+  let truth: string[];
+  const withTruth = (r: TranscribedRun, rows: CaseTranscript[]): TranscribedRun => ({ loaded: r.loaded, results: rows.map((x, i) => ({ ...x, case: { ...x.case, text: truth[i]! } })) });
+
+  beforeAll(async () => {
+    b = await transcribeCases(base.loaded, passages, 'seed 1', () => {});
+    o = await transcribeCases(other.loaded, passages, 'seed 2', () => {});
+    truth = b.map((x) => truthOf(x.result.text));
+  });
+
+  it('scores both against the truth (counts as sclite counts them), and the difference with its interval and sign test fails the gate', async () => {
+    const a = await runAccuracy(withTruth(base, b), withTruth(other, o), { normalizer: 'basic', thresholds: config.thresholds, tokenParity: false });
+    const g = a.groundTruth!;
+    expect(g.utterances).toBe(passages.length);
+    const n = getNormalizer('basic');
+    for (const [who, rows, score] of [['baseline', b, g.baseline], ['device', o, g.device]] as const) {
+      const theirs = await scliteCounts(truth.map(n), rows.map((r) => n(r.result.text)));
+      expect({ words: score.refWords, hits: score.hits, substitutions: score.substitutions, deletions: score.deletions, insertions: score.insertions }, who).toEqual(theirs);
+    }
+    expect(g.device.wer).toBeGreaterThan(g.baseline.wer);
+    expect(g.difference.difference).toBeCloseTo(g.device.wer - g.baseline.wer, 12);
+    expect(g.difference.upper).toBeGreaterThan(config.thresholds.maxWerIncrease);
+    expect(g.difference.lower).toBeLessThanOrEqual(g.difference.difference);
+    expect(g.difference.sign.worse + g.difference.sign.better + g.difference.sign.ties).toBe(passages.length);
+    expect(a.failures).toContainEqual(expect.stringMatching(/^corpus: WER against the reference text rose \+[\d.]+ points over the baseline's .*more than the 1\.00 points allowed$/));
+    expect(g.cases.map((c) => c.id)).toEqual(passages.map((c) => c.id));
+    const report = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: [
+      { name: 'cpu-fp32', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'baseline', required: true, status: 'ran' },
+      { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', required: true, status: 'ran', accuracy: a },
+    ] });
+    validateReport(report, 'truth');
+    expect(renderMarkdown(report)).toMatch(/Against the reference text \(4 cases with reference text, normalizer basic\):[\s\S]*\| other-seed \| WER [\d.]+%[\s\S]*Difference: device minus baseline \+/);
+  });
+
+  it('the baseline against itself: no increase, no failure from it', async () => {
+    const a = await runAccuracy(withTruth(base, b), withTruth(base, b), { normalizer: 'basic', thresholds: config.thresholds, tokenParity: false });
+    expect(a.groundTruth!.difference).toMatchObject({ difference: 0, lower: 0, upper: 0 });
+    expect(a.groundTruth!.baseline.wer).toBeGreaterThan(0);
+    expect(a.failures.filter((f) => f.includes('reference text'))).toEqual([]);
+  });
+
+  it('compare prints each backend against the truth and the difference, and the report carries them (exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asr-parity-truth-'));
+    const m = join(dir, 'truth.jsonl');
+    writeFileSync(m, passages.map((c, i) => JSON.stringify({ id: c.id, audio: c.audio, text: truth[i] })).join('\n'));
+    const out = join(dir, 'truth.json');
+    const bin = resolve(import.meta.dirname, '../bin/asr-parity.mjs');
+    const r = await execa('node', [bin, 'compare', '--backend', 'cpu-fp32', '--model', PARITY_MODELS.otherSeedFp32, '--baseline', 'cpu-fp32', '--audio', m, '--evidence', 'point', '--output', out], { reject: false, stdin: 'ignore' });
+    expect(r.exitCode, r.stderr).toBe(1);
+    // the engines disagree: per-case alignments on the terminal
+    expect(r.stdout).toMatch(/FAIL passage-0\d/);
+    expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
+    expect(r.stdout).toMatch(/against the reference text \(4 cases with reference text, normalizer basic\): baseline WER [\d.]+% \(S=\d+ D=\d+ I=\d+ of \d+ words\), CER [\d.]+%; cpu-fp32-device WER [\d.]+%/);
+    expect(r.stdout).toMatch(/device minus baseline \+[\d.]+ WER points, 95\.00% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 4 utterances\); sign test: device worse in \d, better in \d, tied in \d, p = [\d.]+; allowed at most \+1\.00/);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: FAIL \(WER against the reference text rose more than maxWerIncrease, see the report\)/);
+    const rep = readReport(out);
+    expect(rep.verdict).toBe('fail');
+    expect(rep.backends.map((x) => [x.name, x.role])).toEqual([['cpu-fp32', 'baseline'], ['cpu-fp32-device', 'device']]);
+    expect(rep.backends[1]!.accuracy!.corpus.wer).toBeGreaterThan(0);
+    const acc = rep.backends.find((x) => x.role === 'device')!.accuracy!;
+    expect(acc.groundTruth!.device.wer).toBeGreaterThan(acc.groundTruth!.baseline.wer);
+    expect(acc.failures.some((f) => f.includes('WER against the reference text rose'))).toBe(true);
   });
 });

@@ -105,7 +105,7 @@ describe('hostile input gets exit 2 and one line naming it', () => {
 
   it('a failed run does not touch an earlier report', async () => {
     const out = join(tmp, 'keep.json');
-    const good = await cli('compare', '--backend', 'cpu-fp16', '--audio', speech, '--output', out);
+    const good = await cli('compare', '--backend', 'cpu-fp16', '--audio', speech, '--evidence', 'point', '--output', out);
     expect(good.exitCode, good.stderr).toBe(0);
     const before = readFileSync(out, 'utf8');
     const bad = await cli('compare', '--backend', 'cpu-fp16', '--audio', file('again-empty.wav', ''), '--output', out);

@@ -9,6 +9,7 @@ import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { runGate } from '../run/gate-run.ts';
 import { evidenceSupports } from '../score/gate.ts';
+import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
 import { findEntry, planBackends, type GatePlan } from '../run/plan-backends.ts';
 import { print, progress, progressDone } from './terminal.ts';
 
@@ -30,6 +31,7 @@ export interface GateFlags {
   marginTolerance?: number;
   evidence?: 'bound' | 'point';
   confidence?: number;
+  maxWerIncrease?: number;
   output?: string;
   markdown?: string;
   pra?: string;
@@ -56,7 +58,7 @@ export async function planFromFlags(c: Config, o: GateFlags): Promise<{ config: 
     ...c,
     normalizer: o.normalize ?? c.normalizer,
     cerSpaces: o.cerSpaces ?? c.cerSpaces,
-    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence }) },
+    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence, maxWerIncrease: o.maxWerIncrease }) },
   };
   const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
   let devices = c.backends;
@@ -92,6 +94,11 @@ function printAccuracy(b: BackendReport): void {
   const ok = (x: boolean) => (x ? 'supported by the data' : 'not supported by the data');
   const th = a.thresholds;
   print(`evidence (${pct(e.confidence)} bounds, ${e.mode === 'bound' ? 'which the gate uses' : 'shown only: the gate uses the observed values (evidence "point")'}): WER < ${pct(th.maxWer)} ${ok(e.wer.sufficient)} (bound ${pct(e.wer.upper)}), CER < ${pct(th.maxCer)} ${ok(e.cer.sufficient)} (bound ${pct(e.cer.upper)}), exact match >= ${pct(th.minExactMatchRate)} ${ok(e.exactMatch.sufficient)} (bound ${pct(e.exactMatch.lower)})`);
+  const g = a.groundTruth;
+  if (g) {
+    print(`against the reference text (${truthCoverage(g)}): baseline ${truthScore(g.baseline)}; ${b.name} ${truthScore(g.device)}`);
+    print(`  ${truthDifference(g, th)}`);
+  }
   const t = a.tokenParity;
   print(t.available ? `token parity: top-1 ${pct(t.top1Agreement)} of ${t.steps} forced steps, decisive ${pct(t.decisiveTop1Agreement)}, max |logit error| ${t.maxAbsError.toFixed(4)}, ${t.divergences} divergence(s), ${t.nearTieDivergences} at a near-tie` : `token parity: not measured (${t.reason})`);
   const thin = !evidenceSupports(e);

@@ -173,12 +173,13 @@ const accuracyOptions = (c: Command) =>
     .option('--pra <file>', 'write the per-utterance word alignments of every device backend in sclite\'s .pra layout')
     .option('--max-wer <rate>', 'WER must be below this: a fraction (0.01) or a percent (1%) (default 0.01)', rate)
     .option('--max-cer <rate>', 'CER must be below this: a fraction or a percent (default 0.01)', rate)
-    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default 0.99)', rate)
+    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default: the config\'s, 0.9)', rate)
     .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
     .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative)
     .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
     .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate)
-    .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)');
+    .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)')
+    .option('--max-wer-increase <rate>', 'against reference text: device WER at most this above the baseline\'s, absolute (default: the config\'s, 0.01)', rate);
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')

@@ -11,13 +11,16 @@ export function scoreCommand(program: Command): Command {
     .command('score')
     .description('WER/CER (and jiwer\'s MER, WIL, WIP) of hypothesis against reference trn files (sclite format)')
     .requiredOption('--ref <file>', 'reference trn')
-    .requiredOption('--hyp <file>', 'hypothesis trn')
+    .requiredOption('--hyp <file>', 'hypothesis trn; twice (--hyp A --hyp B): both scored and B minus A with a paired interval and sign test', (v: string, prev?: string[]) => [...(prev ?? []), v])
     .addOption(new Option('--normalize <mode>', 'text normalizer applied to both').choices(['none', 'basic', 'english']).default('none'))
     .addOption(new Option('--cer-spaces <mode>', 'CER counts spaces (include, as jiwer and evaluate) or drops whitespace (exclude)').choices(['include', 'exclude']).default('exclude'))
     .option('--json', 'print one JSON object: corpus figures, the scoring conventions, and perUtterance: each utterance\'s counts, rates and alignment')
     .option('--pra <file>', 'write the per-utterance alignments in sclite\'s .pra layout (diffable against `sclite -i rm -o pra`)')
     .addHelpText('after', '\nExamples:\n  asr-parity score --ref ref.trn --hyp hyp.trn --normalize english\n  asr-parity score --ref ref.trn --hyp hyp.trn --cer-spaces include --json > scores.json\n  asr-parity score --ref ref.trn --hyp hyp.trn --pra hyp.pra && sclite -r ref.trn trn -h hyp.trn trn -i rm -o pra stdout | diff - hyp.pra')
-    .action(async (o: { ref: string; hyp: string; normalize: string; cerSpaces: 'include' | 'exclude'; json?: boolean; pra?: string }) => {
+    .action(async (flags: { ref: string; hyp: string[]; normalize: string; cerSpaces: 'include' | 'exclude'; json?: boolean; pra?: string }) => {
+      if (flags.hyp.length > 2) throw new (await import('../errors.ts')).UsageError('--hyp', `given ${flags.hyp.length} times`, 'give one hypothesis file, or two to compare');
+      if (flags.hyp.length === 2) return (await import('./score-pair.ts')).scorePairCommand({ ...flags, hyp: [flags.hyp[0]!, flags.hyp[1]!] });
+      const o = { ...flags, hyp: flags.hyp[0]! };
       const { scoreCorpus, scoreUtterance } = await import('../score/error-rate.ts');
       const { UsageError } = await import('../errors.ts');
       const { getNormalizer } = await import('../score/normalizers.ts');

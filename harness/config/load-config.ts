@@ -33,6 +33,8 @@ export interface GateThresholds {
   evidence: 'bound' | 'point';
   /** One-sided confidence level of the bounds. */
   confidence: number;
+  /** Against reference text: device WER may exceed the baseline's by at most this (absolute); under 'bound', the upper end of the paired interval must stay within it. */
+  maxWerIncrease: number;
 }
 
 export interface Config {

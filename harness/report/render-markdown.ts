@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { baselineCacheLine } from './format-baseline-cache.ts';
+import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
 import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
 
@@ -68,12 +69,22 @@ function accuracySection(b: BackendReport) {
   const byId = new Map(a.cases.map((x) => [x.id, x]));
   const ev = evidenceView(a);
   const caseIds = new Set(a.cases.map((x) => x.id));
+  const g = a.groundTruth;
+  const groundTruth = g && {
+    coverage: truthCoverage(g),
+    rows: [
+      { backend: `baseline`, score: truthScore(g.baseline) },
+      { backend: b.name, score: truthScore(g.device) },
+    ],
+    difference: truthDifference(g, a.thresholds),
+  };
   return {
     name: b.name,
     rows,
     corpus,
     tokenParity,
     scoring,
+    groundTruth,
     // one line per case over a threshold, then the corpus-level failures
     failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => !caseIds.has(f.slice(0, f.indexOf(': '))))],
     differing: differing.map((x) => ({ ...x, baselineText: byId.get(x.id)!.baselineText, deviceText: byId.get(x.id)!.deviceText, alignment: byId.get(x.id)!.alignment })),

@@ -4,6 +4,7 @@ import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
+import type { GroundTruth } from '../score/ground-truth.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -48,6 +49,8 @@ export interface AccuracyResult {
   evidence: Evidence;
   cases: CaseResult[];
   tokenParity: TokenParityResult;
+  /** Where cases carry reference text: both backends against it, and the device-minus-baseline WER difference. */
+  groundTruth?: GroundTruth;
 }
 
 export interface PerformanceResult {

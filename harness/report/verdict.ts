@@ -49,8 +49,10 @@ export function verdictLine(r: Pick<Report, 'verdict' | 'backends'>): string {
   const notRun = r.backends.filter((b) => b.status !== 'ran').map((b) => `${b.name} ${b.status === 'failed' ? 'failed' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason ?? 'no reason recorded'}`);
   const thin = r.backends.some((b) => b.accuracy?.failures.some((f) => f.includes('insufficient evidence')));
   const pointPass = r.verdict === 'pass' && r.backends.some((b) => b.accuracy?.passed && pointOnly(b));
-  const why = thin ? ' (insufficient evidence: the data cannot support a threshold, see the report)' : pointPass ? ' (on observed values only: too few samples for the confidence bounds, see the report)' : '';
-  return `verdict: ${r.verdict.toUpperCase()}${why}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
+  const worse = r.backends.some((b) => b.accuracy?.failures.some((f) => f.includes('WER against the reference text rose')));
+  const why = [thin && 'insufficient evidence: the data cannot support a threshold', worse && 'WER against the reference text rose more than maxWerIncrease', pointPass && 'on observed values only: too few samples for the confidence bounds'].filter(Boolean);
+  const because = why.length ? ` (${why.join('; ')}, see the report)` : '';
+  return `verdict: ${r.verdict.toUpperCase()}${because}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
 }
 
 /** 0 for PASS; 1 for FAIL and INCOMPLETE. */

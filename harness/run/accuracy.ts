@@ -3,8 +3,9 @@ import { loadAudio } from '../audio/load-audio.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
-import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses } from '../score/gate.ts';
+import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure } from '../score/gate.ts';
 import { DEFAULT_CER_SPACES, type CerSpaces } from '../score/error-rate.ts';
+import { scoreAgainstReference } from '../score/ground-truth.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { scoringConvention } from '../score/scoring-convention.ts';
 import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
@@ -94,7 +95,9 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
     }
   }
   const evidence = evidenceOf(scores, o.thresholds);
-  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
+  const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
+  const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
+  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
@@ -121,6 +124,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}) };
   return error ? { accuracy, error } : { accuracy };
 }

@@ -1,6 +1,7 @@
 import type { GateThresholds } from '../config/load-config.ts';
 import { scoreCorpus, scoreUtterance, type CorpusScore, type ScoreOptions, type UtteranceScore } from './error-rate.ts';
 import { proportionLower, rateUpper, trialsNeededAtZero, type RateBound } from './confidence.ts';
+import type { GroundTruth } from './ground-truth.ts';
 import type { TokenParitySummary } from './token-parity.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { TokenParitySummary } from './token-parity.ts';
  * corpus-wide, exact-match rate at least its minimum, and (where measured) teacher-forced top-1
  * agreement on decisive steps at least its minimum. The defaults live in the config schema.
  */
-export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'> & Partial<Pick<GateThresholds, 'evidence' | 'confidence'>>;
+export type Thresholds = Pick<GateThresholds, 'maxWer' | 'maxCer' | 'minExactMatchRate'> & Partial<Pick<GateThresholds, 'evidence' | 'confidence' | 'maxWerIncrease'>>;
 
 export interface RateEvidence extends RateBound {
   /** Whether the bound meets the threshold. */
@@ -158,4 +159,20 @@ export function underLoadFailure(u: UnderLoadCheck): string | undefined {
   const d = u.differences[0]!;
   const cut = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
   return `under performance load, ${u.calls - u.matching} of ${u.calls} timed transcripts differ from the ${u.reference === 'accuracy run' ? 'accuracy run' : 'untimed run'}'s for the same audio (${d.call}: ${cut(d.text)} vs ${cut(d.referenceText)}${d.text === d.referenceText ? ', same text, other tokens' : ''})`;
+}
+
+const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)} points`;
+
+/**
+ * Non-inferiority against the reference text: the device's WER may exceed the baseline's by at
+ * most `maxWerIncrease` (absolute). Under 'bound' the upper end of the paired interval decides,
+ * under 'point' the observed difference.
+ */
+export function werIncreaseFailure(g: GroundTruth, t: Thresholds): string | undefined {
+  if (t.maxWerIncrease === undefined) return undefined;
+  const d = g.difference;
+  const interval = `${pct(d.confidence)} interval ${points(d.lower)} to ${points(d.upper)}`;
+  const judged = (t.evidence ?? 'bound') === 'bound' ? d.upper : d.difference;
+  if (!(judged > t.maxWerIncrease)) return undefined;
+  return `corpus: WER against the reference text rose ${points(d.difference)} over the baseline's (${pct(g.baseline.wer)} to ${pct(g.device.wer)}, ${interval}, ${g.utterances} utterances), more than the ${points(t.maxWerIncrease).slice(1)} allowed`;
 }

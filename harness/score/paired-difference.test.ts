@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../io/seeded-random.ts';
+import { pairedWerDifference, signTest, type PairedItem } from './paired-difference.ts';
+
+const item = (id: number, units: number, errorsA: number, errorsB: number): PairedItem => ({ id: `u${id}`, units, errorsA, errorsB });
+
+/** Two-sided sign-test p-value by enumerating all 2^n coin sequences: an independent check of the binomial sum. */
+function enumeratedP(worse: number, better: number): number {
+  const n = worse + better;
+  const seen = Math.abs(worse - better);
+  let extreme = 0;
+  for (let mask = 0; mask < 2 ** n; mask++) {
+    let heads = 0;
+    for (let b = 0; b < n; b++) heads += (mask >> b) & 1;
+    if (Math.abs(2 * heads - n) >= seen) extreme++;
+  }
+  return extreme / 2 ** n;
+}
+
+describe('paired WER difference', () => {
+  it('sign test: ties dropped, two-sided p equal to enumerating every outcome', () => {
+    for (const [worse, better, ties] of [[9, 1, 0], [7, 3, 4], [5, 5, 2], [12, 0, 1], [0, 3, 9]] as const) {
+      const items = [...Array(worse).fill([1, 2]), ...Array(better).fill([2, 1]), ...Array(ties).fill([1, 1])].map(([a, b], i) => item(i, 5, a, b));
+      const s = signTest(items);
+      expect({ worse: s.worse, better: s.better, ties: s.ties }).toEqual({ worse, better, ties });
+      expect(s.pValue).toBeCloseTo(Math.min(1, enumeratedP(worse, better)), 12);
+    }
+    expect(signTest([item(0, 3, 1, 1)]).pValue).toBe(1);
+  });
+
+  it('the difference pools errors over words (as corpus WER does), not a mean of per-utterance rates', () => {
+    const d = pairedWerDifference([item(0, 10, 0, 5), item(1, 90, 9, 9)], 0.95);
+    expect(d.difference).toBeCloseTo(14 / 100 - 9 / 100, 12);
+    expect(d.units).toBe(100);
+  });
+
+  it('no utterance differs: a zero-width interval at zero, and a sign test of 1', () => {
+    const d = pairedWerDifference([item(0, 4, 1, 1), item(1, 6, 0, 0), item(2, 3, 2, 2)], 0.95);
+    expect([d.difference, d.lower, d.upper]).toEqual([0, 0, 0]);
+    expect(d.sign.pValue).toBe(1);
+  });
+
+  it('a system worse on most utterances: the interval lies above zero, contains the difference, and is the same for the same seed', () => {
+    const rnd = seededRandom(5);
+    const items = Array.from({ length: 60 }, (_, i) => {
+      const units = 5 + Math.floor(rnd() * 10);
+      const a = Math.floor(rnd() * 2);
+      return item(i, units, a, a + (rnd() < 0.7 ? 1 + Math.floor(rnd() * 3) : 0));
+    });
+    const d = pairedWerDifference(items, 0.95);
+    expect(d.lower).toBeGreaterThan(0);
+    expect(d.lower).toBeLessThanOrEqual(d.difference);
+    expect(d.upper).toBeGreaterThanOrEqual(d.difference);
+    expect(pairedWerDifference(items, 0.95)).toEqual(d);
+    // a higher confidence gives a wider interval
+    const wide = pairedWerDifference(items, 0.99);
+    expect(wide.upper - wide.lower).toBeGreaterThan(d.upper - d.lower);
+    expect(d.sign.worse).toBeGreaterThan(d.sign.better);
+    expect(d.sign.pValue).toBeLessThan(0.001);
+  });
+
+  it('swapping the systems mirrors the difference and its interval', () => {
+    const items = [item(0, 8, 0, 2), item(1, 5, 1, 0), item(2, 9, 0, 3), item(3, 7, 2, 2), item(4, 6, 0, 1)];
+    const ab = pairedWerDifference(items, 0.9);
+    const ba = pairedWerDifference(items.map((x) => ({ ...x, errorsA: x.errorsB, errorsB: x.errorsA })), 0.9);
+    expect(ba.difference).toBeCloseTo(-ab.difference, 12);
+    expect(ba.lower).toBeCloseTo(-ab.upper, 12);
+    expect(ba.upper).toBeCloseTo(-ab.lower, 12);
+    expect(ba.sign.pValue).toBe(ab.sign.pValue);
+  });
+});
