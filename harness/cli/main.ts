@@ -13,7 +13,8 @@ import { print, progress, progressDone, setQuiet } from './terminal.ts';
 // should not pay for loading every backend, the benchmark code and the report renderer.
 const lazy = {
   backends: () => import('../../backends/index.ts'),
-  fixtures: () => import('../../fixtures/generate.ts'),
+  paths: () => import('../io/default-paths.ts'),
+  fixtureGeneration: () => import('./fixture-generation.ts'),
   audio: () => import('../audio/load-audio.ts'),
   manifest: () => import('../audio/manifest.ts'),
   measure: () => import('../bench/measure-performance.ts'),
@@ -50,13 +51,9 @@ function cfg(): Config {
   return config;
 }
 
-/** The generated parity model and fixtures are the defaults: made on first use, so a newcomer's first command works. */
 async function ensureFixtures(): Promise<void> {
-  const { FIXTURE_DIR, fixturesReady, generateFixtures } = await lazy.fixtures();
-  if (fixturesReady()) return;
-  process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 15 s)\n`);
-  await generateFixtures((m) => progress(m));
-  progressDone();
+  const { ensureFixtures: ensure } = await lazy.fixtureGeneration();
+  await ensure();
 }
 
 /** A backend named on the command line, as the config knows it (its model, library, command...), with the flags on top. */
@@ -75,6 +72,7 @@ async function loadFromFlags(name: string, o: { model?: string; library?: string
 
 const program = new Command('asr-parity')
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
+  .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version, '--version', 'print the version')
   .option('--verbose', 'print stack traces on errors')
   .option('--config <file>', 'config file (default: ASR_PARITY_CONFIG or ./asr-parity.config.json)')
   .exitOverride()
@@ -106,7 +104,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
       // whisper.cpp walks long audio window by window in one call, with no progress to show
       if (audio.duration > 60 && process.stderr.isTTY) process.stderr.write(`${o.audio}: ${(audio.duration / 60).toFixed(1)} min of audio, ${Math.ceil(audio.duration / 30)} windows of 30 s in one call; \`asr-parity chunked\` shows progress\n`);
       const t = await b.transcribe(audio);
-      const { FIXTURE_DIR } = await lazy.fixtures();
+      const { FIXTURE_DIR } = await lazy.paths();
       const model = String(b.describe().modelPath ?? '');
       // a newcomer's first transcript comes from the generated test model: say so, or "elm" looks like a bug
       if (model.startsWith(FIXTURE_DIR)) process.stderr.write(`asr-parity: note: ${basename(model)} is asr-parity's generated test model, which answers with placeholder words (oak, elm, ash, fir: README "The generated test model"); pass --model for a real Whisper model\n`);
@@ -245,7 +243,7 @@ program
     const { engineBench } = await lazy.engineBench();
     const { readManifest } = await lazy.manifest();
     const { perfAudio } = await lazy.perfAudio();
-    const { PARITY_MODELS } = await lazy.fixtures();
+    const { PARITY_MODELS } = await lazy.paths();
     const { defaultThreads } = await import('../../backends/shared/whisper-cpp.ts');
     const { environmentRecord } = await lazy.environment();
     const { writeFileAtomic } = await lazy.write();
@@ -311,7 +309,7 @@ withBackend(program.command('soak').description('long-run resource check: consec
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
     const { environmentRecord } = await lazy.environment();
-    const { FIXTURE_DIR } = await lazy.fixtures();
+    const { FIXTURE_DIR } = await lazy.paths();
     const { soakLoadCycles, soakTranscriptions } = await lazy.soak();
     const { writeFileAtomic } = await lazy.write();
     const audio = await loadAudio(o.audio ?? `${FIXTURE_DIR}/audio/speech-01.wav`);
@@ -423,9 +421,9 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .action(async (o) => {
-    const { generateFixtures } = await lazy.fixtures();
+    const { generateFixturesCommand } = await lazy.fixtureGeneration();
     setQuiet(Boolean(o.quiet));
-    await generateFixtures(o.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
+    await generateFixturesCommand(Boolean(o.quiet));
   });
 
 program
