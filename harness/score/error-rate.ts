@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { align, type Alignment, type EditCounts } from './align.ts';
+import { align, alignCounts, codePoints, tokenCodes, type Alignment, type EditCounts } from './align.ts';
 
 export interface UtteranceScore extends EditCounts {
   id: string;
@@ -49,13 +49,18 @@ const MAX_ALIGN_CELLS = 1e8;
 
 export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceScore {
   const rw = words(ref);
-  const rc = chars(ref);
-  const hc = chars(hyp);
+  // code points of the text without whitespace: what chars() gives, as integers for alignCounts()
+  const rc = codePoints(ref.replace(/\s+/g, ''));
+  const hc = codePoints(hyp.replace(/\s+/g, ''));
   if ((rc.length + 1) * (hc.length + 1) > MAX_ALIGN_CELLS) {
     throw new UsageError(id, `reference of ${rc.length} and hypothesis of ${hc.length} characters are too long to align in memory`, 'split the utterance into sentences or 30 s segments');
   }
-  const a = align(rw, words(hyp));
-  const c = align(rc, hc);
+  const hw = words(hyp);
+  const a = alignCounts(...tokenCodes(rw, hw));
+  const c = alignCounts(rc, hc);
+  // the word pairs (for showing a failing case) are built when first read: the same traceback
+  // as the counts above, and scoring 100,000 utterances need not make 1.7 million pair objects
+  let pairs: Alignment | undefined;
   const charErrors = c.substitutions + c.deletions + c.insertions;
   const wordErrors = a.substitutions + a.deletions + a.insertions;
   return {
@@ -72,7 +77,9 @@ export function scoreUtterance(id: string, ref: string, hyp: string): UtteranceS
     cer: rate(charErrors, c.hits + c.substitutions + c.deletions),
     charErrors,
     exact: wordErrors === 0,
-    alignment: a,
+    get alignment() {
+      return (pairs ??= align(rw, hw));
+    },
   };
 }
 
