@@ -7,6 +7,7 @@ import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { isAsrParityError } from '../errors.ts';
 import { atLeast, nonNegative, positiveInt, positiveNumber, rate } from './option-parsers.ts';
+import { addBenchCommand } from './bench-command.ts';
 import { print, progress, progressDone, setQuiet } from './terminal.ts';
 
 // Everything else is imported by the command that needs it: `--help`, `normalize` and `score`
@@ -451,6 +452,8 @@ program
       else for (const [k, v] of Object.entries(r.details ?? {})) print(`    ${k}: ${v}`);
     }
   });
+
+addBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);
