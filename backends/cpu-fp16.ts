@@ -1,4 +1,4 @@
-import { PARITY_MODELS } from '../fixtures/generate.ts';
+import { PARITY_MODELS } from '../harness/io/default-paths.ts';
 import { whisperCppBackend } from './shared/whisper-cpp.ts';
 
 /** whisper.cpp on the CPU with the f16 twin of the baseline's checkpoint: fp16-vs-fp32 parity on any machine. */

@@ -1,4 +1,4 @@
-import { PARITY_MODELS } from '../fixtures/generate.ts';
+import { PARITY_MODELS } from '../harness/io/default-paths.ts';
 import { whisperCppBackend } from './shared/whisper-cpp.ts';
 
 /** The baseline: whisper.cpp on the CPU with an f32 model (the generated parity model unless ASR_PARITY_MODEL_FP32 names one). */

@@ -1,6 +1,6 @@
 import koffi from 'koffi';
 import { createRequire } from 'node:module';
-import { PARITY_MODELS } from '../fixtures/generate.ts';
+import { PARITY_MODELS } from '../harness/io/default-paths.ts';
 import { whisperCppBackend, type ProbeResult } from './shared/whisper-cpp.ts';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader: no build step between `npm install` and use.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript CLI from its JavaScript build in dist/ (bin/ts/): no start compiles
+// TypeScript unless a source changed since the build, and then only that module, once.
+import { register } from 'node:module';
 
-register();
+// the stack traces --verbose prints name the TypeScript lines (the build keeps inline source maps)
+if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
+register(new URL('./ts/hooks.mjs', import.meta.url));
 await import('../harness/cli/main.ts');

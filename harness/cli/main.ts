@@ -7,6 +7,7 @@ import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { isAsrParityError } from '../errors.ts';
 import { atLeast, nonNegative, positiveInt, positiveNumber, rate } from './option-parsers.ts';
+import { addBenchCommand } from './bench-command.ts';
 import { print, progress, progressDone, setQuiet } from './terminal.ts';
 import { scoreCommand } from './score-command.ts';
 
@@ -14,7 +15,8 @@ import { scoreCommand } from './score-command.ts';
 // should not pay for loading every backend, the benchmark code and the report renderer.
 const lazy = {
   backends: () => import('../../backends/index.ts'),
-  fixtures: () => import('../../fixtures/generate.ts'),
+  paths: () => import('../io/default-paths.ts'),
+  fixtureGeneration: () => import('./fixture-generation.ts'),
   audio: () => import('../audio/load-audio.ts'),
   manifest: () => import('../audio/manifest.ts'),
   measure: () => import('../bench/measure-performance.ts'),
@@ -49,13 +51,9 @@ function cfg(): Config {
   return config;
 }
 
-/** The generated parity model and fixtures are the defaults: made on first use, so a newcomer's first command works. */
 async function ensureFixtures(): Promise<void> {
-  const { FIXTURE_DIR, fixturesReady, generateFixtures } = await lazy.fixtures();
-  if (fixturesReady()) return;
-  process.stderr.write(`asr-parity: first use: generating the test model and fixtures in ${FIXTURE_DIR} (once, about 15 s)\n`);
-  await generateFixtures((m) => progress(m));
-  progressDone();
+  const { ensureFixtures: ensure } = await lazy.fixtureGeneration();
+  await ensure();
 }
 
 /** A backend named on the command line, as the config knows it (its model, library, command...), with the flags on top. */
@@ -107,7 +105,7 @@ withBackend(program.command('transcribe').description('transcribe one audio file
       // whisper.cpp walks long audio window by window in one call, with no progress to show
       if (audio.duration > 60 && process.stderr.isTTY) process.stderr.write(`${o.audio}: ${(audio.duration / 60).toFixed(1)} min of audio, ${Math.ceil(audio.duration / 30)} windows of 30 s in one call; \`asr-parity chunked\` shows progress\n`);
       const t = await b.transcribe(audio);
-      const { FIXTURE_DIR } = await lazy.fixtures();
+      const { FIXTURE_DIR } = await lazy.paths();
       const model = String(b.describe().modelPath ?? '');
       // a newcomer's first transcript comes from the generated test model: say so, or "elm" looks like a bug
       if (model.startsWith(FIXTURE_DIR)) process.stderr.write(`asr-parity: note: ${basename(model)} is asr-parity's generated test model, which answers with placeholder words (oak, elm, ash, fir: README "The generated test model"); pass --model for a real Whisper model\n`);
@@ -252,7 +250,7 @@ program
     const { engineBench } = await lazy.engineBench();
     const { readManifest } = await lazy.manifest();
     const { perfAudio } = await lazy.perfAudio();
-    const { PARITY_MODELS } = await lazy.fixtures();
+    const { PARITY_MODELS } = await lazy.paths();
     const { defaultThreads } = await import('../../backends/shared/whisper-cpp.ts');
     const { environmentRecord } = await lazy.environment();
     const { writeFileAtomic } = await lazy.write();
@@ -321,7 +319,7 @@ withBackend(program.command('soak').description('long-run resource check: consec
   .action(async (o) => {
     const { loadAudio } = await lazy.audio();
     const { environmentRecord } = await lazy.environment();
-    const { FIXTURE_DIR } = await lazy.fixtures();
+    const { FIXTURE_DIR } = await lazy.paths();
     const { soakLoadCycles, soakTranscriptions } = await lazy.soak();
     const { writeFileAtomic } = await lazy.write();
     const audio = await loadAudio(o.audio ?? `${FIXTURE_DIR}/audio/speech-01.wav`);
@@ -427,9 +425,9 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .action(async (o) => {
-    const { generateFixtures } = await lazy.fixtures();
+    const { generateFixturesCommand } = await lazy.fixtureGeneration();
     setQuiet(Boolean(o.quiet));
-    await generateFixtures(o.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
+    await generateFixturesCommand(Boolean(o.quiet));
   });
 
 program
@@ -461,6 +459,7 @@ program
 // examples under every command's --help (help-examples.ts)
 const { addExamples } = await import('./help-examples.ts');
 addExamples(program);
+addBenchCommand(program);
 
 try {
   // --version is answered before any command: it names the engine, which commander's own version option cannot

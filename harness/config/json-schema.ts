@@ -1,14 +1,56 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
-const ajv = new Ajv2020({ allErrors: false, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const OPTIONS = { allErrors: false, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true } as const;
 const compiled = new Map<string, ValidateFunction>();
+const require = createRequire(import.meta.url);
 
-/** Compiles a JSON Schema shipped with the package, once. */
+/**
+ * Compiled validators are kept as ajv's standalone code in dist/schemas/, keyed by the schema's
+ * text, ajv's version and the options: loading ajv and compiling a schema took most of a
+ * `normalize` or `score` start (every command validates its config). A changed schema or ajv
+ * has another key, so it is compiled afresh, never served stale; an unwritable dist/ only
+ * means compiling on every start.
+ */
+const CACHE = fileURLToPath(new URL('../../dist/schemas/', import.meta.url));
+
+function cacheFile(url: URL, text: string): string {
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(OPTIONS)}\0${text}`).digest('hex').slice(0, 20);
+  return join(CACHE, `${basename(fileURLToPath(url), '.json')}-${key}.cjs`);
+}
+
+function compileAndKeep(text: string, file: string): ValidateFunction {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+  const ajv = new Ajv2020({ ...OPTIONS, code: { source: true } });
+  const v = ajv.compile(JSON.parse(text) as object);
+  try {
+    mkdirSync(CACHE, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, standaloneCode(ajv, v));
+    renameSync(tmp, file);
+  } catch {
+    // a read-only checkout validates all the same
+  }
+  return v;
+}
+
+/** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
 export function schemaValidator(url: URL): ValidateFunction {
   let v = compiled.get(url.href);
   if (!v) {
-    v = ajv.compile(JSON.parse(readFileSync(url, 'utf8')) as object);
+    const text = readFileSync(url, 'utf8');
+    const file = cacheFile(url, text);
+    try {
+      v = require(file) as ValidateFunction;
+    } catch {
+      v = compileAndKeep(text, file);
+    }
     compiled.set(url.href, v);
   }
   return v;

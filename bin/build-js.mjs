@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Compiles every TypeScript module the CLI and the backend processes can load into dist/
+// (bin/ts/compile.mjs), so no start compiles TypeScript. Run by `npm install` (postinstall) and
+// `npm test` (pretest); a module edited later is recompiled on its first import, so a skipped
+// build costs time once, never correctness. Tests are left out: vitest compiles its own.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, compiledModule } from './ts/compile.mjs';
+
+const DIRS = ['backends', 'harness', 'fixtures'];
+const started = performance.now();
+try {
+  const files = DIRS.flatMap((d) => readdirSync(join(ROOT, d), { recursive: true }).map((f) => join(ROOT, d, String(f))))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !f.includes('/generated/'));
+  const results = await Promise.all(files.map((f) => compiledModule(f)));
+  const fresh = results.filter((r) => r.fresh).length;
+  if (!process.argv.includes('--quiet') || fresh > 0) process.stderr.write(`asr-parity: JavaScript build in dist/: ${fresh} of ${files.length} modules compiled (${Math.round(performance.now() - started)} ms)\n`);
+} catch (e) {
+  // never fails an install: without the build, each module is compiled on its first import
+  process.stderr.write(`asr-parity: the JavaScript build did not complete (${e?.message ?? e}); modules compile on first use instead\n`);
+}
