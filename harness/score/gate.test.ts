@@ -41,6 +41,17 @@ describe('thresholds on the observed values', () => {
     const loose = { ...POINT, maxCer: 1, minExactMatchRate: 0 };
     expect(failuresOf(half, { ...loose, maxWer: 0.5 })).toEqual(['h: WER 50.00% >= 50.00%', 'corpus: WER 50.00% >= 50.00%']);
     expect(failuresOf(half, { ...loose, maxWer: 0.5000001 })).toEqual([]);
+    // on bounds, a WER that already fails is not also reported as unsupported
+    expect(failuresOf(half, { ...T, maxWer: 0.5, maxCer: 1, minExactMatchRate: 0 }).filter((x) => x.includes('WER'))).toEqual(['h: WER 50.00% >= 50.00%', 'corpus: WER 50.00% >= 50.00%']);
+  });
+
+  it('is strict at the CER maximum too', () => {
+    const pairs = [{ id: 'c', baseline: 'abcd', device: 'abce' }];
+    const cer = scoreTranscripts(pairs, identity).corpus.cer;
+    const loose = { maxWer: 1.01, minExactMatchRate: 0 };
+    expect(failuresOf(pairs, { ...loose, maxCer: cer, evidence: 'point' })).toEqual([`c: CER ${(100 * cer).toFixed(2)}% >= ${(100 * cer).toFixed(2)}%`, `corpus: CER ${(100 * cer).toFixed(2)}% >= ${(100 * cer).toFixed(2)}%`]);
+    expect(failuresOf(pairs, { ...loose, maxCer: cer * 1.000001, evidence: 'point' })).toEqual([]);
+    expect(failuresOf(pairs, { ...loose, maxCer: cer }).filter((x) => x.includes('CER'))).toHaveLength(2);
   });
 
   it('is inclusive at the exact-match minimum: a rate equal to it passes, one below fails', () => {
@@ -83,21 +94,38 @@ describe('what the data can support (evidence "bound", the default)', () => {
   });
 
   it('asks for fewer errors, not a count of clean units, once errors were seen', () => {
-    // 1 word wrong in 600, 1 case in 100 inexact: the corpus rates pass (0.17% < 0.5%, 99% >= 99%) but their bounds do not
-    const pairs = [...same(99), { id: 'x', baseline: 'the cat sat on the mat', device: 'the cat sat on the hat' }];
+    // 2 word errors in 600, 1 case in 100 inexact: the corpus rates pass (0.33% < 0.5%, 99% >= 99%) but their bounds do not
+    // one deletion and one insertion: both count as errors
+    const pairs = [...same(99), { id: 'x', baseline: 'the cat sat on the mat', device: 'cat sat on the mat the' }];
     const t = { ...T, maxWer: 0.005, maxCer: 1 };
     const scores = scoreTranscripts(pairs, identity);
     const e = evidenceOf(scores, t);
     expect(e.wer.unitsNeeded).toBeNull();
     expect(e.exactMatch.utterancesNeeded).toBeNull();
     const f = gateFailures(scores, undefined, t);
-    expect(f.find((x) => x.includes('for WER'))).toMatch(/\(1 errors in 600 words\); needs fewer errors or more data$/);
+    expect(e.wer.errors).toBe(2);
+    expect(f.find((x) => x.includes('for WER'))).toMatch(/\(2 errors in 600 words\); needs fewer errors or more data$/);
     expect(f.find((x) => x.includes('for exact match'))).toMatch(/\(99 of 100 utterances\); needs fewer mismatches or more data$/);
   });
 
   it('reports a threshold the observed value already misses once, not again as insufficient evidence', () => {
     const f = failuresOf([{ id: 'bad', baseline: 'a b', device: 'a c' }], { ...T, maxCer: 1, minExactMatchRate: 0 });
     expect(f.filter((x) => x.includes('WER'))).toEqual(['bad: WER 50.00% >= 1.00%', 'corpus: WER 50.00% >= 1.00%']);
+  });
+
+  it('reports no figure as unsupported when its observed value already fails', () => {
+    const f = failuresOf([{ id: 'bad', baseline: 'a b', device: 'a c' }], T);
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.filter((x) => x.includes('insufficient evidence'))).toEqual([]);
+  });
+
+  it('takes a bound equal to the threshold as not supporting "below", and a lower bound equal to the minimum as supporting "at least"', () => {
+    const scores = scoreTranscripts(same(50), identity);
+    const e = evidenceOf(scores, T);
+    expect(evidenceOf(scores, { ...T, maxWer: e.wer.upper }).wer.sufficient).toBe(false);
+    expect(evidenceOf(scores, { ...T, maxWer: e.wer.upper * 1.000001 }).wer.sufficient).toBe(true);
+    expect(evidenceOf(scores, { ...T, minExactMatchRate: e.exactMatch.lower }).exactMatch.sufficient).toBe(true);
+    expect(evidenceOf(scores, { ...T, minExactMatchRate: e.exactMatch.lower * 1.000001 }).exactMatch.sufficient).toBe(false);
   });
 
   it('on "point", shows the same bounds but does not fail on them', () => {
