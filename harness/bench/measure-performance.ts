@@ -1,13 +1,12 @@
 import { Bench } from 'tinybench';
-import type { Backend, BackendOptions } from '../../backends/types.ts';
+import type { Backend, BackendOptions, DeviceMemory, LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import type { Environment, PerformanceResult } from '../report/report-types.ts';
 import { loadBackend } from '../run/transcribe-cases.ts';
 import { backendModules, backends } from '../../backends/index.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { measureIsolated } from '../isolate/isolated-measure.ts';
-import { latencyStats } from './latency-stats.ts';
-import type { PlainTranscript } from '../score/gate.ts';
+import { latencyStats, type LatencyStats } from './latency-stats.ts';
+import type { PlainTranscript, UnderLoadCheck } from '../score/gate.ts';
 
 export interface PerformanceOptions {
   /** The audio the warm runs transcribe (30 s in the reference report). */
@@ -21,8 +20,34 @@ export interface PerformanceOptions {
   isolation?: IsolationOptions;
 }
 
+/** What produced the figures (the loaded backend's own description) and the figures. */
+export interface PerformanceResult {
+  audioSeconds: number;
+  loadMs: number;
+  firstCallMs: number;
+  shortAudio: { audioSeconds: number; latencyMs: number; text: string };
+  latencyMs: LatencyStats;
+  samplesMs: number[];
+  rtf: number;
+  rtfx: number;
+  memory: {
+    hostRssBeforeLoadBytes: number;
+    hostRssAfterLoadBytes: number;
+    hostRssAfterRunsBytes: number;
+    /** Peak RSS of the whole process so far (getrusage), not of this backend alone. */
+    hostPeakRssBytes: number;
+    device: DeviceMemory | null;
+  };
+  /** Baseline mean latency over this backend's; filled in when the report is assembled. */
+  speedup: number | null;
+  /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
+  determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
+  /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
+  underLoad?: UnderLoadCheck;
+}
+
 export interface MeasuredPerformance {
-  environment: Environment;
+  environment: ReturnType<LoadedBackend['describe']>;
   performance: PerformanceResult;
   /** What the timed calls returned, in order (the first call, then each warm run) and for the short clip: for the under-load check. */
   transcripts: { audio: PlainTranscript[]; short: PlainTranscript };

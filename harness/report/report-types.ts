@@ -1,5 +1,4 @@
-import type { DeviceMemory } from '../../backends/types.ts';
-import type { LatencyStats } from '../bench/latency-stats.ts';
+import type { PerformanceResult } from '../bench/measure-performance.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
@@ -53,30 +52,8 @@ export interface AccuracyResult {
   groundTruth?: GroundTruth;
 }
 
-export interface PerformanceResult {
-  audioSeconds: number;
-  loadMs: number;
-  firstCallMs: number;
-  shortAudio: { audioSeconds: number; latencyMs: number; text: string };
-  latencyMs: LatencyStats;
-  samplesMs: number[];
-  rtf: number;
-  rtfx: number;
-  memory: {
-    hostRssBeforeLoadBytes: number;
-    hostRssAfterLoadBytes: number;
-    hostRssAfterRunsBytes: number;
-    /** Peak RSS of the whole process so far (getrusage), not of this backend alone. */
-    hostPeakRssBytes: number;
-    device: DeviceMemory | null;
-  };
-  /** Baseline mean latency over this backend's; filled in when the report is assembled. */
-  speedup: number | null;
-  /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
-  determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
-  /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
-  underLoad?: UnderLoadCheck;
-}
+/** Defined beside the code that measures it (result types live with the stage that produces them). */
+export type { PerformanceResult };
 
 /** How much of the baseline came from the cache (harness/run/baseline-cache.ts), and from which runs. */
 export interface BaselineCacheUse {

@@ -20,10 +20,7 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
       if (b.required) failures.push(what);
       else notes.push(`${b.name} (optional) not run: ${b.reason ?? 'no reason recorded'}`);
     } else if (b.required) {
-      for (const c of checks) {
-        const has = c === 'accuracy' ? b.role === 'baseline' || b.accuracy : b.performance;
-        if (!has) failures.push(`${who}: no ${c} result`);
-      }
+      for (const c of checks) if (!hasResult(b, c)) failures.push(`${who}: no ${c} result`);
     }
     if (b.role === 'device' && b.accuracy && !b.accuracy.passed) failures.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
     // every backend, the baseline too: a speedup timed on another path than the one checked means nothing
@@ -34,8 +31,14 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
   const compared = backends.filter((b) => b.role === 'device' && b.status === 'ran' && (checks.includes('accuracy') ? b.accuracy : b.performance));
   if (failures.length) return { verdict: 'fail', verdictReasons: [...failures, ...notes] };
   if (!compared.length) return { verdict: 'incomplete', verdictReasons: [`no device backend was ${checks.includes('accuracy') ? 'compared with the baseline' : 'measured'}`, ...notes] };
-  const passed = compared.map((b) => `${b.name}: ${checks.map((c) => (c === 'accuracy' ? 'accuracy gate passed' : 'performance measured')).join(', ')}`);
+  // only what each backend has: an optional one may pass accuracy and lack a performance result
+  const passed = compared.map((b) => `${b.name}: ${checks.filter((c) => hasResult(b, c)).map((c) => (c === 'accuracy' ? 'accuracy gate passed' : 'performance measured')).join(', ')}`);
   return { verdict: 'pass', verdictReasons: [...passed, ...notes] };
+}
+
+/** Whether a backend has its result for a check (the baseline is the reference: accuracy compares the others with it). */
+function hasResult(b: BackendReport, c: Check): boolean {
+  return c === 'accuracy' ? b.role === 'baseline' || Boolean(b.accuracy) : Boolean(b.performance);
 }
 
 /** A pass that the data alone would not support: evidence "point" with a bound short of a threshold. */
