@@ -30,20 +30,11 @@ export const TEST_SIDE = ['fixtures', 'suites'];
  * no longer matches anything (delete it when its violation is fixed).
  */
 export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
-  // Default model and manifest paths are exported by the fixture generator, so production loads
-  // the test-data generator (and eSpeak-NG) to learn a path. Removed by a small production module
-  // of default paths (issue 13 item 1; the "speed" work adds its own test of this rule).
-  ...(['harness/cli/main.ts', 'harness/config/load-config.ts', 'backends/cpu-fp16.ts', 'backends/cpu-fp32.ts', 'backends/cuda-fp16.ts', 'backends/shared/cann.ts'] as const).map((from) => ({
-    from,
-    to: 'fixtures/generate.ts',
-    rule: 'imports-test-code' as const,
-    reason: 'default model/manifest paths come from the fixture generator; to move to a production module of default paths (issue 13 item 1)',
-  })),
   {
-    from: 'harness/engine/ggml-model-file.ts',
-    to: 'fixtures/model/ggml-format.ts',
+    from: 'harness/cli/fixture-generation.ts',
+    to: 'fixtures/generate.ts',
     rule: 'imports-test-code',
-    reason: 'the ggml file magic is defined by the test-model writer; the reader should own it and the writer import it (issue 13 item 1)',
+    reason: 'the `fixtures` command (and first use of the shipped config) generates the test data: the one door from production to the generator, a dynamic import only (suites/import-graph.test.ts pins it)',
   },
   {
     from: 'harness/bench/measure-performance.ts',
