@@ -160,7 +160,8 @@ export class WorkerProcess {
   close(): void {
     if (this.dead) return;
     const err = new InferenceError(this.launch.name, 'backend was already disposed', 'load it again');
-    this.call('dispose').catch(() => undefined);
+    // no call timer: its answer is no longer read (failing is set below), and a pending timer would keep the harness alive for the whole call timeout
+    this.call('dispose', {}, { timeoutMs: 0 }).catch(() => undefined);
     this.child.stdin!.end();
     this.dead = err;
     this.failing = true;
