@@ -28,8 +28,8 @@ describe('scoring transcripts for the gate', () => {
 describe('thresholds on the observed values', () => {
   it('fails each case and the corpus whose WER or CER reaches its maximum, naming case, value and threshold', () => {
     const f = failuresOf([...same(1), { id: 'bad', baseline: 'the cat sat', device: 'the dog sat' }], { ...POINT, minExactMatchRate: 0 });
-    expect(f).toContain('bad: WER 33.33% >= 1.00%');
-    expect(f.some((x) => x.startsWith('bad: CER '))).toBe(true);
+    // one line per case, naming both rates and which thresholds it misses
+    expect(f).toContain('bad: WER 33.33%, CER 33.33% (WER >= 1.00%, CER >= 1.00%)');
     expect(f.some((x) => x.startsWith('u0:'))).toBe(false);
     expect(f.some((x) => x.startsWith('corpus: WER '))).toBe(true);
     expect(f.some((x) => x.startsWith('corpus: CER '))).toBe(true);
@@ -39,17 +39,17 @@ describe('thresholds on the observed values', () => {
     // one substituted word in two: WER exactly 50%
     const half = [{ id: 'h', baseline: 'a b', device: 'a c' }];
     const loose = { ...POINT, maxCer: 1, minExactMatchRate: 0 };
-    expect(failuresOf(half, { ...loose, maxWer: 0.5 })).toEqual(['h: WER 50.00% >= 50.00%', 'corpus: WER 50.00% >= 50.00%']);
+    expect(failuresOf(half, { ...loose, maxWer: 0.5 })).toEqual(['h: WER 50.00%, CER 50.00% (WER >= 50.00%)', 'corpus: WER 50.00% >= 50.00%']);
     expect(failuresOf(half, { ...loose, maxWer: 0.5000001 })).toEqual([]);
     // on bounds, a WER that already fails is not also reported as unsupported
-    expect(failuresOf(half, { ...T, maxWer: 0.5, maxCer: 1, minExactMatchRate: 0 }).filter((x) => x.includes('WER'))).toEqual(['h: WER 50.00% >= 50.00%', 'corpus: WER 50.00% >= 50.00%']);
+    expect(failuresOf(half, { ...T, maxWer: 0.5, maxCer: 1, minExactMatchRate: 0 }).filter((x) => x.includes('WER'))).toEqual(['h: WER 50.00%, CER 50.00% (WER >= 50.00%)', 'corpus: WER 50.00% >= 50.00%']);
   });
 
   it('is strict at the CER maximum too', () => {
     const pairs = [{ id: 'c', baseline: 'abcd', device: 'abce' }];
     const cer = scoreTranscripts(pairs, identity).corpus.cer;
     const loose = { maxWer: 1.01, minExactMatchRate: 0 };
-    expect(failuresOf(pairs, { ...loose, maxCer: cer, evidence: 'point' })).toEqual([`c: CER ${(100 * cer).toFixed(2)}% >= ${(100 * cer).toFixed(2)}%`, `corpus: CER ${(100 * cer).toFixed(2)}% >= ${(100 * cer).toFixed(2)}%`]);
+    expect(failuresOf(pairs, { ...loose, maxCer: cer, evidence: 'point' })).toEqual([`c: WER 100.00%, CER ${(100 * cer).toFixed(2)}% (CER >= ${(100 * cer).toFixed(2)}%)`, `corpus: CER ${(100 * cer).toFixed(2)}% >= ${(100 * cer).toFixed(2)}%`]);
     expect(failuresOf(pairs, { ...loose, maxCer: cer * 1.000001, evidence: 'point' })).toEqual([]);
     expect(failuresOf(pairs, { ...loose, maxCer: cer }).filter((x) => x.includes('CER'))).toHaveLength(2);
   });
@@ -110,7 +110,7 @@ describe('what the data can support (evidence "bound", the default)', () => {
 
   it('reports a threshold the observed value already misses once, not again as insufficient evidence', () => {
     const f = failuresOf([{ id: 'bad', baseline: 'a b', device: 'a c' }], { ...T, maxCer: 1, minExactMatchRate: 0 });
-    expect(f.filter((x) => x.includes('WER'))).toEqual(['bad: WER 50.00% >= 1.00%', 'corpus: WER 50.00% >= 1.00%']);
+    expect(f.filter((x) => x.includes('WER'))).toEqual(['bad: WER 50.00%, CER 50.00% (WER >= 1.00%)', 'corpus: WER 50.00% >= 1.00%']);
   });
 
   it('reports no figure as unsupported when its observed value already fails', () => {
