@@ -88,7 +88,7 @@ describe('eval-accuracy into a log file: progress while it runs, CSV and JUnit t
   it('writes progress lines before it exits, and every output agrees with the report', async () => {
     const [json, csv, junit, md] = ['r.json', 'cases.csv', 'junit.xml', 'r.md'].map((f) => join(tmp, f));
     // stderr is a pipe, not a terminal: what `eval-accuracy > log.txt 2>&1` gets
-    const child = execa('node', [BIN, 'eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', json!, '--csv', csv!, '--junit', junit!, '--markdown', md!], { reject: false, stdin: 'ignore' });
+    const child = execa('node', [BIN, 'eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--evidence', 'point', '--output', json!, '--csv', csv!, '--junit', junit!, '--markdown', md!], { reject: false, stdin: 'ignore' });
     let progressWhileRunning = false;
     let stdoutSoFar = '';
     child.stdout!.on('data', (d: Buffer) => (stdoutSoFar += d.toString()));

@@ -37,7 +37,8 @@ export const EXAMPLES: Record<string, string[]> = {
     'asr-parity eval-perf --backend cann-fp16 --duration 30 --num-runs 30 --junit results/perf-junit.xml',
   ],
   benchmark: ['asr-parity benchmark --backend cpu-fp16 --audio speech.wav --num-runs 10 --output bench.json'],
-  'engine-bench': ['asr-parity engine-bench --duration 30 --num-runs 10', 'npm run bench'],
+  'engine-bench': ['asr-parity engine-bench --duration 30 --num-runs 10'],
+  bench: ['asr-parity bench --quick', 'asr-parity bench --only score --sizes 10000', 'npm run bench'],
   fuzz: ['asr-parity fuzz --backend cpu-fp16 --runs 100 --seed 1', 'asr-parity fuzz --backend cann-fp16 --time-limit 600 --output-dir results/fuzz'],
   soak: ['asr-parity soak --backend cpu-fp16 --runs 500 --cycles 50 --output soak.json'],
   report: [

@@ -47,7 +47,7 @@ describe('the verdict: PASS only when it checked', () => {
     const v = verdictOf([baseline, device('fp16', { accuracy: missed })], ['accuracy']);
     expect(v.verdict).toBe('fail');
     expect(v.verdictReasons).toEqual(missed.failures.map((f) => `fp16: ${f}`));
-    expect(v.verdictReasons).toContain('fp16: u0: WER 33.33% >= 1.00%');
+    expect(v.verdictReasons).toContain('fp16: u0: WER 33.33%, CER 33.33% (WER >= 1.00%, CER >= 1.00%)');
   });
 
   it('says whether a required backend failed or did not run, and never leaves the reason blank', () => {

@@ -196,7 +196,8 @@ function tracebackCounts(a: ArrayLike<number>, b: ArrayLike<number>, cost: Uint3
       else substitutions++;
       i--;
       j--;
-    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL) {
+    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL && !(j > 0 && here === cost[i * w + j - 1]! + INS)) {
+      // align()'s (sclite's) tie-break: a deletion/insertion tie is an insertion
       deletions++;
       i--;
     } else {
