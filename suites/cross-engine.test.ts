@@ -25,7 +25,9 @@ const TORCH = ['/usr/bin/python3', join(ROOT, 'workers/torch/worker.py')];
 const torch = (name: string, dtype: string, options?: Record<string, unknown>): BackendEntry => ({ name, backend: 'worker', model: PARITY_MODELS.fp32, worker: { command: TORCH, cwd: ROOT, device: 'cpu', dtype, options } });
 
 const base = loadConfig();
-const config: Config = { ...base, baseline: { name: 'cpu-fp32', backend: 'cpu-fp32' }, backends: [torch('torch-fp32', 'float32'), torch('torch-bf16', 'bfloat16')], results: join(base.results, 'cross-engine') };
+const config: Config = { ...base, baseline: { name: 'cpu-fp32', backend: 'cpu-fp32' }, backends: [torch('torch-fp32', 'float32'), torch('torch-bf16', 'bfloat16')], results: join(base.results, 'cross-engine'),
+  // 17 cases (about 60 words) cannot support 95% bounds at 1%: judged on observed values, and the report says so
+  thresholds: { ...base.thresholds, evidence: 'point' } };
 // the original fixtures (tones, chord, sweep, silence, noise, the 8 sentences); the 26 passages
 // the main gate adds are left to it: torch runs float32 matmuls on Debian's generic BLAS, and on
 // passage-14 the two stacks part (a known cross-engine difference, open work: see the README)
