@@ -33,34 +33,11 @@ let table = new Uint32Array(1 << 16);
 
 /**
  * Fills the table for codes `a` (reference) against `b` (hypothesis), row-major with width
- * b.length + 1, and returns it. Integer codes, so the inner loop compares numbers, not strings.
+ * b.length + 1, and returns it: the band that holds every diagonal. Integer codes, so the inner
+ * loop compares numbers, not strings.
  */
 function fillCosts(a: ArrayLike<number>, b: ArrayLike<number>): Uint32Array {
-  const n = a.length;
-  const m = b.length;
-  const w = m + 1;
-  // doubling up to 64 MB, then exactly what is needed: one long utterance must not reserve twice its table
-  if (table.length < (n + 1) * w) table = new Uint32Array(Math.max((n + 1) * w, Math.min(table.length * 2, 1 << 24)));
-  const cost = table;
-  for (let j = 0; j <= m; j++) cost[j] = j * INS;
-  for (let i = 1; i <= n; i++) {
-    const ai = a[i - 1];
-    const row = i * w;
-    const prev = row - w;
-    let left = i * DEL;
-    cost[row] = left;
-    let diag = cost[prev]!;
-    for (let j = 1; j <= m; j++) {
-      const up = cost[prev + j]!;
-      let best = diag + (ai === b[j - 1] ? 0 : SUB);
-      if (up + DEL < best) best = up + DEL;
-      if (left + INS < best) best = left + INS;
-      cost[row + j] = best;
-      left = best;
-      diag = up;
-    }
-  }
-  return cost;
+  return fillBand(a, b, -a.length, b.length);
 }
 
 /** Each distinct token as a small integer, the same integer for equal tokens in both sequences. */
@@ -74,17 +51,15 @@ export function tokenCodes(ref: readonly string[], hyp: readonly string[]): [Int
   return [Int32Array.from(ref, code), Int32Array.from(hyp, code)];
 }
 
-/*
+/**
  * The traceback walks from the end and, where several steps lead to the minimum, prefers a
- * match or substitution, then a deletion, then an insertion: the tie-break that gives sclite's
- * counts. align() and alignCounts() take exactly the same steps.
+ * match or substitution, then a deletion only if an insertion does not tie with it (sclite's
+ * net_dp.c: a deletion/insertion tie is an insertion), which gives sclite's counts and
+ * alignments. One walk for align() and alignCounts(), so the two cannot take different steps;
+ * `step` sees each step, last first, with the (1-based) positions it consumed.
  */
-
-export function align(ref: readonly string[], hyp: readonly string[]): Alignment {
-  const [a, b] = tokenCodes(ref, hyp);
-  const cost = fillCosts(a, b);
+function traceback(a: ArrayLike<number>, b: ArrayLike<number>, cost: Uint32Array, step?: (op: Op, i: number, j: number) => void): EditCounts {
   const w = b.length + 1;
-  const pairs: AlignedPair[] = [];
   let i = a.length;
   let j = b.length;
   const counts: EditCounts = { hits: 0, substitutions: 0, deletions: 0, insertions: 0 };
@@ -92,23 +67,28 @@ export function align(ref: readonly string[], hyp: readonly string[]): Alignment
     const here = cost[i * w + j]!;
     if (i > 0 && j > 0 && here === cost[(i - 1) * w + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : SUB)) {
       const same = a[i - 1] === b[j - 1];
-      pairs.push({ op: same ? 'C' : 'S', ref: ref[i - 1]!, hyp: hyp[j - 1]! });
       if (same) counts.hits++;
       else counts.substitutions++;
+      step?.(same ? 'C' : 'S', i, j);
       i--;
       j--;
     } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL && !(j > 0 && here === cost[i * w + j - 1]! + INS)) {
-      // sclite (net_dp.c) keeps a substitution on ties, then a deletion only if strictly cheaper
-      // than the insertion: a deletion/insertion tie is an insertion
-      pairs.push({ op: 'D', ref: ref[i - 1]!, hyp: null });
       counts.deletions++;
+      step?.('D', i, j);
       i--;
     } else {
-      pairs.push({ op: 'I', ref: null, hyp: hyp[j - 1]! });
       counts.insertions++;
+      step?.('I', i, j);
       j--;
     }
   }
+  return counts;
+}
+
+export function align(ref: readonly string[], hyp: readonly string[]): Alignment {
+  const [a, b] = tokenCodes(ref, hyp);
+  const pairs: AlignedPair[] = [];
+  const counts = traceback(a, b, fillCosts(a, b), (op, i, j) => pairs.push({ op, ref: op === 'I' ? null : ref[i - 1]!, hyp: op === 'D' ? null : hyp[j - 1]! }));
   pairs.reverse();
   return { ...counts, pairs };
 }
@@ -134,9 +114,9 @@ export function alignCounts(a: ArrayLike<number>, b: ArrayLike<number>): EditCou
     const slack = Math.floor((bound - 3 * skew) / 6);
     const dlo = Math.min(0, m - n) - slack;
     const dhi = Math.max(0, m - n) + slack;
-    if (dlo <= -n && dhi >= m) return tracebackCounts(a, b, fillCosts(a, b));
+    if (dlo <= -n && dhi >= m) return traceback(a, b, fillCosts(a, b));
     const cost = fillBand(a, b, dlo, dhi);
-    if (cost[n * (m + 1) + m]! <= bound) return tracebackCounts(a, b, cost);
+    if (cost[n * (m + 1) + m]! <= bound) return traceback(a, b, cost);
   }
 }
 
@@ -179,33 +159,6 @@ function fillBand(a: ArrayLike<number>, b: ArrayLike<number>, dlo: number, dhi: 
     if (hi < m) cost[row + hi + 1] = FAR;
   }
   return cost;
-}
-
-function tracebackCounts(a: ArrayLike<number>, b: ArrayLike<number>, cost: Uint32Array): EditCounts {
-  const w = b.length + 1;
-  let i = a.length;
-  let j = b.length;
-  let hits = 0;
-  let substitutions = 0;
-  let deletions = 0;
-  let insertions = 0;
-  while (i > 0 || j > 0) {
-    const here = cost[i * w + j]!;
-    if (i > 0 && j > 0 && here === cost[(i - 1) * w + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : SUB)) {
-      if (a[i - 1] === b[j - 1]) hits++;
-      else substitutions++;
-      i--;
-      j--;
-    } else if (i > 0 && here === cost[(i - 1) * w + j]! + DEL && !(j > 0 && here === cost[i * w + j - 1]! + INS)) {
-      // align()'s (sclite's) tie-break: a deletion/insertion tie is an insertion
-      deletions++;
-      i--;
-    } else {
-      insertions++;
-      j--;
-    }
-  }
-  return { hits, substitutions, deletions, insertions };
 }
 
 /** A text's code points, as alignCounts() takes them. */
