@@ -21,7 +21,8 @@ command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # the PyTorch worker (workers/torch) is the cross-engine suite's second numerical stack; Debian's
 # interpreter, not whatever python3 is first on PATH, is the one that sees Debian's packages
-/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
+# (found, not imported: importing torch costs seconds of CPU, and this runs before every test run)
+/usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("torch") and u.find_spec("numpy")))' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2
