@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeCount } from '../harness/audio/decoded-once.ts';
 import { readManifest } from '../harness/audio/manifest.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
 import type { AccuracyResult, BackendReport, Report } from '../harness/report/report-types.ts';
@@ -16,6 +17,7 @@ const config = loadConfig();
 const cases = readManifest(config.fixtures).filter((c) => c.kind !== 'long');
 const plan = await planBackends(config);
 let report: Report;
+let decoded = 0;
 
 function explain(a: AccuracyResult): string {
   const bad = a.cases.filter((c) => !c.exact).map((c) => `\n  ${c.id} (${c.audio}):\n    baseline: ${c.baselineText}\n    device:   ${c.deviceText}\n${c.alignment.replace(/^/gm, '    ')}`);
@@ -32,8 +34,14 @@ describe(`accuracy: device backends against ${plan.baseline.entry.name} on ${cas
   // 43 cases, teacher-forced on both backends: a minute or two of CPU; a 2-core machine shared
   // with other test files (or other work) can take several times that in wall time
   beforeAll(async () => {
+    const before = decodeCount();
     report = await runGate({ config, plan, accuracy: { cases } });
+    decoded = decodeCount() - before;
   }, 900_000);
+
+  it('decodes each case once: the baseline, every device and teacher forcing share it', () => {
+    expect(decoded).toBe(cases.length);
+  });
 
   it(`baseline ${plan.baseline.entry.name} transcribes every fixture`, (ctx) => {
     recordReport(ctx, report);

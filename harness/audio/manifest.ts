@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
 import { readUtf8 } from '../io/read-utf8.ts';
-import { loadAudio } from './load-audio.ts';
+import { loadAudioOnce } from './decoded-once.ts';
 
 /** One case to transcribe: an audio file and, where known, what was said. */
 export interface Case {
@@ -72,9 +72,9 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Decodes each case once, so bad audio is found before any backend is loaded. */
+/** Decodes each case, so bad audio is found before any backend is loaded (kept: the run reuses it, decoded-once.ts). */
 async function probe(cases: readonly Case[]): Promise<void> {
-  for (const c of cases) await loadAudio(c.audio);
+  for (const c of cases) await loadAudioOnce(c.audio);
 }
 
 /**
@@ -100,7 +100,7 @@ export async function resolveCases(input: string): Promise<CaseList> {
         continue;
       }
       try {
-        await loadAudio(f);
+        await loadAudioOnce(f);
         cases.push({ id, audio: f, text: '', kind: 'audio' });
       } catch (e) {
         if (!isAsrParityError(e)) throw e;

@@ -1,5 +1,5 @@
 import type { LoadedBackend } from '../../backends/types.ts';
-import { loadAudio } from '../audio/load-audio.ts';
+import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
@@ -46,7 +46,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
-    const audio = await loadAudio(b.case.audio);
+    const audio = await loadAudioOnce(b.case.audio);
     const forced = b.result.tokens!;
     const baseLogits = await baseline.loaded.forcedLogits!(audio, forced);
     const devLogits = await device.loaded.forcedLogits!(audio, forced);

@@ -1,5 +1,5 @@
 import type { Backend, BackendOptions, BackendTranscript, LoadedBackend } from '../../backends/types.ts';
-import { loadAudio } from '../audio/load-audio.ts';
+import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { Case } from '../audio/manifest.ts';
 import { backendModules, backends } from '../../backends/index.ts';
 import { BackendUnavailableError } from '../errors.ts';
@@ -30,7 +30,7 @@ export async function transcribeCases(loaded: LoadedBackend, cases: readonly Cas
   const out: CaseTranscript[] = [];
   for (const [i, c] of cases.entries()) {
     progress(`${label}: ${i + 1}/${cases.length} ${c.id}`);
-    const audio = await loadAudio(c.audio);
+    const audio = await loadAudioOnce(c.audio);
     out.push({ case: c, duration: audio.duration, format: audio.source.format, result: await loaded.transcribe(audio) });
   }
   return out;
