@@ -1,0 +1,76 @@
+// Runs a TypeScript entry (the CLI, the isolated backend worker) from the bundle in dist/bundle/
+// (bin/ts/bundle.mjs) when it is current, else through the module hooks (bin/ts/hooks.mjs:
+// correct, slower to start). Current means: built in this checkout, every file it was built from
+// unchanged (size and mtime, or failing those, the sha256 of its content), and no file added to
+// or removed from a folder whose modules are found at run time. So the bundle never runs code
+// older than its sources; an edit since `npm install` / `npm test` only costs start-up time.
+//
+//   node bin/ts/launch.mjs <entry.ts> [args...]: as `node <entry.ts> [args...]` would; every .ts
+//   argument is taken as a module the entry imports (the worker's backend), which the bundle
+//   must hold too, else the whole process takes the hooks path (one copy of each module per
+//   process: an error class loaded twice would fail `instanceof`).
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { register } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MANIFEST = join(ROOT, 'dist/bundle/current.json');
+
+/** The bundle's manifest when the bundle is current, else undefined (and why, for the tests). */
+export function currentBundle(why = () => {}) {
+  let m;
+  try {
+    m = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+  } catch {
+    return why('no bundle');
+  }
+  if (m.root !== ROOT) return why(`built in ${m.root}`);
+  for (const [rel, [size, mtimeMs, sha]] of Object.entries(m.inputs)) {
+    const file = ROOT + rel; // ROOT ends in a slash
+    let s;
+    try {
+      s = statSync(file);
+    } catch {
+      return why(`${rel} is gone`);
+    }
+    if (s.size === size && s.mtimeMs === mtimeMs) continue;
+    // touched (a checkout, a copy) but maybe not changed: the content decides
+    if (s.size !== size || createHash('sha256').update(readFileSync(file)).digest('hex') !== sha) return why(`${rel} changed`);
+  }
+  for (const [dir, names] of Object.entries(m.listings)) {
+    const now = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).sort();
+    if (now.join('\n') !== names.join('\n')) return why(`${dir}/ has other files`);
+  }
+  return m;
+}
+
+let hooks = false;
+const registerHooks = () => {
+  if (!hooks) register(new URL('./hooks.mjs', import.meta.url));
+  hooks = true;
+};
+
+/** Imports `entry` (a .ts file), from the bundle when it is current and holds `entry` and every module in `also`. */
+export async function launch(entry, also = []) {
+  const m = currentBundle();
+  const outOf = (file) => m?.entries[relative(ROOT, file)];
+  if (m && outOf(entry) && also.every(outOf)) {
+    const url = (file) => pathToFileURL(join(ROOT, 'dist/bundle', m.dir, outOf(file))).href;
+    // what harness/io/module-url.ts asks for a module imported by a computed path (backends/)
+    globalThis[Symbol.for('asr-parity.module-url')] = (file) => {
+      if (outOf(file)) return url(file);
+      registerHooks(); // not in the bundle (the listing check makes this rare): correct, slower
+      return pathToFileURL(file).href;
+    };
+    return import(url(entry));
+  }
+  registerHooks();
+  return import(pathToFileURL(entry).href);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.argv.splice(1, 1); // the entry sees the argv it would see run directly
+  await launch(process.argv[1], process.argv.slice(2).filter((a) => a.endsWith('.ts')));
+}
