@@ -8,17 +8,14 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './compile.mjs';
 
-export const BUNDLE_DIR = join(ROOT, 'dist/bundle');
-export const MANIFEST = join(BUNDLE_DIR, 'current.json');
-
 /** Folders whose files are imported by a path computed at run time: each file is an entry, and the folder's listing is part of the check. */
-export const DISCOVERED = ['backends'];
+const DISCOVERED = ['backends'];
 // the same rule as backends/index.ts's discovery: every .ts file directly in backends/ but these
 const NOT_BACKENDS = new Set(['index.ts', 'types.ts']);
-const isBackendFile = (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f);
+const isModule = (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f);
 
 /** The .ts files in a discovered folder, as the launcher compares them (a backend added since the build makes the build stale). */
-export const listing = (dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).sort();
+const listing = (root, dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).sort();
 
 const ENTRIES = ['harness/cli/main.ts', 'harness/isolate/backend-worker.ts'];
 
@@ -26,6 +23,9 @@ const ENTRIES = ['harness/cli/main.ts', 'harness/isolate/backend-worker.ts'];
 // CommonJS package from ESM costs a resolve, a read and an exports scan per file, and --help needs
 // these two (about 60 ms CPU). Packages with native code, WebAssembly or assets stay external.
 const INLINE = new Set(['commander', 'cli-progress']);
+
+/** A folder's path as the manifest keeps it: ending in a slash (the launcher compares it, and appends file names to it). */
+export const withSlash = (dir) => (dir.endsWith('/') ? dir : `${dir}/`);
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -55,19 +55,26 @@ const plugins = [
   },
 ];
 
-/** Builds the bundle into a new folder and points current.json at it; returns what was built. */
-export async function buildBundle() {
+/**
+ * Builds the bundle into a new folder of <root>/dist/bundle/ and points current.json there;
+ * returns what was built. `root`, `entries` and `discovered` are this repository's unless a
+ * test builds a project of its own (suites/js-build.test.ts).
+ */
+export async function buildBundle({ root = ROOT, entries: named = ENTRIES, discovered = DISCOVERED } = {}) {
   const esbuild = await import('esbuild');
-  const entries = [...ENTRIES, ...DISCOVERED.flatMap((d) => listing(d).filter(isBackendFile).map((f) => `${d}/${f}`))];
+  root = withSlash(root);
+  const BUNDLE_DIR = join(root, 'dist/bundle');
+  const MANIFEST = join(BUNDLE_DIR, 'current.json');
+  const entries = [...named, ...discovered.flatMap((d) => listing(root, d).filter(isModule).map((f) => `${d}/${f}`))];
   // built beside the final folder (same depth, so the source maps' relative paths hold), then renamed
   const tmp = join(BUNDLE_DIR, `tmp-${process.pid}-${Date.now()}`);
   let r;
   try {
     r = await esbuild.build({
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
     entryPoints: entries,
     outdir: tmp,
-    outbase: ROOT,
+    outbase: root,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -90,11 +97,11 @@ export async function buildBundle() {
   }
   const inputs = {};
   for (const rel of Object.keys(r.metafile.inputs).sort()) {
-    const s = statSync(join(ROOT, rel));
-    inputs[rel] = [s.size, s.mtimeMs, sha256(join(ROOT, rel))];
+    const s = statSync(join(root, rel));
+    inputs[rel] = [s.size, s.mtimeMs, sha256(join(root, rel))];
   }
   const outOf = {};
-  for (const [out, o] of Object.entries(r.metafile.outputs)) if (o.entryPoint) outOf[o.entryPoint] = relative(tmp, join(ROOT, out));
+  for (const [out, o] of Object.entries(r.metafile.outputs)) if (o.entryPoint) outOf[o.entryPoint] = relative(tmp, join(root, out));
   // named by what it was built from (sources, this builder, esbuild's version): a rebuild of
   // unchanged sources keeps the folder that running commands may be loading chunks from
   const made = [esbuild.version, sha256(new URL(import.meta.url)), ...Object.entries(inputs).map(([k, v]) => `${k} ${v[2]}`)];
@@ -109,7 +116,7 @@ export async function buildBundle() {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // the same build is there already
   }
-  const manifest = { root: ROOT, dir: id, entries: outOf, inputs, listings: Object.fromEntries(DISCOVERED.map((d) => [d, listing(d)])) };
+  const manifest = { root, dir: id, entries: outOf, inputs, listings: Object.fromEntries(discovered.map((d) => [d, listing(root, d)])) };
   const part = `${MANIFEST}.${process.pid}.tmp`;
   writeFileSync(part, JSON.stringify(manifest));
   renameSync(part, MANIFEST);

@@ -4,6 +4,7 @@
 // unchanged (size and mtime, or failing those, the sha256 of its content), and no file added to
 // or removed from a folder whose modules are found at run time. So the bundle never runs code
 // older than its sources; an edit since `npm install` / `npm test` only costs start-up time.
+// ASR_PARITY_LAUNCH_TRACE=1 says on stderr which way a process started, and why.
 //
 //   node bin/ts/launch.mjs <entry.ts> [args...]: as `node <entry.ts> [args...]` would; every .ts
 //   argument is taken as a module the entry imports (the worker's backend), which the bundle
@@ -12,36 +13,38 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { register } from 'node:module';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MANIFEST = join(ROOT, 'dist/bundle/current.json');
+const withSlash = (dir) => (dir.endsWith('/') ? dir : `${dir}/`);
 
-/** The bundle's manifest when the bundle is current, else undefined (and why, for the tests). */
-export function currentBundle(why = () => {}) {
+/** The manifest of <root>'s bundle when the bundle is current, else undefined; `why` hears the reason. */
+export function currentBundle(root = ROOT, why = () => {}) {
+  root = withSlash(root);
+  const no = (reason) => void why(reason);
   let m;
   try {
-    m = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    m = JSON.parse(readFileSync(`${root}dist/bundle/current.json`, 'utf8'));
   } catch {
-    return why('no bundle');
+    return no('no bundle (node bin/build-js.mjs builds it)');
   }
-  if (m.root !== ROOT) return why(`built in ${m.root}`);
+  if (m.root !== root) return no(`built in ${m.root}`);
   for (const [rel, [size, mtimeMs, sha]] of Object.entries(m.inputs)) {
-    const file = ROOT + rel; // ROOT ends in a slash
+    const file = root + rel;
     let s;
     try {
       s = statSync(file);
     } catch {
-      return why(`${rel} is gone`);
+      return no(`${rel} is gone`);
     }
     if (s.size === size && s.mtimeMs === mtimeMs) continue;
     // touched (a checkout, a copy) but maybe not changed: the content decides
-    if (s.size !== size || createHash('sha256').update(readFileSync(file)).digest('hex') !== sha) return why(`${rel} changed`);
+    if (s.size !== size || createHash('sha256').update(readFileSync(file)).digest('hex') !== sha) return no(`${rel} changed since the build`);
   }
   for (const [dir, names] of Object.entries(m.listings)) {
-    const now = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts')).sort();
-    if (now.join('\n') !== names.join('\n')) return why(`${dir}/ has other files`);
+    const now = readdirSync(root + dir).filter((f) => f.endsWith('.ts')).sort();
+    if (now.join('\n') !== names.join('\n')) return no(`${dir}/ has other files than at the build`);
   }
   return m;
 }
@@ -51,20 +54,28 @@ const registerHooks = () => {
   if (!hooks) register(new URL('./hooks.mjs', import.meta.url));
   hooks = true;
 };
+const trace = (m) => process.env.ASR_PARITY_LAUNCH_TRACE && process.stderr.write(`asr-parity launch: ${m}\n`);
 
-/** Imports `entry` (a .ts file), from the bundle when it is current and holds `entry` and every module in `also`. */
-export async function launch(entry, also = []) {
-  const m = currentBundle();
-  const outOf = (file) => m?.entries[relative(ROOT, file)];
-  if (m && outOf(entry) && also.every(outOf)) {
-    const url = (file) => pathToFileURL(join(ROOT, 'dist/bundle', m.dir, outOf(file))).href;
-    // what harness/io/module-url.ts asks for a module imported by a computed path (backends/)
-    globalThis[Symbol.for('asr-parity.module-url')] = (file) => {
-      if (outOf(file)) return url(file);
-      registerHooks(); // not in the bundle (the listing check makes this rare): correct, slower
-      return pathToFileURL(file).href;
-    };
-    return import(url(entry));
+/** Imports `entry` (a .ts file under `root`), from the bundle when it is current and holds `entry` and every module in `also`. */
+export async function launch(entry, also = [], root = ROOT) {
+  root = withSlash(root);
+  const m = currentBundle(root, (why) => trace(`hooks: ${why}`));
+  const outOf = (file) => m?.entries[relative(root, file)];
+  if (m) {
+    const missing = [entry, ...also].find((f) => !outOf(f));
+    if (!missing) {
+      const url = (file) => pathToFileURL(`${root}dist/bundle/${m.dir}/${outOf(file)}`).href;
+      // what harness/io/module-url.ts asks for a module imported by a computed path (backends/)
+      globalThis[Symbol.for('asr-parity.module-url')] = (file) => {
+        if (outOf(file)) return url(file);
+        trace(`hooks for ${file}: not in the bundle`);
+        registerHooks(); // the listing check makes this rare: correct, slower
+        return pathToFileURL(file).href;
+      };
+      trace(`bundle ${m.dir}`);
+      return import(url(entry));
+    }
+    trace(`hooks: ${missing} is not in the bundle`);
   }
   registerHooks();
   return import(pathToFileURL(entry).href);
