@@ -10,14 +10,15 @@
 //   argument is taken as a module the entry imports (the worker's backend), which the bundle
 //   must hold too, else the whole process takes the hooks path (one copy of each module per
 //   process: an error class loaded twice would fail `instanceof`).
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const withSlash = (dir) => (dir.endsWith('/') ? dir : `${dir}/`);
+// loaded only when a file was touched: node:crypto is a few ms of every start otherwise
+const sha256 = (file) => createRequire(import.meta.url)('node:crypto').createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** The manifest of <root>'s bundle when the bundle is current, else undefined; `why` hears the reason. */
 export function currentBundle(root = ROOT, why = () => {}) {
@@ -40,7 +41,7 @@ export function currentBundle(root = ROOT, why = () => {}) {
     }
     if (s.size === size && s.mtimeMs === mtimeMs) continue;
     // touched (a checkout, a copy) but maybe not changed: the content decides
-    if (s.size !== size || createHash('sha256').update(readFileSync(file)).digest('hex') !== sha) return no(`${rel} changed since the build`);
+    if (s.size !== size || sha256(file) !== sha) return no(`${rel} changed since the build`);
   }
   for (const [dir, names] of Object.entries(m.listings)) {
     const now = readdirSync(root + dir).filter((f) => f.endsWith('.ts')).sort();
