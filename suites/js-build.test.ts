@@ -57,10 +57,13 @@ describe('the bundle', () => {
   // says what it computed, where its modules ran from (a bundled chunk or the source), and reads a file beside its source
   src('main.ts', `import { answer } from './answer.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { moduleUrl } from '${resolve(import.meta.dirname, '../harness/io/module-url.ts')}';
 const plugin = (await import(moduleUrl(new URL('./plugins/one.ts', import.meta.url).pathname))).name as string;
 const from = new Error().stack!.includes('/dist/bundle/') ? 'bundle' : 'source';
-process.stdout.write([answer, plugin, readFileSync(new URL('./asset.txt', import.meta.url), 'utf8').trim(), from].join(' '));
+const asset = readFileSync(new URL('./asset.txt', import.meta.url), 'utf8').trim();
+if (readFileSync(join(import.meta.dirname, 'asset.txt'), 'utf8').trim() !== asset || import.meta.filename !== join(import.meta.dirname, 'main.ts')) throw new Error('import.meta.dirname or filename is not the source file\\'s');
+process.stdout.write([answer, plugin, asset, from].join(' '));
 `);
   src('answer.ts', 'export const answer: number = 1;\n');
   src('asset.txt', 'asset-beside-source\n');

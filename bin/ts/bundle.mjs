@@ -4,7 +4,7 @@
 // bin/ts/launch.mjs runs from it only while every source it was built from is unchanged.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './compile.mjs';
 
@@ -33,11 +33,12 @@ const plugins = [
   {
     // A module finds its schemas, templates and JSON beside its source (new URL('./x.json',
     // import.meta.url)): in a bundle import.meta.url would be the chunk's, so each module gets
-    // its own source file's URL instead, declared on its first line (line numbers unchanged).
-    name: 'import-meta-url-of-source',
+    // its own source file's URL (and dirname, filename) instead, declared on its first line
+    // (line numbers unchanged; esbuild drops the ones a module does not use).
+    name: 'import-meta-of-source',
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, (a) => ({
-        contents: `const __sourceUrl = ${JSON.stringify(pathToFileURL(a.path).href)};${readFileSync(a.path, 'utf8')}`,
+        contents: `const __sourceUrl = ${JSON.stringify(pathToFileURL(a.path).href)}, __sourceFile = ${JSON.stringify(a.path)}, __sourceDir = ${JSON.stringify(dirname(a.path))};${readFileSync(a.path, 'utf8')}`,
         loader: 'ts',
       }));
     },
@@ -85,7 +86,7 @@ export async function buildBundle({ root = ROOT, entries: named = ENTRIES, disco
     sourcesContent: false,
     metafile: true,
     logLevel: 'error',
-    define: { 'import.meta.url': '__sourceUrl' },
+    define: { 'import.meta.url': '__sourceUrl', 'import.meta.filename': '__sourceFile', 'import.meta.dirname': '__sourceDir' },
     // the inlined CommonJS packages call require() for node builtins
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, verbatimModuleSyntax: false } },
