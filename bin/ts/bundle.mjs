@@ -3,7 +3,7 @@
 // module.register starts a loader thread that cost about as much CPU as `node -e 0` itself.
 // bin/ts/launch.mjs runs from it only while every source it was built from is unchanged.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './compile.mjs';
@@ -20,16 +20,35 @@ const listing = (root, dir) => readdirSync(join(root, dir)).filter((f) => f.ends
 const ENTRIES = ['harness/cli/main.ts', 'harness/isolate/backend-worker.ts'];
 
 // Bundled with our code (the rest stay external, loaded from node_modules as before): importing a
-// CommonJS package from ESM costs a resolve, a read and an exports scan per file, and --help needs
-// these two (about 60 ms CPU). Packages with native code, WebAssembly or assets stay external.
+// CommonJS package from ESM costs a resolve, a read and an exports scan per file, and every command
+// needs these two (importing both from node_modules measured about 100 ms CPU over `node -e 0`,
+// under load). Packages with native code, WebAssembly or assets stay external.
 const INLINE = new Set(['commander', 'cli-progress']);
 
 /** A folder's path as the manifest keeps it: ending in a slash (the launcher compares it, and appends file names to it). */
 export const withSlash = (dir) => (dir.endsWith('/') ? dir : `${dir}/`);
 
+const OPTIONS = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // external map files, read only when source maps are on (--verbose): stack traces name the .ts lines
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'error',
+  define: { 'import.meta.url': '__sourceUrl', 'import.meta.filename': '__sourceFile', 'import.meta.dirname': '__sourceDir' },
+  // the inlined CommonJS packages call require() for node builtins
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, verbatimModuleSyntax: false } },
+};
+
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-const plugins = [
+/** The plugins of one build; `loaded` gets the sha256 of each source as the build read it. */
+const plugins = (loaded) => [
   {
     // A module finds its schemas, templates and JSON beside its source (new URL('./x.json',
     // import.meta.url)): in a bundle import.meta.url would be the chunk's, so each module gets
@@ -37,10 +56,14 @@ const plugins = [
     // (line numbers unchanged; esbuild drops the ones a module does not use).
     name: 'import-meta-of-source',
     setup(build) {
-      build.onLoad({ filter: /\.ts$/ }, (a) => ({
-        contents: `const __sourceUrl = ${JSON.stringify(pathToFileURL(a.path).href)}, __sourceFile = ${JSON.stringify(a.path)}, __sourceDir = ${JSON.stringify(dirname(a.path))};${readFileSync(a.path, 'utf8')}`,
-        loader: 'ts',
-      }));
+      build.onLoad({ filter: /\.ts$/ }, (a) => {
+        const text = readFileSync(a.path);
+        loaded.set(a.path, createHash('sha256').update(text).digest('hex'));
+        return {
+          contents: `const __sourceUrl = ${JSON.stringify(pathToFileURL(a.path).href)}, __sourceFile = ${JSON.stringify(a.path)}, __sourceDir = ${JSON.stringify(dirname(a.path))};${text}`,
+          loader: 'ts',
+        };
+      });
     },
   },
   {
@@ -69,37 +92,23 @@ export async function buildBundle({ root = ROOT, entries: named = ENTRIES, disco
   const entries = [...named, ...discovered.flatMap((d) => listing(root, d).filter(isModule).map((f) => `${d}/${f}`))];
   // built beside the final folder (same depth, so the source maps' relative paths hold), then renamed
   const tmp = join(BUNDLE_DIR, `tmp-${process.pid}-${Date.now()}`);
+  const loaded = new Map();
   let r;
   try {
-    r = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: entries,
-    outdir: tmp,
-    outbase: root,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // external map files, read only when source maps are on (--verbose): stack traces name the .ts lines
-    sourcemap: 'linked',
-    sourcesContent: false,
-    metafile: true,
-    logLevel: 'error',
-    define: { 'import.meta.url': '__sourceUrl', 'import.meta.filename': '__sourceFile', 'import.meta.dirname': '__sourceDir' },
-    // the inlined CommonJS packages call require() for node builtins
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, verbatimModuleSyntax: false } },
-    plugins,
-    });
+    r = await esbuild.build({ ...OPTIONS, absWorkingDir: root, entryPoints: entries, outdir: tmp, outbase: root, plugins: plugins(loaded) });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
   const inputs = {};
   for (const rel of Object.keys(r.metafile.inputs).sort()) {
+    // stat first, then the content: a write in between shows as a content change, at once or at the next start
     const s = statSync(join(root, rel));
     inputs[rel] = [s.size, s.mtimeMs, sha256(join(root, rel))];
+    if (loaded.has(join(root, rel)) && loaded.get(join(root, rel)) !== inputs[rel][2]) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`${rel} changed while the bundle was built; build again`);
+    }
   }
   const outOf = {};
   for (const [out, o] of Object.entries(r.metafile.outputs)) if (o.entryPoint) outOf[o.entryPoint] = relative(tmp, join(root, out));
