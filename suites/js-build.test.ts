@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a JavaScript module of the CLI's launcher, without type declarations
@@ -98,7 +98,12 @@ process.stdout.write([answer, plugin, asset, from].join(' '));
   });
 
   it('starts this repository\'s CLI from its bundle once built, and its stack traces name the TypeScript lines under --verbose', async () => {
-    await buildBundle();
+    const built = (await buildBundle()) as { dir: string };
+    // every backend the registry finds is in the bundle: a module outside it would be loaded a second time through the hooks
+    const { entries } = JSON.parse(readFileSync(join(built.dir, '../current.json'), 'utf8')) as { entries: Record<string, string> };
+    const { backendModules } = await import('../backends/index.ts');
+    expect(Object.values(backendModules).length).toBeGreaterThan(0);
+    for (const file of Object.values(backendModules)) expect(entries[relative(resolve(import.meta.dirname, '..'), file)], file).toBeDefined();
     const r = await execa('node', [CLI, '--version'], { env: { ASR_PARITY_LAUNCH_TRACE: '1' } });
     expect(r.stderr).toMatch(/asr-parity launch: bundle /);
     // a missing --config file is bad input: --verbose prints the error's stack
