@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../harness/errors.ts';
+import { moduleUrl } from '../harness/io/module-url.ts';
 import type { Backend } from './types.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ async function discover(): Promise<Record<string, Backend>> {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f)).sort();
   const found: Record<string, Backend> = {};
   for (const f of files) {
-    const mod = (await import(pathToFileURL(join(DIR, f)).href)) as { default?: unknown };
+    const mod = (await import(moduleUrl(join(DIR, f)))) as { default?: unknown };
     if (!isBackend(mod.default)) throw new ConfigError(join(DIR, f), 'does not default-export a backend (name, device, precision, capabilities, available, load)', 'see "Adding a backend" in the README');
     if (found[mod.default.name]) throw new ConfigError(join(DIR, f), `backend name "${mod.default.name}" is already taken`, 'give the backend a unique name');
     found[mod.default.name] = mod.default;

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { schemaDefValidators } from '../../harness/io/json-schema.ts';
 import type { ErrorCode } from '../../harness/errors.ts';
 import type { Capability, DeviceMemory } from '../types.ts';
 
@@ -51,28 +51,22 @@ export interface ForcedLogitsValue {
 }
 export type MemoryValue = DeviceMemory;
 
-const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false });
-const SCHEMA = JSON.parse(readFileSync(new URL('./protocol.schema.json', import.meta.url), 'utf8')) as { $id: string };
-ajv.addSchema(SCHEMA);
+// compiled once, then kept as ajv's standalone code (harness/io/json-schema.ts): compiling the
+// protocol schema at every import was most of an isolated backend process's start
+const defs = schemaDefValidators(new URL('./protocol.schema.json', import.meta.url), ['message', 'request', 'hello', 'load', 'transcribe', 'forcedLogits', 'memory', 'dispose', 'measure'] as const);
 
-function validator(def: string): ValidateFunction {
-  const v = ajv.getSchema(`${SCHEMA.$id}#/$defs/${def}`);
-  if (!v) throw new Error(`protocol schema has no $defs/${def}`);
-  return v;
-}
-
-/** One validator per message kind and per op's value, compiled once. */
+/** One validator per message kind and per op's value. */
 export const validate = {
-  message: validator('message'),
-  request: validator('request'),
+  message: defs.message,
+  request: defs.request,
   value: {
-    hello: validator('hello'),
-    load: validator('load'),
-    transcribe: validator('transcribe'),
-    forcedLogits: validator('forcedLogits'),
-    memory: validator('memory'),
-    dispose: validator('dispose'),
-    measure: validator('measure'),
+    hello: defs.hello,
+    load: defs.load,
+    transcribe: defs.transcribe,
+    forcedLogits: defs.forcedLogits,
+    memory: defs.memory,
+    dispose: defs.dispose,
+    measure: defs.measure,
   } satisfies Record<Op, ValidateFunction>,
 };
 

@@ -4,7 +4,7 @@ import type { CommandSpec, WorkerSpec } from '../../backends/types.ts';
 import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
 import { MANIFEST } from '../io/default-paths.ts';
 import { ConfigError } from '../errors.ts';
-import { describeSchemaError, schemaValidator } from './json-schema.ts';
+import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 
 export interface BackendEntry {
   /** Label in reports; the backend kind by default. */

@@ -4,10 +4,10 @@
  * hangs, only this process dies. stdout carries protocol lines only: console output goes to stderr.
  */
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import type { Backend, BackendOptions, LoadedBackend } from '../../backends/types.ts';
 import { encodeFloat32, PROTOCOL_VERSION, schemaProblem, validate, type Request } from '../../backends/worker/protocol.ts';
 import { isAsrParityError } from '../errors.ts';
+import { moduleUrl } from '../io/module-url.ts';
 import { audioFromWire, type InTreeAudio } from './protocol.ts';
 
 const write = process.stdout.write.bind(process.stdout);
@@ -17,7 +17,7 @@ const send = (m: object) => write(`${JSON.stringify(m)}\n`);
 const module = process.argv[2]!;
 let loaded: LoadedBackend | undefined;
 
-const backendOf = async () => ((await import(pathToFileURL(module).href)) as { default: Backend }).default;
+const backendOf = async () => ((await import(moduleUrl(module))) as { default: Backend }).default;
 
 function current(op: string): LoadedBackend {
   if (!loaded) throw new RangeError(`${op} before load`);

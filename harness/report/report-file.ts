@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { describeSchemaError, schemaValidator } from '../config/json-schema.ts';
+import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 import { ReportError } from '../errors.ts';
 import { PLOT_IDS, renderPlots, type ReportPlot } from './plots.ts';
 import { renderCsv } from './render-csv.ts';

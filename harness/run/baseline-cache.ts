@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendOptions, BackendTranscript, LoadedBackend } from '../../backends/types.ts';
-import { describeSchemaError, schemaValidator } from '../config/json-schema.ts';
+import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 import { sha256File } from '../io/file-sha256.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
 

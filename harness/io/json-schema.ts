@@ -11,33 +11,50 @@ const require = createRequire(import.meta.url);
 
 /**
  * Compiled validators are kept as ajv's standalone code in dist/schemas/, keyed by the schema's
- * text, ajv's version and the options: loading ajv and compiling a schema took most of a
- * `normalize` or `score` start (every command validates its config). A changed schema or ajv
+ * text, ajv's version, the options and the definitions asked for: loading ajv and compiling a
+ * schema took most of a `normalize` or `score` start (every command validates its config), and
+ * most of an isolated backend process's start (the worker protocol). A changed schema or ajv
  * has another key, so it is compiled afresh, never served stale; an unwritable dist/ only
  * means compiling on every start.
  */
 const CACHE = fileURLToPath(new URL('../../dist/schemas/', import.meta.url));
 
-function cacheFile(url: URL, text: string): string {
+function cacheFile(url: URL, text: string, defs: readonly string[] = []): string {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(OPTIONS)}\0${text}`).digest('hex').slice(0, 20);
+  const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(OPTIONS)}\0${defs.join(',')}\0${text}`).digest('hex').slice(0, 20);
   return join(CACHE, `${basename(fileURLToPath(url), '.json')}-${key}.cjs`);
 }
 
-function compileAndKeep(text: string, file: string): ValidateFunction {
+/** Compiles the whole schema, or (with `defs`) one validator per named $defs entry, and keeps the standalone code in `file`. */
+function compileAndKeep(text: string, file: string, defs?: readonly string[]): ValidateFunction | Record<string, ValidateFunction> {
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
   const ajv = new Ajv2020({ ...OPTIONS, code: { source: true } });
-  const v = ajv.compile(JSON.parse(text) as object);
+  let out: ValidateFunction | Record<string, ValidateFunction>;
+  let code: string;
+  if (defs) {
+    const id = (JSON.parse(text) as { $id?: string }).$id ?? 'schema';
+    ajv.addSchema(JSON.parse(text) as object, id);
+    const refs = Object.fromEntries(defs.map((d) => [d, `${id}#/$defs/${d}`]));
+    out = Object.fromEntries(defs.map((d) => {
+      const v = ajv.getSchema(refs[d]!);
+      if (!v) throw new Error(`${id} has no $defs/${d}`);
+      return [d, v];
+    }));
+    code = standaloneCode(ajv, refs);
+  } else {
+    out = ajv.compile(JSON.parse(text) as object);
+    code = standaloneCode(ajv, out);
+  }
   try {
     mkdirSync(CACHE, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, standaloneCode(ajv, v));
+    writeFileSync(tmp, code);
     renameSync(tmp, file);
   } catch {
     // a read-only checkout validates all the same
   }
-  return v;
+  return out;
 }
 
 /** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
@@ -49,11 +66,22 @@ export function schemaValidator(url: URL): ValidateFunction {
     try {
       v = require(file) as ValidateFunction;
     } catch {
-      v = compileAndKeep(text, file);
+      v = compileAndKeep(text, file) as ValidateFunction;
     }
     compiled.set(url.href, v);
   }
   return v;
+}
+
+/** One validator per named entry of the schema's $defs (the worker protocol's message kinds), kept as schemaValidator's are. */
+export function schemaDefValidators<K extends string>(url: URL, defs: readonly K[]): Record<K, ValidateFunction> {
+  const text = readFileSync(url, 'utf8');
+  const file = cacheFile(url, text, defs);
+  try {
+    return require(file) as Record<K, ValidateFunction>;
+  } catch {
+    return compileAndKeep(text, file, defs) as Record<K, ValidateFunction>;
+  }
 }
 
 /** "field /backends/0/threads must be >= 1": the first error, naming the field. */
