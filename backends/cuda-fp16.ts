@@ -1,7 +1,7 @@
 import koffi from 'koffi';
 import { createRequire } from 'node:module';
 import { PARITY_MODELS } from '../harness/io/default-paths.ts';
-import { whisperCppBackend, type ProbeResult } from './shared/whisper-cpp.ts';
+import { whisperCppBackend, type ProbeResult } from './whisper-cpp/whisper-cpp.ts';
 
 const require = createRequire(import.meta.url);
 

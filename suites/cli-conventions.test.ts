@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { addExamples, EXAMPLES } from '../harness/cli/help-examples.ts';
 import { initCommand } from '../harness/cli/init-command.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
-import { cpuEngine } from '../harness/engine/cpu-engine.ts';
+import { cpuEngine } from '../backends/whisper-cpp/engine/cpu-engine.ts';
 import { UsageError } from '../harness/errors.ts';
 import cpuFp16 from '../backends/cpu-fp16.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';

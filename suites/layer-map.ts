@@ -13,8 +13,8 @@ export const LAYERS: readonly Layer[] = [
   { name: 'score & bench', units: ['harness/score', 'harness/bench'] },
   // the registry that finds and loads backends, the process that hosts one, and the config that names them
   { name: 'backend loading & config', units: ['harness/config', 'harness/isolate', 'backends/index.ts'] },
-  // a backend family owns its engine: harness/engine is the whisper.cpp family's binding
-  { name: 'backends', units: ['backends', 'harness/engine'] },
+  // a backend family owns its engine: backends/whisper-cpp/ holds the binding, probes and memory sampler
+  { name: 'backends', units: ['backends'] },
   { name: 'audio, io, errors', units: ['harness/audio', 'harness/io', 'harness/errors.ts'] },
 ];
 
@@ -47,11 +47,5 @@ export const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
     to: 'harness/bench/measure-performance.ts',
     rule: 'points-up',
     reason: 'the isolated process runs the performance measurement beside the backend it hosts; needs the worker to be handed the measuring code (worker protocol) instead of importing bench/; closes the cycle bench -> isolate -> bench',
-  },
-  {
-    from: 'backends/shared/whisper-cpp.ts',
-    to: 'harness/bench/device-memory-sampler.ts',
-    rule: 'points-up',
-    reason: 'only the whisper.cpp family samples device memory: the sampler moves into that family\'s folder (issue 13 item 2, a file move)',
   },
 ];

@@ -251,7 +251,7 @@ program
     const { readManifest } = await lazy.manifest();
     const { perfAudio } = await lazy.perfAudio();
     const { PARITY_MODELS } = await lazy.paths();
-    const { defaultThreads } = await import('../../backends/shared/whisper-cpp.ts');
+    const { defaultThreads } = await import('../../backends/whisper-cpp/whisper-cpp.ts');
     const { environmentRecord } = await lazy.environment();
     const { writeFileAtomic } = await lazy.write();
     const c = cfg();

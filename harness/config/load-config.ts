@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandSpec, WorkerSpec } from '../../backends/types.ts';
-import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
+import { COMMAND_PRESETS } from '../../backends/command/command-presets.ts';
 import { MANIFEST } from '../io/default-paths.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSchemaError, schemaValidator } from './json-schema.ts';

@@ -1,12 +1,12 @@
-import { WHISPER_LANGUAGES } from '../../harness/engine/whisper-languages.ts';
+import { WHISPER_LANGUAGES } from './engine/whisper-languages.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
-import { ggmlDeviceMemory, ggmlDevices } from '../../harness/engine/ggml-devices.ts';
+import { DeviceMemorySampler, type MemoryReader } from './device-memory-sampler.ts';
+import { ggmlDeviceMemory, ggmlDevices } from './engine/ggml-devices.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
-import { defaultCpuLibrary, engineFactsOf } from '../../harness/engine/cpu-engine.ts';
-import { loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
-import { WhisperModel, type DecodeOptions } from '../../harness/engine/whisper-model.ts';
+import { defaultCpuLibrary, engineFactsOf } from './engine/cpu-engine.ts';
+import { loadWhisperLibrary } from './engine/whisper-library.ts';
+import { WhisperModel, type DecodeOptions } from './engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type LoadedBackend } from '../types.ts';
 
@@ -35,7 +35,7 @@ export interface WhisperCppSpec {
   /** Environment variable naming the library; ASR_PARITY_WHISPER_LIB is the fallback. */
   libraryEnv?: string;
   defaultModel: () => string | undefined;
-  /** Without one: the CPU default, the SIMD build made at install, else the prebuilt (harness/engine/cpu-engine.ts). */
+  /** Without one: the CPU default, the SIMD build made at install, else the prebuilt (backends/whisper-cpp/engine/cpu-engine.ts). */
   defaultLibrary?: () => string | undefined;
   accelerator?: AcceleratorSpec;
 }

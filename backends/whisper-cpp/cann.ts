@@ -1,5 +1,5 @@
 import { PARITY_MODELS } from '../../harness/io/default-paths.ts';
-import { cannSocSupport, defaultAclLibrary, probeAscend } from '../../harness/engine/ascend-acl.ts';
+import { cannSocSupport, defaultAclLibrary, probeAscend } from './ascend-acl.ts';
 import type { Backend, BackendOptions } from '../types.ts';
 import { whisperCppBackend, type ProbeResult } from './whisper-cpp.ts';
 

@@ -6,7 +6,7 @@ import { encodeWav } from '../../harness/audio/wav.ts';
 import { CommandFailedError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type CommandSpec, type LoadedBackend } from '../types.ts';
-import { defaultThreads } from './whisper-cpp.ts';
+import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
 
