@@ -18,10 +18,10 @@ const require = createRequire(import.meta.url);
  */
 const CACHE = fileURLToPath(new URL('../../dist/schemas/', import.meta.url));
 
-function cacheFile(url: URL, text: string): string {
+function cacheFile(name: string, text: string): string {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
   const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(OPTIONS)}\0${text}`).digest('hex').slice(0, 20);
-  return join(CACHE, `${basename(fileURLToPath(url), '.json')}-${key}.cjs`);
+  return join(CACHE, `${name}-${key}.cjs`);
 }
 
 function compileAndKeep(text: string, file: string): ValidateFunction {
@@ -40,20 +40,30 @@ function compileAndKeep(text: string, file: string): ValidateFunction {
   return v;
 }
 
-/** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
-export function schemaValidator(url: URL): ValidateFunction {
-  let v = compiled.get(url.href);
+function validatorOf(key: string, name: string, text: () => string): ValidateFunction {
+  let v = compiled.get(key);
   if (!v) {
-    const text = readFileSync(url, 'utf8');
-    const file = cacheFile(url, text);
+    const t = text();
+    const file = cacheFile(name, t);
     try {
       v = require(file) as ValidateFunction;
     } catch {
-      v = compileAndKeep(text, file);
+      v = compileAndKeep(t, file);
     }
-    compiled.set(url.href, v);
+    compiled.set(key, v);
   }
   return v;
+}
+
+/** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
+export function schemaValidator(url: URL): ValidateFunction {
+  return validatorOf(url.href, basename(fileURLToPath(url), '.json'), () => readFileSync(url, 'utf8'));
+}
+
+/** The validator for a schema built in code (a backend's config fields), cached the same way, keyed by its text. */
+export function schemaValidatorFor(name: string, schema: object): ValidateFunction {
+  const text = JSON.stringify(schema);
+  return validatorOf(`${name}\0${text}`, name.replace(/[^A-Za-z0-9._-]/g, '_'), () => text);
 }
 
 /** "field /backends/0/threads must be >= 1": the first error, naming the field. */
