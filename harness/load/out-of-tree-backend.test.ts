@@ -85,6 +85,15 @@ describe('a backend from a folder the config names, with an option of its own', 
     await expect(planBackends(loadConfig(unknown))).rejects.toThrow(/unknown\.json: field \/backends\/0\/volume is not allowed \(entry "hello", a field of backend greeter\).*greeter takes: greeting, repeat/);
   });
 
+  it('a backend whose declared fields are no valid schema is named as the culprit, not the config', async () => {
+    mkdirSync(join(tmp, 'broken-backends'));
+    const file = join(tmp, 'broken-backends', 'broken.mjs');
+    writeFileSync(file, `export default { name: 'broken-schema', description: 'x', device: 'cpu', precision: 'n/a', capabilities: [], config: { fields: { level: { type: 'strin' } } }, async available() { return { ok: true }; }, async load() { throw new Error('unreachable'); } };\n`);
+    const path = join(tmp, 'broken.json');
+    writeFileSync(path, JSON.stringify({ backendPaths: ['broken-backends'], backends: [{ backend: 'broken-schema', level: 'x' }] }));
+    await expect(planBackends(loadConfig(path))).rejects.toThrow(`${file}: declares config fields that are not a valid JSON Schema`);
+  });
+
   it('from the command line: exit 2 and one line', async () => {
     const bad = configWith('bad-cli.json', { greeting: 42 });
     const r = await execa('node', [BIN, '--config', bad, 'backends'], { reject: false, stdin: 'ignore' });

@@ -50,7 +50,13 @@ export async function backendOf(entry: BackendEntry, source: string): Promise<Ba
 export function optionsOf(entry: BackendEntry, backend: Backend, source: string): BackendOptions {
   const fields = Object.fromEntries(Object.entries(entry).filter(([k]) => !HARNESS_FIELDS.has(k) && k !== '$comment'));
   const declared = backend.config ?? { fields: {} };
-  const validate = schemaValidatorFor(`backend-${backend.name}`, { type: 'object', additionalProperties: false, properties: declared.fields });
+  let validate;
+  try {
+    validate = schemaValidatorFor(`backend-${backend.name}`, { type: 'object', additionalProperties: false, properties: declared.fields });
+  } catch (e) {
+    // a backend's own mistake (an out-of-tree one most likely), not the config's: named as such
+    throw new ConfigError(backendModules[backend.name] ?? backend.name, `declares config fields that are not a valid JSON Schema: ${(e as Error).message}`, 'fix config.fields in the backend (JSON Schema draft 2020-12, strict)');
+  }
   if (!validate(fields)) {
     const names = Object.keys(declared.fields);
     throw new ConfigError(entry.origin?.file ?? source, fieldProblem(entry, backend, validate.errors), names.length ? `${backend.name} takes: ${names.join(', ')}` : `${backend.name} takes no fields of its own`);
