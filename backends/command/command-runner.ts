@@ -92,11 +92,12 @@ export function commandBackend(spec: CommandBackendSpec): Backend<CommandOptions
     config: COMMAND_CONFIG,
     available,
     async load(opts: CommandOptions = {}): Promise<LoadedBackend> {
+      // availability was answered when the backend was resolved; only what load needs is looked up here
       const c = commandOf(opts);
-      const a = await available(opts);
-      if (!a.ok || !c) throw new CommandFailedError(spec.name, a.ok ? 'no command configured' : a.reason, 'see `asr-parity backends`');
+      if (!c) throw new CommandFailedError(spec.name, 'no command configured', 'give the backend entry a "command" (program, args, output)');
       const t0 = performance.now();
-      const program = findProgram(c.program, c.cwd)!;
+      const program = findProgram(c.program, c.cwd);
+      if (!program) throw new CommandFailedError(c.program, `program not found${c.program.includes('/') ? '' : ' on PATH'}`, spec.installHint ?? 'see `asr-parity backends`');
       const hash = await sha256File(program);
       const dir = mkdtempSync(join(tmpdir(), 'asr-parity-cmd-'));
       const timeoutMs = c.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;

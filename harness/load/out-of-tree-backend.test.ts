@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { backendModules } from '../../backends/index.ts';
 import { FIXTURE_DIR } from '../../fixtures/generate.ts';
 import { loadAudio } from '../audio/load-audio.ts';
+import { readManifest } from '../audio/manifest.ts';
+import { runGate } from '../run/gate-run.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { isAsrParityError } from '../errors.ts';
 import { planBackends } from '../run/plan-backends.ts';
@@ -92,6 +94,33 @@ describe('a backend from a folder the config names, with an option of its own', 
     const path = join(tmp, 'broken.json');
     writeFileSync(path, JSON.stringify({ backendPaths: ['broken-backends'], backends: [{ backend: 'broken-schema', level: 'x' }] }));
     await expect(planBackends(loadConfig(path))).rejects.toThrow(`${file}: declares config fields that are not a valid JSON Schema`);
+  });
+
+  it('is asked whether it can run once per run: not again to load it, nor to measure it, nor in its own process', async () => {
+    // every available() call, in this process or a child, appends its entry's tag to one file
+    mkdirSync(join(tmp, 'counted-backends'));
+    const calls = join(tmp, 'available-calls.txt');
+    writeFileSync(calls, '');
+    writeFileSync(
+      join(tmp, 'counted-backends', 'counted.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export default { name: 'counted', description: 'counts its availability checks', device: 'cpu', precision: 'n/a', capabilities: [],
+  config: { fields: { tag: { type: 'string' } } },
+  async available(opts = {}) { appendFileSync(${JSON.stringify(calls)}, opts.tag + '\\n'); return { ok: true }; },
+  async load(opts = {}) { return { loadMs: 0, async transcribe(a) { return { text: 'the same words', timings: { totalMs: a.duration } }; }, describe: () => ({ backend: 'counted', tag: opts.tag }), dispose() {} }; } };
+`,
+    );
+    const path = join(tmp, 'counted.json');
+    writeFileSync(path, JSON.stringify({ backendPaths: ['counted-backends'], baseline: { name: 'a', backend: 'counted', tag: 'a' }, backends: [{ name: 'b', backend: 'counted', tag: 'b' }] }));
+    const config = loadConfig(path);
+    expect(config.isolation.enabled).toBe(true);
+    const speech = await loadAudio(join(FIXTURE_DIR, 'audio/speech-03.wav'));
+    const cases = readManifest(config.fixtures).filter((c) => c.id === 'speech-03');
+    const report = await runGate({ config, plan: await planBackends(config), accuracy: { cases }, performance: { audio: speech, shortAudio: speech, runs: 5 } });
+    // both loaded, transcribed and measured, isolated: every path that used to ask again was taken
+    for (const b of report.backends) expect(b, b.name).toMatchObject({ status: 'ran', environment: { isolated: true } });
+    expect(report.backends.every((b) => b.performance)).toBe(true);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['a', 'b']);
   });
 
   it('from the command line: exit 2 and one line', async () => {
