@@ -52,6 +52,7 @@ export default defineBackend<WorkerOptions>({
     paths: ['model'],
     // the argv and the settings are one spec; it runs in the config file's folder unless told otherwise
     options({ command, worker, ...rest }, dir) {
+      if (worker && !command) throw new RangeError('has "worker" settings but no "command" array: a worker entry gives "command": [program, ...args]');
       const settings = (worker ?? {}) as Omit<WorkerSpec, 'command'>;
       return { ...rest, worker: command ? { ...settings, command: command as string[], cwd: resolve(dir, settings.cwd ?? '.') } : undefined };
     },

@@ -87,6 +87,12 @@ describe('a backend from a folder the config names, with an option of its own', 
     await expect(planBackends(loadConfig(unknown))).rejects.toThrow(/unknown\.json: field \/backends\/0\/volume is not allowed \(entry "hello", a field of backend greeter\).*greeter takes: greeting, repeat/);
   });
 
+  it('fields that pass their schemas but not together are a config error too (an in-tree backend: a worker without its argv)', async () => {
+    const path = join(tmp, 'worker-no-argv.json');
+    writeFileSync(path, JSON.stringify({ backends: [{ name: 'w', backend: 'worker', worker: { device: 'cpu' } }] }));
+    await expect(planBackends(loadConfig(path))).rejects.toThrow(`${path}: backend "w": has "worker" settings but no "command" array`);
+  });
+
   it('a backend whose declared fields are no valid schema is named as the culprit, not the config', async () => {
     mkdirSync(join(tmp, 'broken-backends'));
     const file = join(tmp, 'broken-backends', 'broken.mjs');

@@ -4,7 +4,7 @@ import type { Availability, Backend, BackendOptions } from '../../backends/types
 import type { BackendEntry } from '../config/load-config.ts';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { describeSchemaError, schemaValidatorFor } from '../config/json-schema.ts';
-import { ConfigError, UsageError } from '../errors.ts';
+import { ConfigError, isAsrParityError, UsageError } from '../errors.ts';
 
 /**
  * A backend as a run uses it, resolved once: the registered backend, the file that defines it
@@ -63,7 +63,14 @@ export function optionsOf(entry: BackendEntry, backend: Backend, source: string)
   }
   const dir = entry.origin?.dir ?? process.cwd();
   for (const p of declared.paths ?? []) if (typeof fields[p] === 'string') fields[p] = resolve(dir, fields[p]);
-  return declared.options ? declared.options(fields, dir) : fields;
+  if (!declared.options) return fields;
+  try {
+    return declared.options(fields, dir);
+  } catch (e) {
+    // fields that pass their schemas but not together (a worker's settings without its argv): still the config's mistake
+    if (isAsrParityError(e)) throw e;
+    throw new ConfigError(whereOf(entry, source), (e as Error).message, `see the fields of the ${backend.name} backend`);
+  }
 }
 
 /** Options a backend declares it cannot take are bad input, refused before anything runs. */
