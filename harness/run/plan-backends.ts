@@ -53,7 +53,8 @@ export function findEntry(config: Config, name: string): BackendEntry {
   const found = [config.baseline, ...config.backends].find((e) => e.name === name);
   if (found) return found;
   getBackend(name); // an unknown name is a usage error here, naming the choices
-  return { name, backend: name, origin: config.baseline.origin };
+  // the config's folder and backendPaths, but no place in the file: the entry is not in it
+  return { name, backend: name, origin: config.baseline.origin && { ...config.baseline.origin, at: undefined } };
 }
 
 /** The report entry of a backend before any result: identity and, if it cannot run, why. */
