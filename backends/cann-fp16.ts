@@ -1,4 +1,4 @@
-import { cannBackend } from './shared/cann.ts';
+import { cannBackend } from './whisper-cpp/cann.ts';
 
 /**
  * Ascend NPU through CANN: libwhisper built with -DGGML_CANN=1 (ASR_PARITY_CANN_WHISPER_LIB),

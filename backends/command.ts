@@ -1,4 +1,4 @@
-import { commandBackend } from './shared/command-runner.ts';
+import { commandBackend } from './command/command-runner.ts';
 
 /** Any external transcriber, configured in the config entry's "command" (program, args, output) or a preset. */
 export default commandBackend({

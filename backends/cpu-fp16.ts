@@ -1,5 +1,5 @@
 import { PARITY_MODELS } from '../harness/io/default-paths.ts';
-import { whisperCppBackend } from './shared/whisper-cpp.ts';
+import { whisperCppBackend } from './whisper-cpp/whisper-cpp.ts';
 
 /** whisper.cpp on the CPU with the f16 twin of the baseline's checkpoint: fp16-vs-fp32 parity on any machine. */
 export default whisperCppBackend({

@@ -1,5 +1,5 @@
 import { PARITY_MODELS } from '../harness/io/default-paths.ts';
-import { whisperCppBackend } from './shared/whisper-cpp.ts';
+import { whisperCppBackend } from './whisper-cpp/whisper-cpp.ts';
 
 /** The baseline: whisper.cpp on the CPU with an f32 model (the generated parity model unless ASR_PARITY_MODEL_FP32 names one). */
 export default whisperCppBackend({

@@ -1,39 +1,6 @@
-import koffi from 'koffi';
-import { createRequire } from 'node:module';
 import { PARITY_MODELS } from '../harness/io/default-paths.ts';
-import { whisperCppBackend, type ProbeResult } from './shared/whisper-cpp.ts';
-
-const require = createRequire(import.meta.url);
-
-/** The CUDA build of the same binding, if the user installed it (`npm install @fugood/node-whisper-linux-x64-cuda`). */
-function cudaLibrary(): string | undefined {
-  try {
-    return require.resolve('@fugood/node-whisper-linux-x64-cuda/index.node');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The NVIDIA driver answers before any model is loaded: libcuda loads, cuInit succeeds, a device exists. */
-async function probeCuda(): Promise<ProbeResult> {
-  let lib;
-  try {
-    lib = koffi.load('libcuda.so.1');
-  } catch {
-    return { ok: false, reason: 'no NVIDIA driver: libcuda.so.1 cannot be loaded' };
-  }
-  const cuInit = lib.func('cuInit', 'int', ['uint']);
-  const cuDeviceGetCount = lib.func('cuDeviceGetCount', 'int', [koffi.out('int *')]);
-  const cuDriverGetVersion = lib.func('cuDriverGetVersion', 'int', [koffi.out('int *')]);
-  const rc = cuInit(0);
-  if (rc !== 0) return { ok: false, reason: `cuInit failed with CUDA error ${rc} (no usable GPU)` };
-  const n = [0];
-  const v = [0];
-  cuDeviceGetCount(n);
-  cuDriverGetVersion(v);
-  if (!n[0]) return { ok: false, reason: 'the NVIDIA driver sees no GPU' };
-  return { ok: true, facts: { gpuCount: n[0], cudaDriver: `${Math.floor(v[0]! / 1000)}.${(v[0]! % 1000) / 10}` } };
-}
+import { cudaLibrary, probeCuda } from './whisper-cpp/cuda-probe.ts';
+import { whisperCppBackend } from './whisper-cpp/whisper-cpp.ts';
 
 /** whisper.cpp's CUDA backend on an NVIDIA GPU, f16 weights; device memory from ggml (cudaMemGetInfo). */
 export default whisperCppBackend({

@@ -1,12 +1,14 @@
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, UsageError } from '../harness/errors.ts';
 import { moduleUrl } from '../harness/io/module-url.ts';
 import type { Backend } from './types.ts';
 
 const DIR = dirname(fileURLToPath(import.meta.url));
-const NOT_BACKENDS = new Set(['index.ts', 'types.ts']);
+/** Files directly in backends/ that are not backends; the families' folders are not listed at all. */
+const NOT_BACKENDS = new Set(['index.ts', 'types.ts', 'config-fields.ts']);
+const SOURCE = /\.(ts|mts|js|mjs)$/;
 
 function isBackend(b: unknown): b is Backend {
   const x = b as Partial<Backend> | undefined;
@@ -14,26 +16,39 @@ function isBackend(b: unknown): b is Backend {
 }
 
 /**
- * The registry: every file directly in backends/ (not shared/, not tests) default-exports one
- * backend. Adding a backend is adding a file; nothing else needs an edit.
+ * The registry: every file directly in backends/ (not the family folders, not tests)
+ * default-exports one backend, and so does every file directly in a folder a config names in
+ * "backendPaths" (out-of-tree backends). Adding a backend is adding a file; nothing else needs an edit.
  */
-/** Backend name -> the file that defines it: what an isolated process loads. */
+export const backends: Record<string, Backend> = {};
+/** Backend name -> the file that defines it: what a process of its own loads. */
 export const backendModules: Record<string, string> = {};
 
-async function discover(): Promise<Record<string, Backend>> {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f)).sort();
-  const found: Record<string, Backend> = {};
+async function discover(dir: string, skip: ReadonlySet<string>, where: string): Promise<void> {
+  const files = readdirSync(dir).filter((f) => SOURCE.test(f) && !/\.(test|d)\.[mc]?[tj]s$/.test(f) && !skip.has(f)).sort();
   for (const f of files) {
-    const mod = (await import(moduleUrl(join(DIR, f)))) as { default?: unknown };
-    if (!isBackend(mod.default)) throw new ConfigError(join(DIR, f), 'does not default-export a backend (name, device, precision, capabilities, available, load)', 'see "Adding a backend" in the README');
-    if (found[mod.default.name]) throw new ConfigError(join(DIR, f), `backend name "${mod.default.name}" is already taken`, 'give the backend a unique name');
-    found[mod.default.name] = mod.default;
-    backendModules[mod.default.name] = join(DIR, f);
+    const file = join(dir, f);
+    const mod = (await import(moduleUrl(file))) as { default?: unknown };
+    if (!isBackend(mod.default)) throw new ConfigError(file, `does not default-export a backend (name, device, precision, capabilities, available, load)${where}`, 'see "Adding a backend" in the README');
+    if (backends[mod.default.name]) throw new ConfigError(file, `backend name "${mod.default.name}" is already taken (by ${backendModules[mod.default.name]})`, 'give the backend a unique name');
+    backends[mod.default.name] = mod.default;
+    backendModules[mod.default.name] = file;
   }
-  return found;
 }
 
-export const backends: Record<string, Backend> = await discover();
+await discover(DIR, NOT_BACKENDS, '');
+
+const added = new Map<string, Promise<void>>();
+/** Registers the backends in each folder (absolute paths, a config's "backendPaths"), once per folder per process. */
+export async function addBackendFolders(dirs: readonly string[], source: string): Promise<void> {
+  for (const d of dirs.map((x) => resolve(x))) {
+    if (!added.has(d)) {
+      if (!existsSync(d) || !statSync(d).isDirectory()) throw new ConfigError(`${source}: backendPaths`, `${d} is not a folder`, 'name folders of backend files, relative to the config file');
+      added.set(d, discover(d, new Set(), ` (in ${d}, named by backendPaths of ${source})`));
+    }
+    await added.get(d);
+  }
+}
 
 export function getBackend(name: string): Backend {
   const b = backends[name];

@@ -1,5 +1,5 @@
-import { COMMAND_PRESETS } from './shared/command-presets.ts';
-import { commandBackend } from './shared/command-runner.ts';
+import { COMMAND_PRESETS } from './command/command-presets.ts';
+import { commandBackend } from './command/command-runner.ts';
 
 /** CMU PocketSphinx (Debian) through the command backend: a real external engine, so the gate is seen failing on a genuine disagreement. */
 export default commandBackend({

@@ -39,6 +39,7 @@ export type Capability = 'tokens' | 'forced-logits' | 'device-memory';
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */
 export type Availability = { ok: true; details?: Record<string, string | number | boolean> } | { ok: false; reason: string };
 
+/** What every backend may be given: the common fields of a config entry and the command-line flags. A backend's own fields come on top (its `config`). */
 export interface BackendOptions {
   model?: string;
   library?: string;
@@ -46,53 +47,31 @@ export interface BackendOptions {
   language?: string;
   /** Accelerator index (NPU or GPU card). */
   device?: number;
-  /** libascendcl.so to probe (CANN backends). */
-  aclLibrary?: string;
-  /** The program a command backend runs (command backends). */
-  command?: CommandSpec;
-  /** The long-lived program a worker backend talks to (worker backends). */
-  worker?: WorkerSpec;
+  /** A backend's own fields, as its `config` declares them (validated against that schema before it sees them). */
+  [field: string]: unknown;
 }
 
-/** A program speaking the worker protocol (backends/worker/protocol.schema.json), started once per load. */
-export interface WorkerSpec {
-  /** argv, run without a shell, in `cwd` (the config file's folder by default). */
-  command: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  /** Passed to load as is: cpu, cuda:N, npu:N... and float32, float16, bfloat16... */
-  device?: string;
-  dtype?: string;
-  /** 'samples' (default): base64 float32 inline; 'path': a 16 kHz mono float32 WAV the harness writes. */
-  audio?: 'path' | 'samples';
-  /** Anything else load passes to the worker. */
-  options?: Record<string, unknown>;
-  /** Per call, default 10 minutes; the process is killed after it. */
-  callTimeoutMs?: number;
-  /** Start-up, hello and load, default 10 minutes. */
-  loadTimeoutMs?: number;
-}
+/** JSON Schema of one config field (draft 2020-12), validated by ajv when the entry meets its backend. */
+export type FieldSchema = Record<string, unknown>;
 
-/** An external transcriber run once per audio file, never through a shell. */
-export interface CommandSpec {
-  program: string;
-  /** Placeholders: {audio} (the file as given), {wav16k} (a 16 kHz mono 16-bit copy), {model}, {device}, {language}, {threads}. */
-  args: string[];
-  /** stdout as the transcript (`lastLine`: only its last non-empty line), a JSON field (dot path, of the last JSON line), or a regex's first group. */
-  output: { format: 'text'; lastLine?: boolean } | { format: 'json'; field: string } | { format: 'regex'; pattern: string };
-  /** Per file; the process is killed after it. */
-  timeoutMs?: number;
-  /** What {device} becomes. */
-  device?: string;
-  cwd?: string;
-  env?: Record<string, string>;
+/**
+ * The config entry fields a backend takes, declared next to its code: a new option is a field
+ * here and its use in the backend, nothing else. The entry's own `name`, `backend` and
+ * `optional` are the harness's; every other field of an entry must be declared by its backend.
+ */
+export interface BackendConfig<O extends BackendOptions = BackendOptions> {
+  fields: Record<string, FieldSchema>;
+  /** Fields that hold file paths: resolved against the config file's folder. */
+  paths?: readonly string[];
+  /** The load options from the validated fields, where they are not the fields as they are (presets, argv arrays); `dir` is the config file's folder. */
+  options?(fields: Record<string, unknown>, dir: string): O;
 }
 
 /**
- * A backend: one file in backends/, registered in backends/index.ts. `available()` must
+ * A backend: one file in backends/ (or in a folder a config's "backendPaths" names), found by backends/index.ts. `available()` must
  * answer without loading a model and say why not; `load()` may throw an AsrParityError.
  */
-export interface Backend {
+export interface Backend<O extends BackendOptions = BackendOptions> {
   name: string;
   description: string;
   device: string;
@@ -100,15 +79,17 @@ export interface Backend {
   capabilities: readonly Capability[];
   /** The language codes it accepts, where it knows them; anything else is refused before a run. */
   languages?: readonly string[];
-  /** Environment variables that override the model and library paths, even over a config file. */
+  /** Environment variables it reads for the model and library paths when neither a flag nor the config entry names one (README, "Paths: which one wins"). */
   env?: { model?: string; library?: string };
-  available(opts?: BackendOptions): Promise<Availability>;
-  load(opts?: BackendOptions): Promise<LoadedBackend>;
+  /** The config entry fields it takes (with their schema); without one, an entry may set none. */
+  config?: BackendConfig<O>;
+  available(opts?: O): Promise<Availability>;
+  load(opts?: O): Promise<LoadedBackend>;
   /** Already runs in a process of its own (a worker): isolation does not wrap it in another. */
   outOfProcess?: boolean;
 }
 
 /** Identity function: its only job is to type-check a backend definition. */
-export function defineBackend<B extends Backend>(backend: B): B {
+export function defineBackend<O extends BackendOptions>(backend: Backend<O>): Backend<O> {
   return backend;
 }

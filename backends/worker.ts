@@ -1,8 +1,12 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { BackendUnavailableError } from '../harness/errors.ts';
-import { defineBackend, type BackendOptions, type WorkerSpec } from './types.ts';
+import { COMMON_FIELDS } from './config-fields.ts';
+import { defineBackend, type BackendOptions } from './types.ts';
 import { loadWorker } from './worker/loaded-worker.ts';
+import { WORKER_FIELD, type WorkerSpec } from './worker/worker-spec.ts';
+
+type WorkerOptions = BackendOptions & { worker?: WorkerSpec };
 
 const TEN_MINUTES = 600_000;
 
@@ -22,7 +26,7 @@ function findProgram(spec: WorkerSpec): { path: string } | { reason: string } {
   return { reason: program.includes('/') ? `worker program not found or not executable: ${candidates[0]}` : `worker program ${program} is not on PATH` };
 }
 
-function specOf(opts: BackendOptions): WorkerSpec | undefined {
+function specOf(opts: WorkerOptions): WorkerSpec | undefined {
   return opts.worker?.command.length ? opts.worker : undefined;
 }
 
@@ -31,7 +35,7 @@ function specOf(opts: BackendOptions): WorkerSpec | undefined {
  * once, then asked for transcripts, token ids, teacher-forced logits and device memory, with
  * timings measured inside the worker. Configured by the entry's "command": [program, ...args].
  */
-export default defineBackend({
+export default defineBackend<WorkerOptions>({
   name: 'worker',
   description: 'a long-lived program speaking the asr-parity worker protocol (configured by "command": [...])',
   device: 'external',
@@ -39,14 +43,28 @@ export default defineBackend({
   // what a worker can do is known when it loads: the loaded backend says
   capabilities: [],
   outOfProcess: true,
-  async available(opts: BackendOptions = {}) {
+  config: {
+    fields: {
+      ...COMMON_FIELDS,
+      command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: "the worker's argv: [program, ...args], run in the config file's folder" },
+      worker: WORKER_FIELD,
+    },
+    paths: ['model'],
+    // the argv and the settings are one spec; it runs in the config file's folder unless told otherwise
+    options({ command, worker, ...rest }, dir) {
+      if (worker && !command) throw new RangeError('has "worker" settings but no "command" array: a worker entry gives "command": [program, ...args]');
+      const settings = (worker ?? {}) as Omit<WorkerSpec, 'command'>;
+      return { ...rest, worker: command ? { ...settings, command: command as string[], cwd: resolve(dir, settings.cwd ?? '.') } : undefined };
+    },
+  },
+  async available(opts: WorkerOptions = {}) {
     const spec = specOf(opts);
     if (!spec) return { ok: false, reason: 'no worker command configured: give the entry "command": [program, ...args]' };
     const found = findProgram(spec);
     if ('reason' in found) return { ok: false, reason: found.reason };
     return { ok: true, details: { program: found.path, command: spec.command.join(' ') } };
   },
-  async load(opts: BackendOptions = {}) {
+  async load(opts: WorkerOptions = {}) {
     const spec = specOf(opts);
     if (!spec) throw new BackendUnavailableError('worker', 'no worker command configured', 'give the entry "command": [program, ...args]');
     const name = opts.worker?.command[0] ?? 'worker';

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Builds the SIMD whisper.cpp engine (harness/engine/engine-build/). Run by `npm install` as the
+// Builds the SIMD whisper.cpp engine (backends/whisper-cpp/engine/engine-build/). Run by `npm install` as the
 // postinstall script, by `npm test` before the tests (a no-op when the build is cached), and by
 // hand as `npm run build-engine [-- --force]`. Never fails: without a compiler, a suitable CPU
 // or the sources, it prints one line saying why and the CPU backends use the prebuilt library.
 try {
   const { register } = await import('tsx/esm/api');
   register();
-  const { buildEngine } = await import('../harness/engine/engine-build/build-engine.ts');
+  const { buildEngine } = await import('../backends/whisper-cpp/engine/engine-build/build-engine.ts');
   const quiet = process.argv.includes('--quiet');
   const tty = process.stderr.isTTY;
   const outcome = await buildEngine({

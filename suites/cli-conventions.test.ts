@@ -8,7 +8,9 @@ import { Command } from 'commander';
 import { addExamples, EXAMPLES } from '../harness/cli/help-examples.ts';
 import { initCommand } from '../harness/cli/init-command.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
-import { cpuEngine } from '../harness/engine/cpu-engine.ts';
+import { optionsOf } from '../harness/load/resolve-backend.ts';
+import { backends } from '../backends/index.ts';
+import { cpuEngine } from '../backends/whisper-cpp/engine/cpu-engine.ts';
 import { UsageError } from '../harness/errors.ts';
 import cpuFp16 from '../backends/cpu-fp16.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';
@@ -62,8 +64,11 @@ describe('init', () => {
     expect(raw.$comment.length).toBeGreaterThan(0);
     expect(raw.backends[0]).toMatchObject({ backend: 'cann-fp16', model: 'models/f16.bin' });
     const c = loadConfig(out);
-    expect(c.baseline).toMatchObject({ backend: 'cpu-fp32', model: join(tmp, 'models/f32.bin') });
-    expect(c.backends).toEqual([expect.objectContaining({ backend: 'cann-fp16', model: join(tmp, 'models/f16.bin') })]);
+    // paths are the backend's fields: resolved against the config's folder when the entry meets its backend
+    expect(c.baseline).toMatchObject({ backend: 'cpu-fp32', model: 'models/f32.bin' });
+    expect(optionsOf(c.baseline, backends['cpu-fp32']!, out)).toMatchObject({ model: join(tmp, 'models/f32.bin') });
+    expect(c.backends).toEqual([expect.objectContaining({ backend: 'cann-fp16' })]);
+    expect(optionsOf(c.backends[0]!, backends['cann-fp16']!, out)).toMatchObject({ model: join(tmp, 'models/f16.bin') });
     expect(c.backends[0]!.optional).toBe(false);
     expect(JSON.stringify(c)).not.toContain('$comment');
   });
@@ -125,7 +130,7 @@ describe('benchmark --output', () => {
     const config = loadConfig();
     const planned = (await planBackends({ ...config, backends: [{ name: 'cpu-fp16', backend: 'cpu-fp16' }] })).devices[0]!;
     expect(planned.backend).toBe(cpuFp16);
-    const r = await measurePerformance(planned.backend, planned.options, { audio, shortAudio: audio, runs: 5 });
+    const r = await measurePerformance(planned, { audio, shortAudio: audio, runs: 5 });
     const out = join(tmp, 'bench.json');
     writeFileSync(out, JSON.stringify(await benchmarkReport(config, planned, r, audioPath)));
     const back = readReport(out);

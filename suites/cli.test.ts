@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
-import { cpuEngine } from '../harness/engine/cpu-engine.ts';
+import { cpuEngine } from '../backends/whisper-cpp/engine/cpu-engine.ts';
 import { readReport } from '../harness/report/report-file.ts';
 
 const BIN = resolve(import.meta.dirname, '../bin/asr-parity.mjs');

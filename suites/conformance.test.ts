@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../backends/index.ts';
-import { cannBackend } from '../backends/shared/cann.ts';
-import type { Backend, BackendOptions, Capability, LoadedBackend, WorkerSpec } from '../backends/types.ts';
+import { cannBackend } from '../backends/whisper-cpp/cann.ts';
+import type { Backend, BackendOptions, Capability, LoadedBackend } from '../backends/types.ts';
+import type { WorkerSpec } from '../backends/worker/worker-spec.ts';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { buildAscendclStandin } from '../fixtures/standins/build-standin.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
-import { defaultCpuLibrary } from '../harness/engine/cpu-engine.ts';
+import { defaultCpuLibrary } from '../backends/whisper-cpp/engine/cpu-engine.ts';
 import { isAsrParityError } from '../harness/errors.ts';
 
 /**

@@ -22,7 +22,7 @@ import { compareCase } from '../harness/score/token-parity.ts';
  */
 const ROOT = resolve(import.meta.dirname, '..');
 const TORCH = ['/usr/bin/python3', join(ROOT, 'workers/torch/worker.py')];
-const torch = (name: string, dtype: string, options?: Record<string, unknown>): BackendEntry => ({ name, backend: 'worker', model: PARITY_MODELS.fp32, worker: { command: TORCH, cwd: ROOT, device: 'cpu', dtype, options } });
+const torch = (name: string, dtype: string, options?: Record<string, unknown>): BackendEntry => ({ name, backend: 'worker', model: PARITY_MODELS.fp32, command: TORCH, worker: { cwd: ROOT, device: 'cpu', dtype, ...(options ? { options } : {}) } });
 
 const base = loadConfig();
 const config: Config = { ...base, baseline: { name: 'cpu-fp32', backend: 'cpu-fp32' }, backends: [torch('torch-fp32', 'float32'), torch('torch-bf16', 'bfloat16')], results: join(base.results, 'cross-engine'),

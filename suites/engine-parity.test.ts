@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultThreads } from '../backends/shared/whisper-cpp.ts';
+import { defaultThreads } from '../backends/whisper-cpp/whisper-cpp.ts';
 import { FIXTURE_DIR, MANIFEST, PARITY_MODELS, type ManifestEntry } from '../fixtures/generate.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
-import { cpuEngine } from '../harness/engine/cpu-engine.ts';
-import { bundledLibraryPath, loadWhisperLibrary } from '../harness/engine/whisper-library.ts';
-import { WhisperModel, type DecodeOptions } from '../harness/engine/whisper-model.ts';
+import { cpuEngine } from '../backends/whisper-cpp/engine/cpu-engine.ts';
+import { bundledLibraryPath, loadWhisperLibrary } from '../backends/whisper-cpp/engine/whisper-library.ts';
+import { WhisperModel, type DecodeOptions } from '../backends/whisper-cpp/engine/whisper-model.ts';
 
 /**
  * The SIMD build (made at install from whisper.rn's whisper.cpp 1.9.3) is the CPU backends'

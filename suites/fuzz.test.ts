@@ -9,7 +9,7 @@ import { loadAudio } from '../harness/audio/load-audio.ts';
 import { readManifest } from '../harness/audio/manifest.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
 import { differentialFuzz } from '../harness/fuzz/differential-fuzz.ts';
-import { loadBackend } from '../harness/run/transcribe-cases.ts';
+import { loadBackend } from '../harness/load/load-backend.ts';
 import { planBackends } from '../harness/run/plan-backends.ts';
 import { getNormalizer } from '../harness/score/normalizers.ts';
 import { runnable } from './setup/skip-unavailable.ts';
@@ -62,8 +62,8 @@ for (const p of plan.devices) {
   // a backend that cannot run here is a visible skip with its reason, not left out
   if (!runnable(p)) continue;
   it(`${p.entry.name} agrees with ${plan.baseline.entry.name} on seeded variants of speech`, async () => {
-    const base = await loadBackend(plan.baseline.backend, plan.baseline.options);
-    const dev = await loadBackend(p.backend, p.options);
+    const base = await loadBackend(plan.baseline);
+    const dev = await loadBackend(p);
     try {
       const r = await differentialFuzz({ baseline: base, device: dev, clips, runs: 4, seed: 20261124, normalize, timeLimitMs: 60_000, outDir: join(config.results, 'fuzz'), label: p.entry.name });
       expect(r.counterexample, `disagreement saved: ${r.counterexample?.json}`).toBeNull();

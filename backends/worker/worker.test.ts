@@ -46,11 +46,13 @@ const WORKERS = {
   badValue: fakeWorker('bad-value', `reply(req, {"text": 42, "timings": {"totalMs": 1}})`),
   refuses: fakeWorker('refuses', `print(json.dumps({"id": req["id"], "ok": False, "error": {"code": "AUDIO_INPUT", "input": "clip", "problem": "too short"}}), flush=True)`),
 };
-const entry = (name: keyof typeof WORKERS, optional = false): BackendEntry => ({ name, backend: 'worker', optional, worker: { command: WORKERS[name], callTimeoutMs: 3000, loadTimeoutMs: 60_000 } });
+const settings = { callTimeoutMs: 3000, loadTimeoutMs: 60_000 };
+/** A config entry as written: the worker's argv in "command", its settings in "worker". */
+const entry = (name: keyof typeof WORKERS, optional = false): BackendEntry => ({ name, backend: 'worker', optional, command: WORKERS[name], worker: settings });
 
 describe('worker backend: a misbehaving worker is a failure of that backend', () => {
   it('garbage on stdout, an exit mid-call and a hang each fail with the reason and the last stderr lines', async () => {
-    const load = (name: keyof typeof WORKERS) => worker.load({ worker: entry(name).worker });
+    const load = (name: keyof typeof WORKERS) => worker.load({ worker: { ...settings, command: WORKERS[name] } });
     const garbage = await load('garbage');
     await expect(garbage.transcribe(speech)).rejects.toThrow(/broke protocol 1 \(not JSON\): "Traceback \(most recent call last\): oops"; it was killed; last stderr: garbage: starting work/);
     const dies = await load('dies');
@@ -66,7 +68,7 @@ describe('worker backend: a misbehaving worker is a failure of that backend', ()
   });
 
   it('an error the worker answers with is rebuilt as its typed error, and the worker lives on', async () => {
-    const b = await worker.load({ worker: entry('refuses').worker });
+    const b = await worker.load({ worker: { ...settings, command: WORKERS.refuses } });
     const err = await b.transcribe(speech).catch((e: unknown) => e);
     expect(isAsrParityError(err) && [err.code, err.message]).toEqual(['AUDIO_INPUT', 'clip: too short']);
     await expect(b.transcribe(speech)).rejects.toThrow(/too short/);

@@ -11,7 +11,7 @@ import { ROOT } from './compile.mjs';
 /** Folders whose files are imported by a path computed at run time: each file is an entry, and the folder's listing is part of the check. */
 const DISCOVERED = ['backends'];
 // the same rule as backends/index.ts's discovery: every .ts file directly in backends/ but these
-const NOT_BACKENDS = new Set(['index.ts', 'types.ts']);
+const NOT_BACKENDS = new Set(['index.ts', 'types.ts', 'config-fields.ts']);
 const isModule = (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts') && !NOT_BACKENDS.has(f);
 
 /** The .ts files in a discovered folder, as the launcher compares them (a backend added since the build makes the build stale). */

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import { cpuEngine } from '../engine/cpu-engine.ts';
-import { bundledLibraryPath, loadWhisperLibrary } from '../engine/whisper-library.ts';
-import { WhisperModel, type DecodeOptions } from '../engine/whisper-model.ts';
+import { cpuEngine } from '../../backends/whisper-cpp/engine/cpu-engine.ts';
+import { bundledLibraryPath, loadWhisperLibrary } from '../../backends/whisper-cpp/engine/whisper-library.ts';
+import { WhisperModel, type DecodeOptions } from '../../backends/whisper-cpp/engine/whisper-model.ts';
 import { BackendUnavailableError } from '../errors.ts';
 import { latencyStats, type LatencyStats } from './latency-stats.ts';
 

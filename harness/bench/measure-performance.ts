@@ -1,10 +1,10 @@
 import { Bench } from 'tinybench';
-import type { Backend, BackendOptions, DeviceMemory, LoadedBackend } from '../../backends/types.ts';
+import type { DeviceMemory, LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import { loadBackend } from '../run/transcribe-cases.ts';
-import { backendModules, backends } from '../../backends/index.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { measureIsolated } from '../isolate/isolated-measure.ts';
+import { loadBackend, runsIsolated } from '../load/load-backend.ts';
+import type { ResolvedBackend } from '../load/resolve-backend.ts';
 import { latencyStats, type LatencyStats } from './latency-stats.ts';
 import type { PlainTranscript, UnderLoadCheck } from '../score/gate.ts';
 
@@ -69,15 +69,16 @@ const latencyOf = (loaded: { timedInside?: boolean }, r: { timings: { totalMs: n
  * compilation on accelerators), one short clip, then `runs` warm calls through tinybench with
  * its samples kept: tinybench stops at P99, and P90 is computed from the samples here.
  */
-export async function measurePerformance(backend: Backend, opts: BackendOptions, o: PerformanceOptions): Promise<MeasuredPerformance> {
-  const module = backendModules[backend.name];
-  if (o.isolation && module && backends[backend.name] === backend && !backend.outOfProcess) {
-    const r = await measureIsolated<MeasuredPerformance>(backend.name, module, opts, o, o.isolation);
-    return { ...r, environment: { ...r.environment, isolated: true } };
+export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'module' | 'options' | 'availability'>, o: PerformanceOptions): Promise<MeasuredPerformance> {
+  const { backend } = r;
+  if (runsIsolated(r, o.isolation)) {
+    // the child trusts this process's availability answer: it loads, measures and answers
+    const m = await measureIsolated<MeasuredPerformance>(backend.name, r.module, r.options, o, o.isolation!);
+    return { ...m, environment: { ...m.environment, isolated: true } };
   }
   const rssBefore = process.memoryUsage().rss;
   o.progress?.(`${backend.name}: loading`);
-  const loaded = await loadBackend(backend, opts);
+  const loaded = await loadBackend(r);
   try {
     const rssAfterLoad = process.memoryUsage().rss;
     o.progress?.(`${backend.name}: first call`);

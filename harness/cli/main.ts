@@ -33,6 +33,7 @@ const lazy = {
   write: () => import('../report/write-atomic.ts'),
   plan: () => import('../run/plan-backends.ts'),
   transcribe: () => import('../run/transcribe-cases.ts'),
+  load: () => import('../load/load-backend.ts'),
   normalizers: () => import('../score/normalizers.ts'),
   gate: () => import('./gate-commands.ts'),
   formatLatency: () => import('../report/format-latency.ts'),
@@ -66,8 +67,8 @@ async function plannedFromFlags(name: string, o: { model?: string; library?: str
 
 async function loadFromFlags(name: string, o: { model?: string; library?: string; threads?: number; language?: string }): Promise<LoadedBackend> {
   const p = await plannedFromFlags(name, o);
-  const { loadBackend } = await lazy.transcribe();
-  return loadBackend(p.backend, p.options);
+  const { loadBackend } = await lazy.load();
+  return loadBackend(p);
 }
 
 const program = new Command('asr-parity')
@@ -230,7 +231,7 @@ withBackend(program.command('benchmark').description('latency of repeated transc
     const audio = await loadAudio(o.audio);
     const p = await plannedFromFlags(o.backend, o);
     const iso = cfg().isolation;
-    const r = await measurePerformance(p.backend, p.options, { audio, shortAudio: audio, runs: o.numRuns, progress, isolation: iso.enabled ? iso : undefined });
+    const r = await measurePerformance(p, { audio, shortAudio: audio, runs: o.numRuns, progress, isolation: iso.enabled ? iso : undefined });
     progressDone();
     const perf = r.performance;
     const l = perf.latencyMs;
@@ -251,7 +252,7 @@ program
     const { readManifest } = await lazy.manifest();
     const { perfAudio } = await lazy.perfAudio();
     const { PARITY_MODELS } = await lazy.paths();
-    const { defaultThreads } = await import('../../backends/shared/whisper-cpp.ts');
+    const { defaultThreads } = await import('../../backends/whisper-cpp/whisper-cpp.ts');
     const { environmentRecord } = await lazy.environment();
     const { writeFileAtomic } = await lazy.write();
     const c = cfg();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpuEngine } from '../engine/cpu-engine.ts';
+import { cpuEngine } from '../../backends/whisper-cpp/engine/cpu-engine.ts';
 
 /**
  * `asr-parity --version`: the package version, and which whisper.cpp engine the CPU backends

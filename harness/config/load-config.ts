@@ -1,26 +1,34 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { CommandSpec, WorkerSpec } from '../../backends/types.ts';
-import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
 import { MANIFEST } from '../io/default-paths.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 
+/** Where an entry came from: its backend's fields are checked, and its paths resolved, against this when it meets its backend. */
+export interface EntryOrigin {
+  /** The config file, or null for built-in defaults and the command line. */
+  file: string | null;
+  /** The folder its relative paths are against: the config file's, else the working directory. */
+  dir: string;
+  /** The config's folders of out-of-tree backends, absolute. */
+  backendPaths: readonly string[];
+  /** Where in the file the entry is, as a JSON pointer (/baseline, /backends/0), so an error names the field as the file has it. */
+  at?: string;
+}
+
+/**
+ * A config entry: the harness's own fields (name, backend, optional) and the backend's, as
+ * written. Those are the backend's to declare (its `config`), so they are checked when the
+ * entry meets its backend (harness/load/resolve-backend.ts), not here.
+ */
 export interface BackendEntry {
   /** Label in reports; the backend kind by default. */
   name: string;
   backend: string;
   /** A required backend (the default) that does not run fails the gate; an optional one is reported as not run. */
   optional?: boolean;
-  model?: string;
-  library?: string;
-  threads?: number;
-  device?: number;
-  language?: string;
-  aclLibrary?: string;
-  command?: CommandSpec;
-  /** A worker backend's process: its "command" array and "worker" settings. */
-  worker?: WorkerSpec;
+  origin?: EntryOrigin;
+  [field: string]: unknown;
 }
 
 export interface GateThresholds {
@@ -42,6 +50,8 @@ export interface Config {
   source: string | null;
   baseline: BackendEntry;
   backends: BackendEntry[];
+  /** Folders of out-of-tree backends, absolute. */
+  backendPaths: string[];
   fixtures: string;
   normalizer: 'none' | 'basic' | 'english';
   /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
@@ -57,15 +67,8 @@ export interface Config {
 export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
 const SCHEMA = new URL('./config.schema.json', import.meta.url);
 
-type RawCommand = Partial<CommandSpec> & { preset?: string };
-type RawEntry = Omit<BackendEntry, 'name' | 'command' | 'worker'> & { name?: string; command?: RawCommand | string[]; worker?: Omit<WorkerSpec, 'command'> };
-
-/** A preset with the entry's own fields on top; the schema has already checked one or the other is complete. */
-function commandOf(raw: RawCommand, base: string): CommandSpec {
-  const { preset, ...own } = raw;
-  const c = { ...(preset ? COMMAND_PRESETS[preset] : {}), ...own } as CommandSpec;
-  return { ...c, cwd: c.cwd && resolve(base, c.cwd) };
-}
+/** An entry as written: the harness's fields checked by config.schema.json, the backend's left for its own schema. */
+type RawEntry = { name?: string; backend: string; optional?: boolean; [field: string]: unknown };
 
 /** ASR_PARITY_BASELINE_CACHE overrides the config: `off` disables the cache, anything else is its folder (CI, and the test suites, which set `off`). */
 function baselineCacheOf(c: Config['baselineCache'], base: string): Config['baselineCache'] {
@@ -84,7 +87,7 @@ function withoutComments(v: unknown): unknown {
 
 /**
  * Reads and validates a config file; defaults come from the schema. Paths are resolved
- * against the file's folder. `ASR_PARITY_CONFIG` names the file when no path is given;
+ * against the file's folder (a backend entry's, when it meets its backend: harness/load/). `ASR_PARITY_CONFIG` names the file when no path is given;
  * without either, `asr-parity.config.json` in the working directory, else built-in defaults.
  */
 export function loadConfig(path?: string): Config {
@@ -101,24 +104,12 @@ export function loadConfig(path?: string): Config {
   }
   const validate = schemaValidator(SCHEMA);
   if (!validate(raw)) throw new ConfigError(file ?? 'built-in config', describeSchemaError(validate.errors), 'see harness/config/config.schema.json');
-  const c = withoutComments(raw) as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string };
+  const c = withoutComments(raw) as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures' | 'backendPaths'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string; backendPaths?: string[] };
   const base = file ? dirname(resolve(file)) : process.cwd();
-  const entry = (e: RawEntry): BackendEntry => {
-    if (e.worker && !Array.isArray(e.command)) throw new ConfigError(file ?? 'built-in config', `backend "${e.name ?? e.backend}" has "worker" settings but no "command" array`, 'a worker entry gives "command": [program, ...args]');
-    return entryOf(e);
-  };
-  const entryOf = (e: RawEntry): BackendEntry => ({
-    ...e,
-    name: e.name ?? e.backend,
-    model: e.model && resolve(base, e.model),
-    library: e.library && resolve(base, e.library),
-    aclLibrary: e.aclLibrary && resolve(base, e.aclLibrary),
-    command: e.command && !Array.isArray(e.command) ? commandOf(e.command, base) : undefined,
-    // an array is a worker's argv; it runs in the config file's folder unless told otherwise
-    worker: Array.isArray(e.command) ? { ...e.worker, command: e.command, cwd: resolve(base, e.worker?.cwd ?? '.') } : undefined,
-  });
-  const backends = c.backends.map(entry);
-  const baseline = entry(c.baseline);
+  const origin: EntryOrigin = { file: file ? resolve(file) : null, dir: base, backendPaths: (c.backendPaths ?? []).map((d) => resolve(base, d)) };
+  const entry = (e: RawEntry, at: string): BackendEntry => ({ ...e, name: e.name ?? e.backend, origin: { ...origin, at } });
+  const backends = c.backends.map((e, i) => entry(e, `/backends/${i}`));
+  const baseline = entry(c.baseline, '/baseline');
   const names = [baseline.name, ...backends.map((b) => b.name)];
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(file ?? 'built-in config', `backend name "${dup}" is used twice`, 'give one of the entries a distinct "name"');
@@ -126,6 +117,7 @@ export function loadConfig(path?: string): Config {
     source: file ? resolve(file) : null,
     baseline,
     backends,
+    backendPaths: [...origin.backendPaths],
     fixtures: c.fixtures ? resolve(base, c.fixtures) : MANIFEST,
     normalizer: c.normalizer,
     cerSpaces: c.cerSpaces,

@@ -19,10 +19,10 @@ const require = createRequire(import.meta.url);
  */
 const CACHE = fileURLToPath(new URL('../../dist/schemas/', import.meta.url));
 
-function cacheFile(url: URL, text: string, defs: readonly string[] = []): string {
+function cacheFile(name: string, text: string, defs: readonly string[] = []): string {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
   const key = createHash('sha256').update(`${ajvVersion}\0${JSON.stringify(OPTIONS)}\0${defs.join(',')}\0${text}`).digest('hex').slice(0, 20);
-  return join(CACHE, `${basename(fileURLToPath(url), '.json')}-${key}.cjs`);
+  return join(CACHE, `${name}-${key}.cjs`);
 }
 
 /** Compiles the whole schema, or (with `defs`) one validator per named $defs entry, and keeps the standalone code in `file`. */
@@ -57,26 +57,36 @@ function compileAndKeep(text: string, file: string, defs?: readonly string[]): V
   return out;
 }
 
-/** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
-export function schemaValidator(url: URL): ValidateFunction {
-  let v = compiled.get(url.href);
+function validatorOf(key: string, name: string, text: () => string): ValidateFunction {
+  let v = compiled.get(key);
   if (!v) {
-    const text = readFileSync(url, 'utf8');
-    const file = cacheFile(url, text);
+    const t = text();
+    const file = cacheFile(name, t);
     try {
       v = require(file) as ValidateFunction;
     } catch {
-      v = compileAndKeep(text, file) as ValidateFunction;
+      v = compileAndKeep(t, file) as ValidateFunction;
     }
-    compiled.set(url.href, v);
+    compiled.set(key, v);
   }
   return v;
+}
+
+/** The validator for a JSON Schema shipped with the package: compiled once, then reused from dist/schemas/ while the schema is unchanged. */
+export function schemaValidator(url: URL): ValidateFunction {
+  return validatorOf(url.href, basename(fileURLToPath(url), '.json'), () => readFileSync(url, 'utf8'));
+}
+
+/** The validator for a schema built in code (a backend's config fields), cached the same way, keyed by its text. */
+export function schemaValidatorFor(name: string, schema: object): ValidateFunction {
+  const text = JSON.stringify(schema);
+  return validatorOf(`${name}\0${text}`, name.replace(/[^A-Za-z0-9._-]/g, '_'), () => text);
 }
 
 /** One validator per named entry of the schema's $defs (the worker protocol's message kinds), kept as schemaValidator's are. */
 export function schemaDefValidators<K extends string>(url: URL, defs: readonly K[]): Record<K, ValidateFunction> {
   const text = readFileSync(url, 'utf8');
-  const file = cacheFile(url, text, defs);
+  const file = cacheFile(basename(fileURLToPath(url), '.json'), text, defs);
   try {
     return require(file) as Record<K, ValidateFunction>;
   } catch {

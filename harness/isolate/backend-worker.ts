@@ -56,7 +56,8 @@ async function handle(req: Request): Promise<unknown> {
     case 'measure': {
       // imported here so a worker that only transcribes does not load the benchmark code
       const { measurePerformance } = await import('../bench/measure-performance.ts');
-      return measurePerformance(await backendOf(), req.options as BackendOptions, {
+      // availability was answered once, by the process that resolved the backend and started this one
+      return measurePerformance({ backend: await backendOf(), options: req.options as BackendOptions, availability: { ok: true } }, {
         audio: audioFromWire(req.audio as InTreeAudio, 'measure'),
         shortAudio: audioFromWire(req.shortAudio as InTreeAudio, 'measure'),
         runs: req.runs as number,

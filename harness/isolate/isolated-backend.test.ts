@@ -61,9 +61,9 @@ describe('a backend in its own process', () => {
     writeFileSync(
       module,
       `import cpu from '${ROOT}/backends/cpu-fp32.ts';
-import { loadWhisperLibrary } from '${ROOT}/harness/engine/whisper-library.ts';
-import { defaultCpuLibrary } from '${ROOT}/harness/engine/cpu-engine.ts';
-import { WhisperModel } from '${ROOT}/harness/engine/whisper-model.ts';
+import { loadWhisperLibrary } from '${ROOT}/backends/whisper-cpp/engine/whisper-library.ts';
+import { defaultCpuLibrary } from '${ROOT}/backends/whisper-cpp/engine/cpu-engine.ts';
+import { WhisperModel } from '${ROOT}/backends/whisper-cpp/engine/whisper-model.ts';
 import { PARITY_MODELS } from '${ROOT}/fixtures/generate.ts';
 export default { ...cpu, name: 'aborts', async load() {
   const m = WhisperModel.load(loadWhisperLibrary(defaultCpuLibrary()), PARITY_MODELS.fp32);

@@ -47,7 +47,7 @@ function counting(b: Backend) {
 /** `withDevice: false`: the baseline alone, enough where only its transcripts matter (a device is what asks for logits). */
 async function gate(dir: string | undefined, baselineOptions: { model?: string; language?: string } = {}, withDevice = true) {
   const b = counting(backends['cpu-fp32']!);
-  const baseline = { ...(await planBackend({ name: 'cpu-fp32', backend: 'cpu-fp32' }, 'baseline', 'test', baselineOptions)), backend: b.backend };
+  const baseline = { ...(await planBackend({ name: 'cpu-fp32', backend: 'cpu-fp32' }, 'baseline', 'test', baselineOptions)), backend: b.backend, module: undefined }; // in memory: counted in this process, not loaded from its file
   const plan: GatePlan = { baseline, devices: withDevice ? [await planBackend({ name: 'cpu-fp16', backend: 'cpu-fp16' }, 'device', 'test')] : [] };
   const notes: string[] = [];
   const report = await runGate({ config, plan, accuracy: { cases }, baselineCache: dir ? { dir } : undefined }, { note: (m) => notes.push(m) });

@@ -56,7 +56,7 @@ export async function baselineIdentity(backend: string, loaded: LoadedBackend, o
   id.librarySha256 = await fileHash(d.library ?? options.library);
   id.modelFileSha256 = await fileHash(options.model ?? d.modelPath);
   const { model: _m, library: _l, ...rest } = options;
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) id[`option.${k}`] = typeof v === 'object' ? JSON.stringify(v) : v;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) id[`option.${k}`] = typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | boolean | null);
   return id;
 }
 

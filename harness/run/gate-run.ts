@@ -12,7 +12,8 @@ import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../sc
 import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
-import { loadBackend, transcribeCases } from './transcribe-cases.ts';
+import { loadBackend } from '../load/load-backend.ts';
+import { transcribeCases } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
 export interface GateRun {
@@ -62,7 +63,7 @@ function isolationOf(config: Config): IsolationOptions | undefined {
  * keeps one. A key that cannot be made (a file that cannot be hashed) runs without the cache.
  */
 async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
-  const loaded = await loadBackend(p.backend, p.options, isolationOf(run.config));
+  const loaded = await loadBackend(p, isolationOf(run.config));
   if (p.role !== 'baseline' || !run.baselineCache) return { loaded };
   try {
     const c = await withBaselineCache(loaded, p.backend.name, p.options, { dir: run.baselineCache.dir, run: state.id, onProblem: (x) => ev.note?.(`baseline cache: ${x.file}: ${x.problem}; recomputed`) });
@@ -207,7 +208,7 @@ async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable
       }
     }
     try {
-      const r = await measurePerformance(p.backend, p.options, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) });
+      const r = await measurePerformance(p, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) });
       emit(fragmentOf(p, { environment: r.environment, performance: { ...r.performance, underLoad: underLoadCheck(reference, r.transcripts) }, ...(cache ? { baselineCache: cache } : {}) }));
     } catch (e) {
       rethrowInputError(e);

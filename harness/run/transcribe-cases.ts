@@ -1,21 +1,6 @@
-import type { Backend, BackendOptions, BackendTranscript, LoadedBackend } from '../../backends/types.ts';
+import type { BackendTranscript, LoadedBackend } from '../../backends/types.ts';
 import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { Case } from '../audio/manifest.ts';
-import { backendModules, backends } from '../../backends/index.ts';
-import { BackendUnavailableError } from '../errors.ts';
-import { loadIsolated, type IsolationOptions } from '../isolate/isolated-backend.ts';
-
-/**
- * Loads a backend after checking it can run. With `isolate`, a registered backend runs in a
- * child process, so a native crash or hang becomes an error instead of the end of the run.
- */
-export async function loadBackend(b: Backend, opts: BackendOptions, isolate?: IsolationOptions): Promise<LoadedBackend> {
-  const a = await b.available(opts);
-  if (!a.ok) throw new BackendUnavailableError(b.name, a.reason, 'see `asr-parity backends`');
-  const module = backendModules[b.name];
-  if (isolate && module && backends[b.name] === b && !b.outOfProcess) return loadIsolated(b.name, module, opts, isolate);
-  return b.load(opts);
-}
 
 export interface CaseTranscript {
   case: Case;

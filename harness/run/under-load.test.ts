@@ -47,7 +47,7 @@ function fastPathAfterRepeat(b: Backend): Backend {
 /** The honest baseline, and cpu-fp16 with the fast path. */
 async function plan(): Promise<GatePlan> {
   const fp16 = await planBackend({ name: 'cpu-fp16', backend: 'cpu-fp16' }, 'device', 'test');
-  const fast: PlannedBackend = { ...fp16, entry: { name: 'fast-path', backend: 'cpu-fp16' }, backend: fastPathAfterRepeat(backends['cpu-fp16']!) };
+  const fast: PlannedBackend = { ...fp16, entry: { name: 'fast-path', backend: 'cpu-fp16' }, backend: fastPathAfterRepeat(backends['cpu-fp16']!), module: undefined }; // in memory: runs in this process, not loaded from its file
   return { baseline: await planBackend({ name: 'cpu-fp32', backend: 'cpu-fp32' }, 'baseline', 'test'), devices: [fast] };
 }
 

@@ -8,7 +8,7 @@ import { bundledLibraryPath } from '../whisper-library.ts';
 import { buildEngine } from './build-engine.ts';
 import { chooseIsa, cpuFlags } from './cpu-isa.ts';
 
-const BIN = resolve(import.meta.dirname, '../../../bin/build-engine.mjs');
+const BIN = resolve(import.meta.dirname, '../../../../bin/build-engine.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'asr-parity-engine-'));
 const saved = { CC: process.env.CC, ASR_PARITY_ENGINE_CACHE: process.env.ASR_PARITY_ENGINE_CACHE };
 

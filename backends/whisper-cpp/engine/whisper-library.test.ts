@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAsrParityError } from '../errors.ts';
+import { isAsrParityError } from '../../../harness/errors.ts';
 import { cpuEngine } from './cpu-engine.ts';
 import { abiForVersion, abiLayoutText, firstLayoutDifference, whisperAbi19, whisperRnAbi19 } from './whisper-abi.ts';
 import { bundledLibraryPath, loadWhisperLibrary } from './whisper-library.ts';

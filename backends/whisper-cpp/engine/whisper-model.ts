@@ -1,5 +1,5 @@
 import koffi from 'koffi';
-import { InferenceError, ModelError } from '../errors.ts';
+import { InferenceError, ModelError } from '../../../harness/errors.ts';
 import { inspectModelFile, type ModelFileInfo } from './ggml-model-file.ts';
 import type { WhisperLibrary } from './whisper-library.ts';
 

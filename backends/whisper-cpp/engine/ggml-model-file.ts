@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { ModelError } from '../errors.ts';
+import { ModelError } from '../../../harness/errors.ts';
 
 /** whisper.cpp's legacy ggml model file starts with this uint32 ("ggml"); the fixtures' model writer uses it too. */
 export const GGML_MAGIC = 0x67676d6c;

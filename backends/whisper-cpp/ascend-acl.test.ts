@@ -1,7 +1,7 @@
 import koffi from 'koffi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildAscendclStandin } from '../../fixtures/standins/build-standin.ts';
-import { DeviceMemorySampler } from '../bench/device-memory-sampler.ts';
+import { DeviceMemorySampler } from './device-memory-sampler.ts';
 import { ACL_ERROR_REPEAT_INITIALIZE, AscendRuntime, cannSocSupport, probeAscend } from './ascend-acl.ts';
 
 /** The koffi AscendCL layer against the C stand-in (fixtures/standins): real calls, real return codes, no NPU. */

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../types.ts';
+import type { CommandSpec } from './command-spec.ts';
 
 /**
  * Ready commands for known external transcribers. `{audio}` is a 16 kHz mono 16-bit WAV

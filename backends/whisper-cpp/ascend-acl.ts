@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import koffi, { type LibraryHandle } from 'koffi';
-import { LibraryAbiError } from '../errors.ts';
+import { LibraryAbiError } from '../../harness/errors.ts';
 
 /** AscendCL codes asr-parity acts on (acl/acl_base.h). */
 export const ACL_SUCCESS = 0;

@@ -1,4 +1,4 @@
-import type { DeviceMemory } from '../../backends/types.ts';
+import type { DeviceMemory } from '../types.ts';
 
 export type MemoryReader = () => { freeBytes: number; totalBytes: number };
 

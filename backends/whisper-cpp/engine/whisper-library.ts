@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import koffi, { type LibraryHandle } from 'koffi';
-import { LibraryAbiError } from '../errors.ts';
+import { LibraryAbiError } from '../../../harness/errors.ts';
 import { abiForVersion, abiLayoutText, firstLayoutDifference, whisperAbi19, whisperRnAbi19, type LibraryMarkers, type WhisperAbi } from './whisper-abi.ts';
 
 /**
@@ -163,9 +163,9 @@ export function loadWhisperLibrary(path: string): WhisperLibrary {
   if (!abi) {
     if (markers.compiledLayout !== undefined && /^1\.9\./.test(version)) {
       const expected = abiLayoutText(markers.whisperRnTree ? whisperRnAbi19() : whisperAbi19());
-      throw new LibraryAbiError(path, `its whisper.h lays out ${firstLayoutDifference(expected, markers.compiledLayout)}`, 'the library was built from a whisper.h asr-parity does not know: add its layout to harness/engine/whisper-abi.ts');
+      throw new LibraryAbiError(path, `its whisper.h lays out ${firstLayoutDifference(expected, markers.compiledLayout)}`, 'the library was built from a whisper.h asr-parity does not know: add its layout to backends/whisper-cpp/engine/whisper-abi.ts');
     }
-    throw new LibraryAbiError(path, `whisper.cpp version ${version} has a whisper_full_params layout asr-parity does not know`, 'use a whisper.cpp 1.9.x build, or add its layout to harness/engine/whisper-abi.ts');
+    throw new LibraryAbiError(path, `whisper.cpp version ${version} has a whisper_full_params layout asr-parity does not know`, 'use a whisper.cpp 1.9.x build, or add its layout to backends/whisper-cpp/engine/whisper-abi.ts');
   }
   const size = koffi.sizeof(abi.fullParams);
   if (size !== abi.fullParamsSize) {

@@ -5,8 +5,10 @@ import { execa } from 'execa';
 import { encodeWav } from '../../harness/audio/wav.ts';
 import { CommandFailedError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
-import { defineBackend, type Availability, type Backend, type BackendOptions, type CommandSpec, type LoadedBackend } from '../types.ts';
-import { defaultThreads } from './whisper-cpp.ts';
+import { defineBackend, type Availability, type Backend, type LoadedBackend } from '../types.ts';
+import { COMMAND_CONFIG, type CommandOptions } from './command-config.ts';
+import type { CommandSpec } from './command-spec.ts';
+import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 120_000;
 
@@ -72,28 +74,30 @@ export interface CommandBackendSpec {
 }
 
 /** A backend that runs an external transcriber once per audio file through execa, never through a shell. */
-export function commandBackend(spec: CommandBackendSpec): Backend {
-  const commandOf = (opts: BackendOptions) => opts.command ?? spec.defaultCommand;
-  const available = async (opts: BackendOptions = {}): Promise<Availability> => {
+export function commandBackend(spec: CommandBackendSpec): Backend<CommandOptions> {
+  const commandOf = (opts: CommandOptions) => opts.command ?? spec.defaultCommand;
+  const available = async (opts: CommandOptions = {}): Promise<Availability> => {
     const c = commandOf(opts);
     if (!c) return { ok: false, reason: 'no command configured: give the backend entry a "command" (program, args, output)' };
     const path = findProgram(c.program, c.cwd);
     if (!path) return { ok: false, reason: `program "${c.program}" not found${c.program.includes('/') ? '' : ' on PATH'}${spec.installHint ? ` (${spec.installHint})` : ''}` };
     return { ok: true, details: { program: path, args: c.args.join(' ') } };
   };
-  return defineBackend({
+  return defineBackend<CommandOptions>({
     name: spec.name,
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
     capabilities: [],
+    config: COMMAND_CONFIG,
     available,
-    async load(opts: BackendOptions = {}): Promise<LoadedBackend> {
+    async load(opts: CommandOptions = {}): Promise<LoadedBackend> {
+      // availability was answered when the backend was resolved; only what load needs is looked up here
       const c = commandOf(opts);
-      const a = await available(opts);
-      if (!a.ok || !c) throw new CommandFailedError(spec.name, a.ok ? 'no command configured' : a.reason, 'see `asr-parity backends`');
+      if (!c) throw new CommandFailedError(spec.name, 'no command configured', 'give the backend entry a "command" (program, args, output)');
       const t0 = performance.now();
-      const program = findProgram(c.program, c.cwd)!;
+      const program = findProgram(c.program, c.cwd);
+      if (!program) throw new CommandFailedError(c.program, `program not found${c.program.includes('/') ? '' : ' on PATH'}`, spec.installHint ?? 'see `asr-parity backends`');
       const hash = await sha256File(program);
       const dir = mkdtempSync(join(tmpdir(), 'asr-parity-cmd-'));
       const timeoutMs = c.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;

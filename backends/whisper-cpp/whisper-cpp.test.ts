@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARITY_MODELS } from '../../fixtures/generate.ts';
-import { bundledLibraryPath } from '../../harness/engine/whisper-library.ts';
+import { bundledLibraryPath } from './engine/whisper-library.ts';
 import { whisperCppBackend } from './whisper-cpp.ts';
 
 /**

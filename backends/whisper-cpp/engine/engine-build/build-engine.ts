@@ -17,7 +17,7 @@ import { ENGINE_SOURCE, ENGINE_SOURCE_SPEC, ENGINE_SOURCES, engineSourceDir } fr
  * the binary. Never throws: anything that goes wrong records the prebuilt and the reason.
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const run = promisify(execFile);
 
 /**
@@ -107,7 +107,7 @@ function writeJsonAtomic(path: string, value: unknown): void {
 
 /** Loads the library in a child process, through the same loader the backends use. */
 async function checkLibrary(library: string): Promise<{ version: string; systemInfo: string; abi: string }> {
-  const script = join(ROOT, 'harness/engine/engine-build/check-library.ts');
+  const script = join(ROOT, 'backends/whisper-cpp/engine/engine-build/check-library.ts');
   let out: string;
   try {
     out = (await run(process.execPath, ['--import', 'tsx', script, library], { cwd: ROOT, env: { ...process.env, ASR_PARITY_WHISPER_LOG: '' } })).stdout;

@@ -1,7 +1,7 @@
 import { PARITY_MODELS } from '../../harness/io/default-paths.ts';
-import { cannSocSupport, defaultAclLibrary, probeAscend } from '../../harness/engine/ascend-acl.ts';
-import type { Backend, BackendOptions } from '../types.ts';
-import { whisperCppBackend, type ProbeResult } from './whisper-cpp.ts';
+import { cannSocSupport, defaultAclLibrary, probeAscend } from './ascend-acl.ts';
+import type { Backend } from '../types.ts';
+import { whisperCppBackend, type ProbeResult, type WhisperCppOptions } from './whisper-cpp.ts';
 
 export interface CannSpec {
   name: string;
@@ -15,8 +15,9 @@ export interface CannSpec {
   aclLibrary?: () => string;
 }
 
-async function probe(spec: CannSpec, opts: BackendOptions): Promise<ProbeResult> {
-  const acl = opts.aclLibrary ?? spec.aclLibrary?.() ?? defaultAclLibrary();
+async function probe(spec: CannSpec, opts: WhisperCppOptions): Promise<ProbeResult> {
+  // the entry's aclLibrary (validated as a string by the field below), then the spec's, then ASR_PARITY_ACL_LIB or the toolkit's
+  const acl = (opts.aclLibrary as string | undefined) ?? spec.aclLibrary?.() ?? defaultAclLibrary();
   const r = probeAscend(acl, opts.device ?? 0);
   if (!r.ok) return r;
   const soc = cannSocSupport(r.probe.socName);
@@ -41,7 +42,7 @@ async function probe(spec: CannSpec, opts: BackendOptions): Promise<ProbeResult>
 }
 
 /** whisper.cpp with its CANN backend (a libwhisper built with -DGGML_CANN=1) on an Ascend NPU, f16 weights. */
-export function cannBackend(spec: CannSpec): Backend {
+export function cannBackend(spec: CannSpec): Backend<WhisperCppOptions> {
   return whisperCppBackend({
     name: spec.name,
     description: spec.description,
@@ -52,6 +53,8 @@ export function cannBackend(spec: CannSpec): Backend {
     // the CPU build is no CANN build: without a library named for CANN there is nothing to run
     defaultLibrary: () => (spec.requireCannDevice ? undefined : process.env.ASR_PARITY_WHISPER_LIB),
     defaultModel: () => PARITY_MODELS.fp16,
+    fields: { aclLibrary: { type: 'string', minLength: 1, description: 'libascendcl.so to probe, relative to the config file' } },
+    paths: ['aclLibrary'],
     accelerator: { probe: (opts) => probe(spec, opts), ggmlDevice: spec.requireCannDevice ? 'CANN' : undefined },
   });
 }

@@ -1,22 +1,26 @@
-import { WHISPER_LANGUAGES } from '../../harness/engine/whisper-languages.ts';
+import { WHISPER_LANGUAGES } from './engine/whisper-languages.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { DeviceMemorySampler, type MemoryReader } from '../../harness/bench/device-memory-sampler.ts';
-import { ggmlDeviceMemory, ggmlDevices } from '../../harness/engine/ggml-devices.ts';
+import { DeviceMemorySampler, type MemoryReader } from './device-memory-sampler.ts';
+import { ggmlDeviceMemory, ggmlDevices } from './engine/ggml-devices.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
-import { defaultCpuLibrary, engineFactsOf } from '../../harness/engine/cpu-engine.ts';
-import { loadWhisperLibrary } from '../../harness/engine/whisper-library.ts';
-import { WhisperModel, type DecodeOptions } from '../../harness/engine/whisper-model.ts';
+import { defaultCpuLibrary, engineFactsOf } from './engine/cpu-engine.ts';
+import { loadWhisperLibrary } from './engine/whisper-library.ts';
+import { WhisperModel, type DecodeOptions } from './engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
-import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type LoadedBackend } from '../types.ts';
+import { COMMON_FIELDS } from '../config-fields.ts';
+import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type FieldSchema, type LoadedBackend } from '../types.ts';
 
 export type Facts = Record<string, string | number | boolean>;
+/** The common options and a variant's own fields (declared in its spec's `fields`), validated before it sees them. */
+export type WhisperCppOptions = BackendOptions;
+
 export type ProbeResult = { ok: false; reason: string } | { ok: true; facts: Facts; memory?: MemoryReader };
 
 /** What makes a whisper.cpp backend an accelerator one: a device probe and the ggml device it must run on. */
 export interface AcceleratorSpec {
   /** Checked before any model is loaded: the runtime, the device, its identity. */
-  probe(opts: BackendOptions): Promise<ProbeResult>;
+  probe(opts: WhisperCppOptions): Promise<ProbeResult>;
   /**
    * Prefix of the ggml device the library must offer and whisper.cpp must choose ("CANN", "CUDA").
    * Without one, nothing proves the work ran on the device: a CPU-only libwhisper given
@@ -35,12 +39,20 @@ export interface WhisperCppSpec {
   /** Environment variable naming the library; ASR_PARITY_WHISPER_LIB is the fallback. */
   libraryEnv?: string;
   defaultModel: () => string | undefined;
-  /** Without one: the CPU default, the SIMD build made at install, else the prebuilt (harness/engine/cpu-engine.ts). */
+  /** Without one: the CPU default, the SIMD build made at install, else the prebuilt (backends/whisper-cpp/engine/cpu-engine.ts). */
   defaultLibrary?: () => string | undefined;
   accelerator?: AcceleratorSpec;
+  /** Config fields of this variant beyond the family's (model, library, threads, language, device), and which of them are paths. */
+  fields?: Record<string, FieldSchema>;
+  paths?: readonly string[];
 }
 
-function resolvePaths(spec: WhisperCppSpec, opts: BackendOptions) {
+/**
+ * Paths, one precedence (README, "Paths: which one wins"): the option (a flag, else the config
+ * entry), then the variant's environment variable, then its default. Resolved here only.
+ */
+
+function resolvePaths(spec: WhisperCppSpec, opts: WhisperCppOptions) {
   const library = opts.library ?? (spec.libraryEnv && process.env[spec.libraryEnv]) ?? process.env.ASR_PARITY_WHISPER_LIB ?? (spec.defaultLibrary ?? defaultCpuLibrary)();
   const model = opts.model ?? process.env[spec.modelEnv] ?? spec.defaultModel();
   return { library, model };
@@ -57,14 +69,14 @@ function abiCheckOf(lib: { abi: { id: string }; layoutVerified: boolean }): stri
 }
 
 /** A backend running whisper.cpp's C API in-process; CPU, CUDA and CANN differ only in library, model, device probe and flags. */
-export function whisperCppBackend(spec: WhisperCppSpec): Backend {
+export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptions> {
   const acc = spec.accelerator;
   const capabilities: Capability[] = ['tokens', 'forced-logits'];
   if (acc) capabilities.push('device-memory');
-  const gpuIndex = (opts: BackendOptions) => opts.device ?? 0;
+  const gpuIndex = (opts: WhisperCppOptions) => opts.device ?? 0;
 
   /** The ggml device the accelerator needs, or why the library has none. */
-  const ggmlDeviceOf = (library: string, opts: BackendOptions): { index: number; name: string; description: string } | string | undefined => {
+  const ggmlDeviceOf = (library: string, opts: WhisperCppOptions): { index: number; name: string; description: string } | string | undefined => {
     if (!acc?.ggmlDevice) return undefined;
     const all = ggmlDevices(library);
     const matching = all.filter((d) => d.name.startsWith(acc.ggmlDevice!));
@@ -73,7 +85,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
     return d;
   };
 
-  return defineBackend({
+  return defineBackend<WhisperCppOptions>({
     name: spec.name,
     description: spec.description,
     device: spec.device,
@@ -81,7 +93,11 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
     capabilities,
     languages: WHISPER_LANGUAGES,
     env: { model: spec.modelEnv, library: spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB' },
-    async available(opts: BackendOptions = {}): Promise<Availability> {
+    config: {
+      fields: { ...COMMON_FIELDS, library: { type: 'string', minLength: 1, description: 'libwhisper to load, relative to the config file' }, device: { type: 'integer', minimum: 0, description: 'accelerator index (NPU or GPU card)' }, ...spec.fields },
+      paths: ['model', 'library', ...(spec.paths ?? [])],
+    },
+    async available(opts: WhisperCppOptions = {}): Promise<Availability> {
       // the device first: "no NPU" says more than "no library" on a machine without one
       let facts: Facts = {};
       if (acc) {
@@ -103,7 +119,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend {
       if (typeof dev === 'string') return { ok: false, reason: dev };
       return { ok: true, details: facts };
     },
-    async load(opts: BackendOptions = {}): Promise<LoadedBackend> {
+    async load(opts: WhisperCppOptions = {}): Promise<LoadedBackend> {
       const { library, model } = resolvePaths(spec, opts);
       if (!library) throw new BackendUnavailableError(spec.name, 'no libwhisper found', `set ${spec.libraryEnv ?? 'ASR_PARITY_WHISPER_LIB'}`);
       if (!model) throw new BackendUnavailableError(spec.name, 'no model configured', `set ${spec.modelEnv} or pass --model`);

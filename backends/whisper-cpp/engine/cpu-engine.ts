@@ -8,10 +8,10 @@ import { bundledLibraryPath, bundledLibraryPackage } from './whisper-library.ts'
  * Which libwhisper the CPU backends load by default: the SIMD build made at install
  * (engine-build/, recorded in `<cache>/engine.json`) when it exists and this CPU can run it,
  * else the prebuilt from @fugood/node-whisper-linux-x64. ASR_PARITY_WHISPER_LIB and a
- * backend's `library` win over both (see backends/shared/whisper-cpp.ts).
+ * backend's `library` win over both (see backends/whisper-cpp/whisper-cpp.ts).
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Where the engine build keeps its sources, objects, libraries and its record. */
 export function engineCacheDir(): string {
