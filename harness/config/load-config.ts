@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { CommandSpec, WorkerSpec } from '../../backends/types.ts';
 import { COMMAND_PRESETS } from '../../backends/shared/command-presets.ts';
 import { MANIFEST } from '../io/default-paths.ts';
+import type { NormalizerName } from './normalizer-names.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSchemaError, schemaValidator } from './json-schema.ts';
 
@@ -43,7 +44,7 @@ export interface Config {
   baseline: BackendEntry;
   backends: BackendEntry[];
   fixtures: string;
-  normalizer: 'none' | 'basic' | 'english';
+  normalizer: NormalizerName;
   /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
   cerSpaces: 'include' | 'exclude';
   thresholds: GateThresholds;
