@@ -15,11 +15,11 @@ const ref = trn('ref.trn', { u1: 'the cat sat', u2: 'Hello, World' });
 
 describe('scoring trn files', () => {
   it('scores in the reference order, normalizing both sides, and an utterance the hypothesis lacks as all deletions', () => {
-    const { utterances, corpus } = scoreTrnFiles(ref, trn('hyp.trn', { u2: 'hello world' }), { normalizer: 'basic', cerSpaces: 'exclude' });
+    const { utterances, corpus } = scoreTrnFiles(ref, trn('hyp.trn', { u2: 'HELLO world!' }), { normalizer: 'basic', cerSpaces: 'exclude' });
     expect(utterances.map((u) => [u.id, u.deletions, u.exact])).toEqual([['u1', 3, false], ['u2', 0, true]]);
     expect(corpus).toMatchObject({ utterances: 2, refWords: 5, deletions: 3 });
     // without the normalizer, case and punctuation count
-    expect(scoreTrnFiles(ref, trn('hyp.trn', { u2: 'hello world' }), { normalizer: 'none', cerSpaces: 'exclude' }).utterances[1]!.exact).toBe(false);
+    expect(scoreTrnFiles(ref, trn('hyp.trn', { u2: 'HELLO world!' }), { normalizer: 'none', cerSpaces: 'exclude' }).utterances[1]!.exact).toBe(false);
   });
 
   it('refuses a hypothesis utterance with no reference, naming the file and the id', () => {
