@@ -6,7 +6,7 @@ import { create } from 'xmlbuilder2';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { addExamples, EXAMPLES } from '../harness/cli/help-examples.ts';
-import { initCommand } from '../harness/cli/init-command.ts';
+import { writeStarterConfig as initCommand } from '../harness/config/starter-config.ts';
 import { loadConfig } from '../harness/config/load-config.ts';
 import { optionsOf } from '../harness/load/resolve-backend.ts';
 import { backends } from '../backends/index.ts';
@@ -16,7 +16,7 @@ import cpuFp16 from '../backends/cpu-fp16.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';
 import { loadAudio } from '../harness/audio/load-audio.ts';
 import { measurePerformance } from '../harness/bench/measure-performance.ts';
-import { benchmarkReport } from '../harness/cli/benchmark-report.ts';
+import { benchmarkReport } from '../harness/run/benchmark-report.ts';
 import { readReport } from '../harness/report/report-file.ts';
 import { planBackends } from '../harness/run/plan-backends.ts';
 

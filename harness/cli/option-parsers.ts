@@ -38,3 +38,21 @@ export const atLeast = (min: number, why: string) => (v: string) => {
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be an integer >= ${min}: ${why}`);
   return n;
 };
+
+/** The sections of `asr-parity bench`, in the order they run. */
+export const BENCH_SECTIONS = ['startup', 'score', 'engine'] as const;
+
+/** `bench --sizes`: utterance counts separated by commas. */
+export const utteranceCounts = (v: string) => {
+  const xs = v.split(',').map((s) => Number(s.trim()));
+  if (xs.some((x) => !Number.isInteger(x) || x < 1)) throw new Error(`--sizes takes utterance counts separated by commas, not "${v}"`);
+  return xs;
+};
+
+/** `bench --only`: some of BENCH_SECTIONS, separated by commas. */
+export const benchSections = (v: string) => {
+  const xs = v.split(',').map((s) => s.trim());
+  const bad = xs.filter((x) => !(BENCH_SECTIONS as readonly string[]).includes(x));
+  if (bad.length) throw new Error(`--only takes ${BENCH_SECTIONS.join(', ')}, not "${bad.join(', ')}"`);
+  return xs;
+};

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MANIFEST } from '../io/default-paths.ts';
+import type { NormalizerName } from './normalizer-names.ts';
 import { ConfigError } from '../errors.ts';
 import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 
@@ -53,7 +54,7 @@ export interface Config {
   /** Folders of out-of-tree backends, absolute. */
   backendPaths: string[];
   fixtures: string;
-  normalizer: 'none' | 'basic' | 'english';
+  normalizer: NormalizerName;
   /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
   cerSpaces: 'include' | 'exclude';
   thresholds: GateThresholds;

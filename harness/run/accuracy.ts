@@ -1,6 +1,7 @@
 import type { LoadedBackend } from '../../backends/types.ts';
 import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { GateThresholds } from '../config/load-config.ts';
+import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
 import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure } from '../score/gate.ts';
@@ -17,7 +18,7 @@ export interface TranscribedRun {
 }
 
 export interface AccuracyOptions {
-  normalizer: 'none' | 'basic' | 'english';
+  normalizer: NormalizerName;
   /** CER convention (default exclude). */
   cerSpaces?: CerSpaces;
   thresholds: GateThresholds;

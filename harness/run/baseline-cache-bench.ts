@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readManifest } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
+import { accuracyCases } from './accuracy-cases.ts';
 import { runGate } from './gate-run.ts';
 import { planBackends } from './plan-backends.ts';
 
@@ -31,7 +32,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export async function baselineCacheBench(c: Config, o: { rounds: number; progress?: (m: string) => void }): Promise<BaselineCacheBench> {
   const config: Config = { ...c, isolation: { ...c.isolation, enabled: false } };
-  const cases = readManifest(c.fixtures).filter((x) => x.kind !== 'long');
+  const { cases } = accuracyCases({ cases: readManifest(c.fixtures), skipped: [] });
   const plan = await planBackends(config);
   const cold = { wallMs: [] as number[], cpuMs: [] as number[] };
   const warm = { wallMs: [] as number[], cpuMs: [] as number[] };

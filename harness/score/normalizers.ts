@@ -1,8 +1,9 @@
+import { NORMALIZER_NAMES_TEXT, type NormalizerName } from '../config/normalizer-names.ts';
 import { UsageError } from '../errors.ts';
 import { normalizeBasic } from './normalize-basic.ts';
 import { normalizeEnglish } from './normalize-english.ts';
 
-export type NormalizerName = 'none' | 'basic' | 'english';
+export type { NormalizerName };
 
 /** What a report records about the normalizer, so two WERs are only set side by side when they were normalized alike. */
 export interface NormalizerInfo {
@@ -18,7 +19,7 @@ const INFO: Record<NormalizerName, NormalizerInfo> = {
 };
 
 export function normalizerInfo(name: string): NormalizerInfo {
-  if (!Object.hasOwn(INFO, name)) throw new UsageError(name, 'unknown normalizer', 'use none, basic or english');
+  if (!Object.hasOwn(INFO, name)) throw new UsageError(name, 'unknown normalizer', `use ${NORMALIZER_NAMES_TEXT}`);
   return INFO[name as NormalizerName];
 }
 
@@ -32,4 +33,12 @@ export function getNormalizer(name: string): (s: string) => string {
     case 'english':
       return normalizeEnglish;
   }
+}
+
+/** Text normalized line by line (`asr-parity normalize`): one line in, one line out; a final newline does not make an empty last line. */
+export function normalizeLines(text: string, name: string): string {
+  const normalize = getNormalizer(name);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map(normalize).join('\n');
 }

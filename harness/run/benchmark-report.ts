@@ -3,7 +3,7 @@ import type { Config } from '../config/load-config.ts';
 import { assembleReport, configSummary } from '../report/assemble-report.ts';
 import { validateReport } from '../report/report-file.ts';
 import type { Report } from '../report/report-types.ts';
-import { fragmentOf, type PlannedBackend } from '../run/plan-backends.ts';
+import { fragmentOf, type PlannedBackend } from './plan-backends.ts';
 
 /**
  * `benchmark --output`: the measurement as a report of the performance check (one backend, no

@@ -1,37 +1,27 @@
-import type { BackendOptions } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
-import type { BackendEntry, Config } from '../config/load-config.ts';
+import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
+import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
-import { writePraFiles } from './pra-output.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { runGate } from '../run/gate-run.ts';
+import type { GatePlan } from '../run/plan-backends.ts';
+import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
 import { evidenceSupports } from '../score/gate.ts';
-import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
-import { findEntry, planBackends, type GatePlan } from '../run/plan-backends.ts';
+import { writePraFiles } from './pra-output.ts';
 import { print, progress, progressDone } from './terminal.ts';
 
-/** Flags shared by compare, eval-accuracy and eval-perf; any flag given wins over the config file. */
-export interface GateFlags {
-  backend?: string;
-  baseline?: string;
-  model?: string;
-  baselineModel?: string;
-  library?: string;
-  threads?: number;
-  language?: string;
-  normalize?: Config['normalizer'];
-  cerSpaces?: Config['cerSpaces'];
-  maxWer?: number;
-  maxCer?: number;
-  minExact?: number;
-  minTop1?: number;
-  marginTolerance?: number;
-  evidence?: 'bound' | 'point';
-  confidence?: number;
-  maxWerIncrease?: number;
+/**
+ * The gate in a terminal, for compare, eval-accuracy and eval-perf: plans from the flags over the
+ * config (harness/run/plan-from-flags.ts), runs the gate (harness/run/gate-run.ts), prints each
+ * backend's outcome as it finishes, writes every output even when a backend failed, and sets the
+ * exit code from the verdict. What is decided here is only what a terminal shows.
+ */
+
+/** The flags of compare, eval-accuracy and eval-perf: planning flags (any flag given wins over the config file) and outputs. */
+export interface GateFlags extends PlanFlags {
   output?: string;
   markdown?: string;
   pra?: string;
@@ -42,34 +32,6 @@ export interface GateFlags {
   /** JUnit XML for CI dashboards. */
   junit?: string;
   html?: string;
-}
-
-export function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * The config with the command line on top. A backend named with --backend replaces the
- * config's device list and is required; --baseline picks the baseline by config name or
- * registered backend.
- */
-export async function planFromFlags(c: Config, o: GateFlags): Promise<{ config: Config; plan: GatePlan }> {
-  const config: Config = {
-    ...c,
-    normalizer: o.normalize ?? c.normalizer,
-    cerSpaces: o.cerSpaces ?? c.cerSpaces,
-    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence, maxWerIncrease: o.maxWerIncrease }) },
-  };
-  const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
-  let devices = c.backends;
-  if (o.backend) {
-    const e = findEntry(c, o.backend);
-    // the same backend as device and baseline (another model, say) needs two names in the report
-    devices = [{ ...e, optional: false, name: e.name === baseline.name ? `${e.name}-device` : e.name }];
-  }
-  const shared: BackendOptions = defined({ library: o.library, threads: o.threads, language: o.language });
-  const plan = await planBackends({ ...config, baseline, backends: devices }, { baseline: { ...shared, ...defined({ model: o.baselineModel }) }, devices: { ...shared, ...defined({ model: o.model }) } });
-  return { config: { ...config, baseline, backends: devices }, plan };
 }
 
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
@@ -155,13 +117,13 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
 }
 
 /** compare and eval-accuracy: the baseline once, then each device backend against it. */
-export async function accuracyCommand(c: Config, o: GateFlags, cases: CaseList & { source?: string }): Promise<Report> {
+export async function runAccuracyGate(c: Config, o: GateFlags, cases: CaseList & { source?: string }): Promise<Report> {
   const { config, plan } = await planFromFlags(c, o);
   return gate(config, plan, o, { accuracy: cases });
 }
 
 /** eval-perf: every backend measured the same way, speedup over the baseline. */
-export async function performanceCommand(c: Config, o: GateFlags, performance: { audio: Audio16k; shortAudio: Audio16k; runs: number }): Promise<Report> {
+export async function runPerformanceGate(c: Config, o: GateFlags, performance: { audio: Audio16k; shortAudio: Audio16k; runs: number }): Promise<Report> {
   const { config, plan } = await planFromFlags(c, o);
   return gate(config, plan, o, { performance });
 }

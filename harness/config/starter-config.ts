@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../config/load-config.ts';
+import { loadConfig } from './load-config.ts';
 import { UsageError } from '../errors.ts';
 
-export interface InitFlags {
+/** What `asr-parity init` is told: where to write, and the models, backend and test set to name. */
+export interface StarterOptions {
   output: string;
   force?: boolean;
   model?: string;
@@ -13,7 +14,7 @@ export interface InitFlags {
   fixtures?: string;
 }
 
-const SCHEMA = fileURLToPath(new URL('../config/config.schema.json', import.meta.url));
+const SCHEMA = fileURLToPath(new URL('./config.schema.json', import.meta.url));
 
 /** A path as the config will hold it: relative to the config file's folder, where the loader resolves it. */
 const fromConfig = (configFile: string, p: string) => relative(dirname(resolve(configFile)), resolve(p)) || '.';
@@ -22,7 +23,7 @@ const fromConfig = (configFile: string, p: string) => relative(dirname(resolve(c
  * The starter config: every field the gate reads, with what it means beside it. JSON has no
  * comments, so the notes are "$comment" fields, which the schema allows and the loader drops.
  */
-export function starterConfig(o: InitFlags): object {
+export function starterConfig(o: StarterOptions): object {
   const noModel = ' Set "model" to its ggml file (relative to this file); without it the generated test model is used, which only tests the harness.';
   const schema = fromConfig(o.output, SCHEMA);
   return {
@@ -69,7 +70,7 @@ export function starterConfig(o: InitFlags): object {
 }
 
 /** `asr-parity init`: writes the starter config, refusing to overwrite one without --force, and checks that it loads. */
-export function initCommand(o: InitFlags): string {
+export function writeStarterConfig(o: StarterOptions): string {
   const text = `${JSON.stringify(starterConfig(o), null, 2)}\n`;
   try {
     // 'wx' refuses an existing file in the same call that creates it: no window between a check and the write

@@ -1,0 +1,34 @@
+import { htmlBeside, writeReportFiles } from '../../report/report-file.ts';
+import { mergeReportFiles } from '../../report/merge-report-files.ts';
+import { regressionRow } from '../../report/report-view.ts';
+import { exitCodeOf, verdictLine } from '../../report/verdict.ts';
+import { EXIT } from '../exit-codes.ts';
+import { print } from '../terminal.ts';
+
+export interface ReportFlags {
+  input: string[];
+  output: string;
+  html?: string;
+  json?: string;
+  csv?: string;
+  junit?: string;
+  baseline?: string;
+  latencyTolerance: number;
+  failOnRegression?: boolean;
+  allowMismatch?: boolean;
+}
+
+/** `asr-parity report`: reports merged (harness/report/merge-report-files.ts), regressions against --baseline printed, every file written; exit 1 unless PASS (or on a regression with --fail-on-regression). */
+export function run(o: ReportFlags): void {
+  const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, allowMismatch: o.allowMismatch });
+  if (regressions) {
+    for (const r of regressions.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
+    if (!regressions.length) print('no regressions');
+  }
+  for (const d of differences) print(`not comparable (allowed): ${d}`);
+  const html = o.html ?? htmlBeside(o.output);
+  writeReportFiles(report, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
+  print(`${verdictLine(report)}; wrote ${o.output} and ${html}`);
+  const regressed = Boolean(regressions?.length) && Boolean(o.failOnRegression);
+  process.exitCode = regressed ? EXIT.failed : exitCodeOf(report);
+}

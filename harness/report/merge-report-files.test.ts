@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ReportError } from '../errors.ts';
+import { assembleReport } from './assemble-report.ts';
+import { mergeNamedReports } from './merge-report-files.ts';
+import type { BackendReport, PerformanceResult, Report } from './report-types.ts';
+
+const thresholds = { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.9, minTop1Agreement: 0.999, marginTolerance: 0.5, evidence: 'bound' as const, confidence: 0.95, maxWerIncrease: 0.01 };
+// findRegressions and the speedup read only these fields of a performance result
+const perf = (mean: number) => ({ latencyMs: { mean, p50: mean }, firstCallMs: 2 * mean }) as unknown as PerformanceResult;
+const backend = (name: string, role: BackendReport['role'], mean: number): BackendReport => ({ name, role, backend: 'cpu-fp16', device: 'cpu', precision: 'fp16', required: true, status: 'ran', performance: perf(mean) });
+const report = (o: { mean?: number; cpu?: string; normalizer?: 'basic' | 'english' } = {}): Report =>
+  assembleReport({
+    config: { source: null, normalizer: o.normalizer ?? 'basic', thresholds, baseline: 'base', fixtures: 'cases.jsonl', fixturesSha256: null },
+    checks: ['performance'],
+    fragments: [backend('base', 'baseline', 100), backend('dev', 'device', o.mean ?? 50)],
+    environment: { cpu: o.cpu ?? 'cpu A', cpuCount: 2 },
+  });
+const named = (name: string, r: Report) => ({ name, report: r });
+
+describe('merging report files', () => {
+  it('merges comparable reports with no differences and no regressions section without a baseline', () => {
+    const m = mergeNamedReports([named('a.json', report()), named('b.json', report())], undefined, { latencyTolerance: 0.1 });
+    expect(m.differences).toEqual([]);
+    expect(m.regressions).toBeUndefined();
+    expect(m.report.regressions).toBeUndefined();
+    expect(m.report.backends.map((b) => b.name)).toEqual(['base', 'dev']);
+  });
+
+  it('refuses reports from another host, naming both files and the field', () => {
+    expect(() => mergeNamedReports([named('a.json', report()), named('b.json', report({ cpu: 'cpu B' }))], undefined, { latencyTolerance: 0.1 })).toThrow(ReportError);
+    expect(() => mergeNamedReports([named('a.json', report()), named('b.json', report({ cpu: 'cpu B' }))], undefined, { latencyTolerance: 0.1 })).toThrow(/b\.json.*not comparable with a\.json: host cpu cpu A x2 vs cpu B x2/);
+  });
+
+  it('with allowMismatch lists each difference and puts it first among the verdict reasons', () => {
+    const m = mergeNamedReports([named('a.json', report()), named('b.json', report({ cpu: 'cpu B' }))], undefined, { latencyTolerance: 0.1, allowMismatch: true });
+    expect(m.differences).toEqual(['b.json vs a.json: host cpu cpu A x2 vs cpu B x2']);
+    expect(m.report.verdictReasons[0]).toBe('not comparable (allowed): b.json vs a.json: host cpu cpu A x2 vs cpu B x2');
+  });
+
+  it('flags what got slower than the baseline report beyond the tolerance, and records it in the report', () => {
+    const m = mergeNamedReports([named('now.json', report({ mean: 60 }))], { name: 'old.json', load: () => report({ mean: 50 }) }, { latencyTolerance: 0.1 });
+    expect(m.regressions!.map((r) => `${r.backend} ${r.metric} ${r.before} -> ${r.after}`)).toEqual(['dev mean latency (ms) 50 -> 60', 'dev p50 latency (ms) 50 -> 60', 'dev first call (ms) 100 -> 120']);
+    expect(m.report.regressions).toEqual({ against: 'old.json', latencyTolerance: 0.1, items: m.regressions });
+    expect(mergeNamedReports([named('now.json', report({ mean: 54 }))], { name: 'old.json', load: () => report({ mean: 50 }) }, { latencyTolerance: 0.1 }).regressions).toEqual([]);
+  });
+
+  it('reads the baseline report only after the inputs merged, so their own problem is the one reported', () => {
+    let read = false;
+    const load = () => {
+      read = true;
+      return report();
+    };
+    expect(() => mergeNamedReports([named('a.json', report()), named('b.json', report({ normalizer: 'english' }))], { name: 'old.json', load }, { latencyTolerance: 0.1, allowMismatch: true })).toThrow(/b\.json.*another baseline, normalizer or thresholds/);
+    expect(read).toBe(false);
+  });
+});

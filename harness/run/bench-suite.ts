@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ScoreBenchSize } from '../bench/score-bench.ts';
+import type { StartupRow } from '../bench/startup-bench.ts';
+import { environmentRecord } from '../report/environment.ts';
+import { writeFileAtomic } from '../report/write-atomic.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface BenchSuiteOptions {
+  /** Some of startup, score, engine. */
+  only: readonly string[];
+  quick?: boolean;
+  sizes?: number[];
+  cer: boolean;
+  startupRuns?: number;
+  output: string;
+  /** How it was asked for, recorded in the JSON. */
+  command: string;
+}
+
+/** What the caller shows as each section finishes. */
+export interface BenchSuiteEvents {
+  progress: (msg: string) => void;
+  startup?: (rows: StartupRow[]) => void;
+  score?: (r: ScoreBenchSize) => void;
+  /** sctk is missing: score is timed without the comparison. */
+  noSclite?: () => void;
+}
+
+/**
+ * `asr-parity bench` (npm run bench): CLI start-up against `node -e 0`, `score` against sclite on
+ * generated 10,000- and 100,000-utterance trn pairs, and the engine benchmark (engine-bench, in a
+ * process of its own), side by side in one run, all in one JSON file written after each section,
+ * so a partial run keeps what it measured. Not a test: figures are recorded, nothing is asserted
+ * against a clock.
+ */
+export async function runBenchSuite(o: BenchSuiteOptions, on: BenchSuiteEvents): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'asr-parity-bench-'));
+  const hasSclite = spawnSync('sctk', ['sclite'], { stdio: 'ignore' }).error === undefined;
+  const out: Record<string, unknown> = { command: o.command, date: new Date().toISOString(), loadAverage: loadavg(), machine: environmentRecord() };
+  const save = () => {
+    mkdirSync(join(o.output, '..'), { recursive: true });
+    writeFileAtomic(o.output, `${JSON.stringify(out, null, 2)}\n`);
+  };
+  try {
+    if (o.only.includes('startup')) {
+      const { startupBench } = await import('../bench/startup-bench.ts');
+      const rows = startupBench({ root: ROOT, scratch, runs: o.startupRuns ?? (o.quick ? 5 : 10), progress: on.progress });
+      out.startup = rows;
+      save();
+      on.startup?.(rows);
+    }
+    if (o.only.includes('score')) {
+      const { scoreBench } = await import('../bench/score-bench.ts');
+      if (!hasSclite) on.noSclite?.();
+      const results = [];
+      for (const n of o.sizes ?? (o.quick ? [10_000] : [10_000, 100_000])) {
+        const r = scoreBench({ root: ROOT, scratch, utterances: n, cer: o.cer, sclite: hasSclite, progress: on.progress });
+        results.push(r);
+        out.score = results;
+        save();
+        on.score?.(r);
+      }
+    }
+    if (o.only.includes('engine')) {
+      const file = join(scratch, 'engine.json');
+      const args = [join(ROOT, 'bin/asr-parity.mjs'), 'engine-bench', '--output', file, ...(o.quick ? ['--duration', '10', '--num-runs', '5'] : [])];
+      const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (r.status !== 0) throw new Error(`engine-bench exited ${r.status}`);
+      out.engine = JSON.parse(readFileSync(file, 'utf8'));
+      save();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
+import type { BackendEntry, Config } from '../config/load-config.ts';
+import { findEntry, planBackend, planBackends, type GatePlan, type PlannedBackend } from './plan-backends.ts';
+import { loadBackend } from '../load/load-backend.ts';
+
+/**
+ * The command line over the config: every flag given wins over the config file, a flag left out
+ * leaves the config's value. The CLI's commands only hand their flags here.
+ */
+export interface PlanFlags {
+  backend?: string;
+  baseline?: string;
+  model?: string;
+  baselineModel?: string;
+  library?: string;
+  threads?: number;
+  language?: string;
+  normalize?: Config['normalizer'];
+  cerSpaces?: Config['cerSpaces'];
+  maxWer?: number;
+  maxCer?: number;
+  minExact?: number;
+  minTop1?: number;
+  marginTolerance?: number;
+  evidence?: 'bound' | 'point';
+  confidence?: number;
+  maxWerIncrease?: number;
+}
+
+/** The flags a command gives for one backend it loads itself (transcribe, chunked, benchmark, soak, fuzz). */
+export type BackendFlags = Pick<PlanFlags, 'model' | 'library' | 'threads' | 'language'>;
+
+/** The fields of `o` that were given: an absent flag must not blank out the config's value when spread over it. */
+export function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The config with the command line on top, and the gate's plan from it. A backend named with
+ * --backend replaces the config's device list and is required; --baseline picks the baseline by
+ * config name or registered backend.
+ */
+export async function planFromFlags(c: Config, o: PlanFlags): Promise<{ config: Config; plan: GatePlan }> {
+  const config: Config = {
+    ...c,
+    normalizer: o.normalize ?? c.normalizer,
+    cerSpaces: o.cerSpaces ?? c.cerSpaces,
+    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence, maxWerIncrease: o.maxWerIncrease }) },
+  };
+  const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
+  let devices = c.backends;
+  if (o.backend) {
+    const e = findEntry(c, o.backend);
+    // the same backend as device and baseline (another model, say) needs two names in the report
+    devices = [{ ...e, optional: false, name: e.name === baseline.name ? `${e.name}-device` : e.name }];
+  }
+  const shared: BackendOptions = defined({ library: o.library, threads: o.threads, language: o.language });
+  const plan = await planBackends({ ...config, baseline, backends: devices }, { baseline: { ...shared, ...defined({ model: o.baselineModel }) }, devices: { ...shared, ...defined({ model: o.model }) } });
+  return { config: { ...config, baseline, backends: devices }, plan };
+}
+
+/** A backend named on the command line, as the config knows it (its model, library, command...), with the flags on top. */
+export async function planOneFromFlags(c: Config, name: string, o: BackendFlags): Promise<PlannedBackend> {
+  return planBackend(findEntry(c, name), 'device', c.source ?? 'command line', defined({ model: o.model, library: o.library, threads: o.threads, language: o.language }));
+}
+
+/** The same, loaded in this process: for the commands that call one backend directly. */
+export async function loadOneFromFlags(c: Config, name: string, o: BackendFlags): Promise<LoadedBackend> {
+  const p = await planOneFromFlags(c, name, o);
+  return loadBackend(p);
+}
