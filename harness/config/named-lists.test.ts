@@ -30,9 +30,9 @@ describe('the one list of each kind of name, and the schemas that spell them out
     for (const e of found) expect(e).toEqual([...NORMALIZER_NAMES]);
   });
 
-  it('the config schema lists exactly the COMMAND_PRESETS as "preset"', () => {
-    const found = enumsAt(json('./config.schema.json'), 'preset');
-    expect(found).toHaveLength(1);
-    expect(found[0]).toEqual(Object.keys(COMMAND_PRESETS));
+  it('the preset names are written out nowhere but COMMAND_PRESETS: the command backend derives its schema from it', () => {
+    // the config schema checks only the harness's fields of an entry; "command" is the backend's (backends/command/command-config.ts)
+    expect(enumsAt(json('./config.schema.json'), 'preset')).toEqual([]);
+    expect(Object.keys(COMMAND_PRESETS).length).toBeGreaterThan(0);
   });
 });
