@@ -63,6 +63,20 @@ describe('latency percentiles with the samples they need', () => {
     expect(latencyStats(runs(MIN_RUNS_FOR.p50)).intervals.p50!.lower).toBe(100);
   });
 
+  it('gives both bounds where the coverage is met with equality (2 runs bound the median at 75%: 1 - 0.5^2 = 0.75)', () => {
+    expect(runsNeeded(0.5, 0.75)).toBe(2);
+    const s = latencyStats([130, 110], 0.75);
+    expect(s.intervals.p50).toEqual({ value: 120, lower: 110, upper: 130 });
+  });
+
+  it('gives a lower bound only where the runs support one: null, never a made-up sample', () => {
+    // the 10th percentile's lower bound needs 0.9^n <= 5%: 29 runs, not 28 (the upper bound needs far fewer)
+    const at = (n: number) => percentileEstimate([...runs(n)].sort((a, b) => a - b), 0.1)!;
+    expect(at(28).lower).toBeNull();
+    expect(at(28).upper).not.toBeNull();
+    expect(at(29).lower).toBe(100);
+  });
+
   it('uses the confidence it is given, and records it', () => {
     const need = runsNeeded(0.9, 0.9);
     expect(need).toBeLessThan(MIN_RUNS_FOR.p90);
@@ -90,7 +104,7 @@ describe('latency summary figures', () => {
   it('one run has no spread (0, not NaN) and no percentile; no run is an error', () => {
     const one = latencyStats([250]);
     expect(one).toMatchObject({ runs: 1, mean: 250, stdev: 0, min: 250, max: 250, p50: null, drift: null });
-    expect(() => latencyStats([])).toThrow(RangeError);
+    expect(() => latencyStats([])).toThrow(new RangeError('latencyStats needs at least one sample'));
   });
 
   it('interpolates percentiles between closest ranks as numpy does by default', () => {
