@@ -124,3 +124,15 @@ describe('reading imports', () => {
     ]);
   });
 });
+
+// The layer check allows production's one import of fixtures/ (a known violation in
+// suites/layer-map.ts) whatever its form; this pins the form: a static import would load eSpeak-NG
+// and the model builder at every start-up of the CLI.
+describe('the one door from production to fixtures/', () => {
+  const DOOR = 'harness/cli/fixture-generation.ts';
+
+  it(`is ${DOOR} importing the generator on demand only`, () => {
+    const door = importGraph(ROOT, PRODUCTION).filter((e) => e.from === DOOR && e.to.startsWith('fixtures/'));
+    expect(door).toEqual([{ from: DOOR, to: 'fixtures/generate.ts', typeOnly: false, dynamic: true }]);
+  });
+});

@@ -1,5 +1,6 @@
 import { AudioInputError } from '../errors.ts';
 import type { DecodedAudio } from './decoded-audio.ts';
+import { iffChunks } from './iff-chunks.ts';
 
 /** IEEE 754 80-bit extended (big-endian), the form AIFF stores its sample rate in. */
 function extended80(b: Buffer, at: number): number {
@@ -35,11 +36,7 @@ export function decodeAiff(buf: Buffer, name: string): DecodedAudio | undefined 
   if (kind !== 'AIFF' && kind !== 'AIFC') fail(`FORM type "${kind}" is not AIFF or AIFC`);
   let comm: { channels: number; frames: number; bits: number; rate: number; compression: string } | undefined;
   let ssnd: Buffer | undefined;
-  let pos = 12;
-  while (pos + 8 <= buf.length) {
-    const id = buf.toString('latin1', pos, pos + 4);
-    const size = buf.readUInt32BE(pos + 4);
-    const body = pos + 8;
+  for (const { id, size, body } of iffChunks(buf, 12, 'BE')) {
     if (id === 'COMM') {
       if (size < 18 || body + 18 > buf.length) fail('truncated COMM chunk');
       const compression = kind === 'AIFC' && size >= 22 && body + 22 <= buf.length ? buf.toString('latin1', body + 18, body + 22) : 'NONE';
@@ -51,7 +48,6 @@ export function decodeAiff(buf: Buffer, name: string): DecodedAudio | undefined 
       const end = size === 0 || size === 0xffffffff ? buf.length : Math.min(body + size, buf.length);
       ssnd = buf.subarray(body + 8 + offset, end);
     }
-    pos = body + size + (size & 1);
   }
   if (!comm) return fail('no COMM chunk');
   if (!ssnd) return fail('no SSND chunk');

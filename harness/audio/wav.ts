@@ -1,5 +1,6 @@
 import { AudioInputError } from '../errors.ts';
 import type { DecodedAudio } from './decoded-audio.ts';
+import { iffChunks } from './iff-chunks.ts';
 
 const PCM = 1;
 const FLOAT = 3;
@@ -39,13 +40,9 @@ export function decodeWav(buf: Buffer, name: string): DecodedAudio {
   if (!['RIFF', 'RF64', 'BW64'].includes(riff) || buf.toString('latin1', 8, 12) !== 'WAVE') fail('not a WAV file (no RIFF/WAVE header)');
   const container = riff === 'RIFF' ? 'wav' : riff.toLowerCase();
   let ds64Data: number | undefined;
-  let pos = 12;
   let fmt: { format: number; channels: number; rate: number; bits: number } | undefined;
   let data: Buffer | undefined;
-  while (pos + 8 <= buf.length) {
-    const id = buf.toString('latin1', pos, pos + 4);
-    let size = buf.readUInt32LE(pos + 4);
-    const body = pos + 8;
+  for (const { id, size, body } of iffChunks(buf, 12, 'LE')) {
     if (id === 'ds64') {
       if (size < 24 || body + 24 > buf.length) fail('truncated ds64 chunk');
       // RIFF size (8 bytes), data size (8 bytes), sample count (8 bytes): only the data size matters here
@@ -61,14 +58,12 @@ export function decodeWav(buf: Buffer, name: string): DecodedAudio {
       fmt = { format, channels: buf.readUInt16LE(body + 2), rate: buf.readUInt32LE(body + 4), bits: buf.readUInt16LE(body + 14) };
     } else if (id === 'data') {
       const remain = buf.length - body;
-      if (container !== 'wav' && size === 0xffffffff && ds64Data !== undefined) size = ds64Data;
-      else if (UNKNOWN_SIZES.has(size)) size = remain;
-      if (size > remain) fail(`truncated: the data chunk claims ${size} bytes but ${remain} remain`);
-      data = buf.subarray(body, body + size);
+      const dataSize = container !== 'wav' && size === 0xffffffff && ds64Data !== undefined ? ds64Data : UNKNOWN_SIZES.has(size) ? remain : size;
+      if (dataSize > remain) fail(`truncated: the data chunk claims ${dataSize} bytes but ${remain} remain`);
+      data = buf.subarray(body, body + dataSize);
       break;
     }
     if (size === 0xffffffff) fail(`chunk "${id}" has an unknown size (0xFFFFFFFF) before the data chunk`);
-    pos = body + size + (size & 1);
   }
   if (!fmt) return fail('no fmt chunk');
   if (!data) return fail('no data chunk');

@@ -4,7 +4,7 @@ import { progress, progressDone } from './terminal.ts';
 /**
  * The CLI's one door to fixtures/: the generator of the test model and fixture audio (the
  * `fixtures` command, and a command's first use). Imported only when something must be made,
- * so no other command loads eSpeak-NG or the model builder (suites/import-graph.test.ts).
+ * so no other command loads eSpeak-NG or the model builder (suites/architecture.test.ts).
  */
 const generator = () => import('../../fixtures/generate.ts');
 

@@ -33,15 +33,32 @@ function render(document: Document, options: Plot.PlotOptions): string {
 
 const measured = (r: Report) => r.backends.filter((b): b is BackendReport & { performance: NonNullable<BackendReport['performance']> } => b.status === 'ran' && Boolean(b.performance));
 
-function latencyRuns(document: Document, r: Report): ReportPlot | undefined {
+/** One warm run of one backend. */
+interface RunSample {
+  backend: string;
+  run: number;
+  ms: number;
+}
+
+/**
+ * A plot of every warm run of every measured backend, one row (or facet) per backend: its height
+ * grows by `perBackend` pixels a backend from `base`. Undefined when no backend was measured.
+ */
+function samplesPlot(document: Document, r: Report, plot: Omit<ReportPlot, 'svg'> & { base: number; perBackend: number; options: (data: RunSample[]) => Plot.PlotOptions }): ReportPlot | undefined {
   const data = measured(r).flatMap((b) => b.performance.samplesMs.map((ms, i) => ({ backend: b.name, run: i + 1, ms })));
   if (!data.length) return undefined;
-  return {
+  const { base, perBackend, options, ...text } = plot;
+  return { ...text, svg: render(document, { height: base + perBackend * new Set(data.map((d) => d.backend)).size, ...options(data) }) };
+}
+
+const latencyRuns = (document: Document, r: Report) =>
+  samplesPlot(document, r, {
     id: 'latency-runs',
     title: 'Warm-run latency in run order',
     caption: 'Each warm run of each backend, in the order it ran (warm-up drift shows as a slope).',
-    svg: render(document, {
-      height: 90 + 110 * new Set(data.map((d) => d.backend)).size,
+    base: 90,
+    perBackend: 110,
+    options: (data) => ({
       marginLeft: 60,
       marginRight: 90,
       x: { label: 'run', tickFormat: 'd' },
@@ -49,31 +66,28 @@ function latencyRuns(document: Document, r: Report): ReportPlot | undefined {
       fy: { label: null },
       marks: [
         Plot.lineY(data, { x: 'run', y: 'ms', fy: 'backend', stroke: 'steelblue' }),
-        Plot.dot(data, { className: 'run-sample', x: 'run', y: 'ms', fy: 'backend', fill: 'steelblue', r: 2.5, title: (d: (typeof data)[number]) => `${d.backend} run ${d.run}: ${d.ms.toFixed(1)} ms` }),
+        Plot.dot(data, { className: 'run-sample', x: 'run', y: 'ms', fy: 'backend', fill: 'steelblue', r: 2.5, title: (d: RunSample) => `${d.backend} run ${d.run}: ${d.ms.toFixed(1)} ms` }),
       ],
     }),
-  };
-}
+  });
 
-function latencyDistribution(document: Document, r: Report): ReportPlot | undefined {
-  const data = measured(r).flatMap((b) => b.performance.samplesMs.map((ms) => ({ backend: b.name, ms })));
-  if (!data.length) return undefined;
-  return {
+const latencyDistribution = (document: Document, r: Report) =>
+  samplesPlot(document, r, {
     id: 'latency-distribution',
     title: 'Warm-run latency distribution',
     caption: 'Box: quartiles and median of the warm runs; whiskers to 1.5 IQR; each tick is one run.',
-    svg: render(document, {
-      height: 60 + 50 * new Set(data.map((d) => d.backend)).size,
+    base: 60,
+    perBackend: 50,
+    options: (data) => ({
       marginLeft: 110,
       x: { label: 'latency (ms)', grid: true },
       y: { label: null },
       marks: [
-        Plot.tickX(data, { className: 'run-sample', x: 'ms', y: 'backend', stroke: '#999', strokeOpacity: 0.6, title: (d: (typeof data)[number]) => `${d.backend}: ${d.ms.toFixed(1)} ms` }),
+        Plot.tickX(data, { className: 'run-sample', x: 'ms', y: 'backend', stroke: '#999', strokeOpacity: 0.6, title: (d: RunSample) => `${d.backend}: ${d.ms.toFixed(1)} ms` }),
         Plot.boxX(data, { x: 'ms', y: 'backend', fill: 'steelblue', fillOpacity: 0.3 }),
       ],
     }),
-  };
-}
+  });
 
 function speedup(document: Document, r: Report): ReportPlot | undefined {
   const data = measured(r)

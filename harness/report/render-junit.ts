@@ -32,12 +32,17 @@ function counted(suite: XMLBuilder, n: Counts): Counts {
   return n;
 }
 
-function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
-  const a = b.accuracy;
-  const suite = root.ele('testsuite', { name: `${b.name} accuracy` });
+/** One backend's suite for one check: the not-run case when it has no result, else what `fill` adds; counted either way. */
+function checkSuite<R>(root: XMLBuilder, b: BackendReport, check: Check, result: R | undefined, fill: (suite: XMLBuilder, result: R, n: Counts) => void): Counts {
+  const suite = root.ele('testsuite', { name: `${b.name} ${check}` });
   const n: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  if (!a) notRun(suite, b, 'accuracy', n);
-  else {
+  if (!result) notRun(suite, b, check, n);
+  else fill(suite, result, n);
+  return counted(suite, n);
+}
+
+function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
+  return checkSuite(root, b, 'accuracy', b.accuracy, (suite, a, n) => {
     const classname = `asr-parity.accuracy.${b.name}`;
     for (const c of a.cases) {
       n.tests++;
@@ -63,16 +68,11 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
       n.errors++;
       suite.ele('testcase', { classname, name: 'run' }).ele('error', { message: b.reason ?? 'failed', type: 'failed' });
     }
-  }
-  return counted(suite, n);
+  });
 }
 
 function performanceSuite(root: XMLBuilder, b: BackendReport): Counts {
-  const p = b.performance;
-  const suite = root.ele('testsuite', { name: `${b.name} performance` });
-  const n: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  if (!p) notRun(suite, b, 'performance', n);
-  else {
+  return checkSuite(root, b, 'performance', b.performance, (suite, p, n) => {
     // performance has no threshold in the gate: the case passes when it was measured, and its figures are the output
     n.tests++;
     const l = p.latencyMs;
@@ -86,8 +86,7 @@ function performanceSuite(root: XMLBuilder, b: BackendReport): Counts {
     prop('rtf', p.rtf);
     prop('speedup', p.speedup);
     tc.ele('system-out').txt(`load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms, RTF ${p.rtf.toFixed(4)}${p.speedup ? `, speedup ${p.speedup.toFixed(2)}x` : ''}`);
-  }
-  return counted(suite, n);
+  });
 }
 
 /**

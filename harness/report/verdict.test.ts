@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceOf, gateFailures, scoreTranscripts, type PairedTranscript, type Thresholds } from '../score/gate.ts';
+import { evidenceOf, gateFailures, scoreTranscripts, underLoadCheck, werIncreaseFailure, type PairedTranscript, type Thresholds } from '../score/gate.ts';
+import { scoreAgainstReference } from '../score/ground-truth.ts';
 import type { AccuracyResult, BackendReport, PerformanceResult } from './report-types.ts';
 import { exitCodeOf, verdictLine, verdictOf } from './verdict.ts';
 
@@ -107,5 +108,51 @@ describe('the verdict line says how far the data supports the verdict', () => {
     const v = verdictOf(backends, ['accuracy']);
     expect(v).toEqual({ verdict: 'pass', verdictReasons: ['fp16: accuracy gate passed'] });
     expect(verdictLine({ verdict: v.verdict, backends })).toBe('verdict: PASS');
+  });
+});
+
+describe('the verdict checks the timed path and the reference text', () => {
+  // the under-load check as the gate run builds it: the accuracy run's transcript against every timed call
+  const heard = { text: 'the cat sat on the mat', tokens: [1, 2, 3] };
+  const reference = { audio: heard, short: heard, source: 'accuracy run' as const };
+  const timed = (warm: (typeof heard)[]) => ({ performance: { underLoad: underLoadCheck(reference, { audio: [heard, ...warm], short: heard }) } as PerformanceResult });
+
+  it('fails a backend, the baseline too, whose timed transcripts differ from its accuracy path, naming the call', () => {
+    const drifted = timed([heard, { text: 'the cat sat on a mat', tokens: [1, 2, 4] }]);
+    expect(drifted.performance.underLoad!.passed).toBe(false);
+    const onDevice = verdictOf([{ ...baseline, ...timed([heard]) }, device('fp16', { accuracy: passing, ...drifted })], ['accuracy', 'performance']);
+    expect(onDevice.verdict).toBe('fail');
+    expect(onDevice.verdictReasons).toEqual([expect.stringMatching(/^fp16: under performance load, 1 of 4 timed transcripts differ .*warm run 2: "the cat sat on a mat"/)]);
+    const onBaseline = verdictOf([{ ...baseline, ...drifted }, device('fp16', { accuracy: passing, ...timed([heard]) })], ['accuracy', 'performance']);
+    expect(onBaseline.verdictReasons).toEqual([expect.stringMatching(/^cpu-fp32: under performance load, 1 of 4 /)]);
+  });
+
+  it('passes when every timed call matched', () => {
+    expect(verdictOf([{ ...baseline, ...timed([heard]) }, device('fp16', { accuracy: passing, ...timed([heard, heard]) })], ['accuracy', 'performance']).verdict).toBe('pass');
+  });
+
+  /** An accuracy result whose device is worse than the baseline against the reference text, as the accuracy run adds that failure. */
+  function worseAgainstReference(t: Thresholds): AccuracyResult {
+    const said = 'the cat sat on the mat';
+    const pairs = same(3, said);
+    const base = accuracy(pairs, t);
+    const truth = scoreAgainstReference(pairs.map((p) => ({ id: p.id, reference: said, baseline: said, device: 'a dog sat on the mat' })), (s) => s, 'none', 0.95)!;
+    const worse = werIncreaseFailure(truth, t)!;
+    expect(worse).toMatch(/WER against the reference text rose/);
+    return { ...base, passed: false, failures: [...base.failures, worse] };
+  }
+
+  it('names in the verdict line a device whose WER against the reference text rose, beside one that did not', () => {
+    const risen = worseAgainstReference({ ...T, evidence: 'point', maxWerIncrease: 0.01 });
+    const backends = [baseline, device('fp16', { accuracy: passing }), device('gpu', { accuracy: risen })];
+    expect(verdictLine({ verdict: verdictOf(backends, ['accuracy']).verdict, backends })).toBe('verdict: FAIL (WER against the reference text rose more than maxWerIncrease, see the report)');
+  });
+
+  it('gives every reason on one line when the data is thin and the WER against the reference rose', () => {
+    // 3 utterances cannot support the 95% bounds, and the device's WER against the reference rose
+    const both = worseAgainstReference({ ...T, evidence: 'bound', maxWerIncrease: 0.01 });
+    expect(both.failures.some((f) => f.includes('insufficient evidence'))).toBe(true);
+    const backends = [baseline, device('gpu', { accuracy: both })];
+    expect(verdictLine({ verdict: 'fail', backends })).toBe('verdict: FAIL (insufficient evidence: the data cannot support a threshold; WER against the reference text rose more than maxWerIncrease, see the report)');
   });
 });

@@ -14,13 +14,12 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
   const failures: string[] = [];
   const notes: string[] = [];
   for (const b of backends) {
-    const who = `${b.name} (${b.required ? 'required' : 'optional'})`;
     if (b.status !== 'ran') {
-      const what = `${who} ${b.status === 'failed' ? 'failed' : 'did not run'}: ${b.reason ?? 'no reason recorded'}`;
-      if (b.required) failures.push(what);
-      else notes.push(`${b.name} (optional) not run: ${b.reason ?? 'no reason recorded'}`);
+      const why = b.reason ?? 'no reason recorded';
+      if (b.required) failures.push(`${b.name} (required) ${b.status === 'failed' ? 'failed' : 'did not run'}: ${why}`);
+      else notes.push(`${b.name} (optional) not run: ${why}`);
     } else if (b.required) {
-      for (const c of checks) if (!hasResult(b, c)) failures.push(`${who}: no ${c} result`);
+      for (const c of checks) if (!hasResult(b, c)) failures.push(`${b.name} (required): no ${c} result`);
     }
     if (b.role === 'device' && b.accuracy && !b.accuracy.passed) failures.push(...b.accuracy.failures.map((f) => `${b.name}: ${f}`));
     // every backend, the baseline too: a speedup timed on another path than the one checked means nothing
