@@ -47,6 +47,9 @@ export interface ContextOptions {
   flashAttn: boolean;
 }
 
+/** One 30 s window of 16 kHz audio: what one encoder pass covers. */
+const WINDOW_SAMPLES = 30 * 16000;
+
 const timingsStruct = koffi.struct('asr_parity_whisper_timings', {
   sample_ms: 'float',
   encode_ms: 'float',
@@ -62,6 +65,15 @@ const timingsStruct = koffi.struct('asr_parity_whisper_timings', {
 export class WhisperModel {
   private ctx: unknown;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The audio whose first 30 s window the context's state holds encoded, and the thread count it
+   * was encoded with: the gate teacher-forces each case right after transcribing it, and the
+   * encoder (most of a call: 32 layers against distil-large-v3's 2 decoder layers) need not run
+   * twice on the same window. Set only when whisper_full encoded exactly that window.
+   */
+  private encoded?: { samples: Buffer; threads: number };
+  /** How many times teacher forcing ran the encoder itself (for the test that reuse happens, and only when it may). */
+  forcedEncodes = 0;
   readonly file: ModelFileInfo;
   readonly loadMs: number;
   readonly eot: number;
@@ -127,6 +139,7 @@ export class WhisperModel {
     const fn = this.lib.fn;
     const params = this.fullParams(opts);
     fn.resetTimings(ctx);
+    this.encoded = undefined;
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
       fn.full.async(ctx, params, samples, samples.length, (err: unknown, rc: number) => {
@@ -134,7 +147,11 @@ export class WhisperModel {
         if (err) return reject(new InferenceError(this.file.path, `whisper_full failed: ${String(err)}`));
         if (rc !== 0) return reject(new InferenceError(this.file.path, `whisper_full returned ${rc}`, this.lib.recentLog().slice(-1)[0]));
         try {
-          resolve(this.collect(ctx, totalMs));
+          const t = this.collect(ctx, totalMs);
+          // Audio of one window (30 s or less) is encoded once, at offset 0, from the same mel
+          // whisper_pcm_to_mel makes; shorter than 1 s whisper_full encodes nothing (encode time 0).
+          if (samples.length <= WINDOW_SAMPLES && t.timings.encodeMsPerWindow > 0) this.encoded = { samples: Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)), threads: opts.threads };
+          resolve(t);
         } catch (e) {
           reject(e);
         }
@@ -224,8 +241,14 @@ export class WhisperModel {
     const fn = this.lib.fn;
     const ctx = this.handle;
     const nVocab = this.file.nVocab;
-    if (fn.pcmToMel(ctx, samples, samples.length, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_pcm_to_mel failed');
-    if (fn.encode(ctx, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_encode failed');
+    const same = this.encoded && this.encoded.threads === opts.threads && this.encoded.samples.equals(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
+    if (!same) {
+      this.encoded = undefined;
+      if (fn.pcmToMel(ctx, samples, samples.length, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_pcm_to_mel failed');
+      if (fn.encode(ctx, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_encode failed');
+      this.forcedEncodes++;
+      if (samples.length <= WINDOW_SAMPLES) this.encoded = { samples: Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)), threads: opts.threads };
+    }
     const steps: Float32Array[] = [];
     const readLast = (n: number) => {
       const ptr = fn.getLogits(ctx);

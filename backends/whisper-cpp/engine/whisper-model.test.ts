@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_DIR, MANIFEST, PARITY_MODELS, type ManifestEntry } from '../../../fixtures/generate.ts';
+import { loadAudio } from '../../../harness/audio/load-audio.ts';
+import { defaultCpuLibrary } from './cpu-engine.ts';
+import { loadWhisperLibrary } from './whisper-library.ts';
+import { WhisperModel, type DecodeOptions } from './whisper-model.ts';
+
+/**
+ * Teacher forcing right after a transcription of the same audio reuses the window whisper_full
+ * encoded instead of running the encoder again. That is only worth having if the logits are the
+ * very ones a fresh encoding gives: checked bit for bit on every fixture of one window (tones,
+ * silence, noise, speech, passages), against a second model that encodes each time.
+ */
+const decode: DecodeOptions = { threads: 2, language: 'en', noTimestamps: true };
+const cases = readFileSync(MANIFEST, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as ManifestEntry)
+  .filter((c) => c.kind !== 'long');
+
+describe('teacher forcing after a transcription of the same audio', () => {
+  let reusing: WhisperModel;
+  let fresh: WhisperModel;
+  beforeAll(() => {
+    const lib = loadWhisperLibrary(defaultCpuLibrary()!);
+    reusing = WhisperModel.load(lib, PARITY_MODELS.fp16);
+    fresh = WhisperModel.load(lib, PARITY_MODELS.fp16);
+  });
+  afterAll(() => {
+    reusing?.free();
+    fresh?.free();
+  });
+
+  it('gives the logits a fresh encoding gives, bit for bit, without running the encoder again', async () => {
+    expect(cases.length).toBeGreaterThan(20);
+    for (const c of cases) {
+      const { samples } = await loadAudio(join(FIXTURE_DIR, c.audio));
+      const t = await reusing.transcribe(samples, decode);
+      const before = reusing.forcedEncodes;
+      const reused = await reusing.forcedLogits(samples, t.tokens, decode);
+      expect(reusing.forcedEncodes, `${c.id}: the encoder ran again`).toBe(before);
+      // the other model last saw other audio: it must encode this one itself
+      const freshBefore = fresh.forcedEncodes;
+      const encoded = await fresh.forcedLogits(samples, t.tokens, decode);
+      expect(fresh.forcedEncodes).toBe(freshBefore + 1);
+      expect(reused.length).toBe(encoded.length);
+      reused.forEach((row, i) => expect(Buffer.from(row.buffer).equals(Buffer.from(encoded[i]!.buffer)), `${c.id}: step ${i} differs`).toBe(true));
+    }
+  });
+
+  it('encodes again when the audio, or the thread count, differs from what was transcribed', async () => {
+    const a = (await loadAudio(join(FIXTURE_DIR, 'audio/speech-01.wav'))).samples;
+    const b = (await loadAudio(join(FIXTURE_DIR, 'audio/speech-02.wav'))).samples;
+    const t = await reusing.transcribe(a, decode);
+    const n = reusing.forcedEncodes;
+    await reusing.forcedLogits(b, t.tokens, decode);
+    expect(reusing.forcedEncodes).toBe(n + 1);
+    await reusing.transcribe(a, decode);
+    await reusing.forcedLogits(a, t.tokens, { ...decode, threads: 1 });
+    expect(reusing.forcedEncodes).toBe(n + 2);
+    // half a second (shorter than whisper_full's usual 1 s minimum): reused or not, the logits
+    // are a fresh encoding's
+    const short = a.subarray(0, 8000);
+    const ts = await reusing.transcribe(short, decode);
+    const mine = await reusing.forcedLogits(short, ts.tokens, decode);
+    const theirs = await fresh.forcedLogits(short, ts.tokens, decode);
+    expect(mine.map((r) => Buffer.from(r.buffer).toString('base64'))).toEqual(theirs.map((r) => Buffer.from(r.buffer).toString('base64')));
+  });
+});
