@@ -1,5 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Checks that take minutes and add a second opinion rather than a gate check: they run in
+ * `npm run test:extended` (the `extended` project), which CI runs after `npm test`, so that
+ * `npm test` stays the gate a porting engineer runs on every change. Each says why in its file.
+ */
+const EXTENDED_ONLY = [
+  // the PyTorch engine against whisper.cpp on the fixtures (a second numerical stack)
+  'suites/cross-engine.test.ts',
+  // the SIMD build against the prebuilt, token for token (run when the engine build changes)
+  'suites/engine-parity.test.ts',
+  // load/free and transcription soaks (RSS and file descriptors over many cycles)
+  'suites/resources.test.ts',
+  // two hours of audio through the decoder, resampler and inference
+  'suites/long-audio.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Native code (whisper.cpp through koffi) runs in the test process: forks keep a crash in one file from taking the run down.
@@ -11,7 +27,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // no suite depends on an earlier run's baseline cache; harness/run/baseline-cache.test.ts gives its own folders
     env: { ASR_PARITY_BASELINE_CACHE: 'off' },
-    reporters: ['default', ['junit', { outputFile: 'results/junit.xml', suiteName: 'asr-parity' }], './suites/setup/report-reporter.ts'],
+    reporters: ['default', ['junit', { outputFile: process.env.ASR_PARITY_JUNIT ?? 'results/junit.xml', suiteName: 'asr-parity' }], './suites/setup/report-reporter.ts'],
     projects: [
       {
         extends: true,
@@ -22,7 +38,16 @@ export default defineConfig({
           // other file. Passive waiting changes no result; the performance group keeps the default.
           env: { ASR_PARITY_BASELINE_CACHE: 'off', OMP_WAIT_POLICY: 'passive' },
           include: ['harness/**/*.test.ts', 'fixtures/**/*.test.ts', 'backends/**/*.test.ts', 'suites/**/*.test.ts'],
-          exclude: ['suites/performance.test.ts', '**/node_modules/**'],
+          exclude: ['suites/performance.test.ts', ...EXTENDED_ONLY, '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        // `npm run test:extended`: the long hunts and second opinions (CI runs them after npm test)
+        test: {
+          name: 'extended',
+          env: { ASR_PARITY_BASELINE_CACHE: 'off', OMP_WAIT_POLICY: 'passive', ASR_PARITY_CONFORMANCE: 'external' },
+          include: [...EXTENDED_ONLY, 'suites/conformance.test.ts'],
         },
       },
       {
