@@ -32,7 +32,8 @@ export default { ...cpu, name: '${name}', async load(o) {
   return f;
 }
 
-describe('a backend in its own process', () => {
+// concurrent: the hang tests wait out their timeouts while the others work, not after them
+describe.concurrent('a backend in its own process', () => {
   it('transcribes exactly as it does in-process, and its typed errors cross the boundary', async () => {
     // the same backend loaded in this process is the reference: same text, same tokens, same logits
     const local = await backends['cpu-fp32']!.load({});
