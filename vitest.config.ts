@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import HeavyFirstSequencer from './suites/setup/heavy-first-sequencer.ts';
 
 /**
  * Checks that take minutes and add a second opinion rather than a gate check: they run in
@@ -23,6 +24,7 @@ export default defineConfig({
     // both cores: whisper.cpp calls use 2 threads, but CLI start-ups, decoding and scoring are single-threaded
     maxWorkers: 2,
     globalSetup: ['suites/setup/fixtures.ts'],
+    sequence: { sequencer: HeavyFirstSequencer },
     testTimeout: 300_000,
     hookTimeout: 300_000,
     // no suite depends on an earlier run's baseline cache; harness/run/baseline-cache.test.ts gives its own folders
