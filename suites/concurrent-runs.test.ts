@@ -19,7 +19,7 @@ const config = { source: null, normalizer: 'basic', thresholds: { maxWer: 0.01, 
 for (let i = 0; i < 25; i++) {
   // a big report, so a torn write would show
   const fragments = Array.from({ length: 200 }, (_, k) => ({ name: process.argv[2] + '-' + k, backend: 'cpu-fp16', device: 'cpu', precision: 'fp16', role: 'device', required: false, status: 'skipped', reason: 'x'.repeat(500) }));
-  writeReport(assembleReport({ config, checks: ['accuracy'], fragments }), process.argv[3]);
+  await writeReport(assembleReport({ config, checks: ['accuracy'], fragments }), process.argv[3]);
 }
 `,
   );

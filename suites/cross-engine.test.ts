@@ -40,7 +40,7 @@ const outcome = (name: string): BackendReport => report.backends.find((b) => b.n
 describe(`cross-engine: PyTorch worker against whisper.cpp ${plan.baseline.entry.name} on ${cases.length} fixtures`, () => {
   beforeAll(async () => {
     report = await runGate({ config, plan, accuracy: { cases, source: config.fixtures } });
-    const written = writeReport(report, config.results);
+    const written = await writeReport(report, config.results);
     process.stdout.write(`\nasr-parity cross-engine gate: ${verdictLine(report)}\nreport: ${written.markdown}\n`);
     // Debian's torch multiplies float32 matrices with a generic BLAS: tens of seconds on an idle
     // 2-core machine, many minutes on a loaded one; a bound for hangs, not a speed check

@@ -126,11 +126,11 @@ describe('reports from a failing gate', () => {
   it('are refused, naming the field, when broken; an earlier report survives a refused write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asr-parity-report-'));
     const good = assembleReport({ config: await configSummary(config), checks: ['accuracy'], fragments: fragments() });
-    writeReport(good, dir);
+    await writeReport(good, dir);
     const before = readFileSync(join(dir, 'report.json'), 'utf8');
     const broken = structuredClone(good);
     broken.backends[1]!.accuracy!.corpus.wer = -1;
-    expect(() => writeReport(broken, dir)).toThrow(/backends\/1\/accuracy\/corpus\/wer must be >= 0/);
+    await expect(writeReport(broken, dir)).rejects.toThrow(/backends\/1\/accuracy\/corpus\/wer must be >= 0/);
     expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(before);
     expect(readReport(join(dir, 'report.json')).verdict).toBe('fail');
   });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   report = await runGate({ config, plan, accuracy: { cases }, performance: { audio, shortAudio, runs: 5 } });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeReportFiles(report, { json: join(dir, 'report.json'), markdown: join(dir, 'REPORT.md'), html });
+  await writeReportFiles(report, { json: join(dir, 'report.json'), markdown: join(dir, 'REPORT.md'), html });
   const page = readFileSync(html, 'utf8');
   const variants: Record<string, string> = {
     'plots removed': page.replace(/<figure class="plot"[^]*?<\/figure>/g, ''),

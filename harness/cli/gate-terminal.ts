@@ -35,9 +35,9 @@ export interface GateFlags extends PlanFlags {
 }
 
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
-function writeOutputs(report: Report, o: GateFlags): void {
+async function writeOutputs(report: Report, o: GateFlags): Promise<void> {
   const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
-  writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
+  await writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
   if (html) print(`wrote ${html}`);
   if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
 }
@@ -110,7 +110,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   if (report.checks.includes('performance')) {
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }
-  writeOutputs(report, o);
+  await writeOutputs(report, o);
   print(verdictLine(report));
   process.exitCode = exitCodeOf(report);
   return report;

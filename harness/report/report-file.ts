@@ -2,11 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 import { ReportError } from '../errors.ts';
-import { PLOT_IDS, renderPlots, type ReportPlot } from './plots.ts';
-import { renderCsv } from './render-csv.ts';
-import { renderHtml } from './render-html.ts';
-import { renderJunit } from './render-junit.ts';
-import { renderMarkdown } from './render-markdown.ts';
+import type { ReportPlot } from './plots.ts';
 import type { Report } from './report-types.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
@@ -54,13 +50,16 @@ export function htmlBeside(markdown: string): string {
  * `<markdown name>-plots/` beside the Markdown, which links them; a plot this report does not have
  * is removed from that folder, so an old picture never sits beside a new report.
  */
-export function writeReportFiles(report: Report, paths: ReportPaths, drawn?: ReportPlot[]): string[] {
+export async function writeReportFiles(report: Report, paths: ReportPaths, drawn?: ReportPlot[]): Promise<string[]> {
   validateReport(report, paths.json ?? paths.markdown ?? paths.html ?? 'report');
   const written: string[] = [];
   const put = (path: string, data: string) => {
     writeFileAtomic(path, data);
     written.push(path);
   };
+  // the renderers (Observable Plot with linkedom, handlebars, xmlbuilder2: over half a second of
+  // CPU to import) load only for a format that needs them: a run that writes JSON, or nothing, skips them
+  const { PLOT_IDS, renderPlots } = paths.markdown || paths.html ? await import('./plots.ts') : { PLOT_IDS: [], renderPlots: () => [] };
   const plots = drawn ?? (paths.markdown || paths.html ? renderPlots(report) : []);
   if (paths.json) put(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   if (paths.markdown) {
@@ -68,11 +67,12 @@ export function writeReportFiles(report: Report, paths: ReportPaths, drawn?: Rep
     const dir = join(dirname(paths.markdown), folder);
     for (const id of PLOT_IDS) if (!plots.some((p) => p.id === id)) rmSync(join(dir, `${id}.svg`), { force: true });
     for (const p of plots) put(join(dir, `${p.id}.svg`), `${p.svg}\n`);
+    const { renderMarkdown } = await import('./render-markdown.ts');
     put(paths.markdown, renderMarkdown(report, plots.map((p) => ({ title: p.title, caption: p.caption, href: `${folder}/${p.id}.svg` }))));
   }
-  if (paths.html) put(paths.html, renderHtml(report, plots));
-  if (paths.csv) put(paths.csv, renderCsv(report));
-  if (paths.junit) put(paths.junit, renderJunit(report));
+  if (paths.html) put(paths.html, (await import('./render-html.ts')).renderHtml(report, plots));
+  if (paths.csv) put(paths.csv, (await import('./render-csv.ts')).renderCsv(report));
+  if (paths.junit) put(paths.junit, (await import('./render-junit.ts')).renderJunit(report));
   return written;
 }
 
@@ -81,13 +81,13 @@ export function writeReportFiles(report: Report, paths: ReportPaths, drawn?: Rep
  * its own copy under runs/<time>-<pid>/, so two runs at once (two shards on one machine) each
  * keep their results; the top-level set is the latest.
  */
-export function writeReport(report: Report, dir: string): { json: string; markdown: string; html: string; archived: string } {
+export async function writeReport(report: Report, dir: string): Promise<{ json: string; markdown: string; html: string; archived: string }> {
   const archived = join(dir, 'runs', `${report.generatedAt.replace(/[:.]/g, '-')}-${process.pid}-${++runCounter}`);
   validateReport(report, join(dir, 'report.json'));
-  const plots = renderPlots(report);
-  writeReportFiles(report, { json: join(archived, 'report.json'), markdown: join(archived, 'REPORT.md'), html: join(archived, 'report.html') }, plots);
+  const plots = (await import('./plots.ts')).renderPlots(report);
+  await writeReportFiles(report, { json: join(archived, 'report.json'), markdown: join(archived, 'REPORT.md'), html: join(archived, 'report.html') }, plots);
   const paths = { json: join(dir, 'report.json'), markdown: join(dir, 'REPORT.md'), html: join(dir, 'report.html') };
-  writeReportFiles(report, paths, plots);
+  await writeReportFiles(report, paths, plots);
   return { ...paths, archived };
 }
 

@@ -24,7 +24,7 @@ export default class ReportReporter implements Reporter {
     if (!reports.length) return;
     try {
       const report = mergeReports(reports);
-      const written = writeReport(report, loadConfig().results);
+      const written = await writeReport(report, loadConfig().results);
       const lines = report.backends.map((b) => `  ${b.name.padEnd(14)} ${b.role.padEnd(8)} ${(b.required ? 'required' : 'optional').padEnd(8)} ${b.status}${b.reason ? `: ${b.reason}` : ''}${b.accuracy ? `, accuracy gate ${b.accuracy.passed ? 'passed' : 'FAILED'}` : ''}`);
       const png = join(dirname(written.html), 'report.png');
       const problems = await withBrowser(async (b) => pageProblems(report, await openReport(b, written.html, png)));

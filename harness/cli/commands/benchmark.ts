@@ -17,5 +17,5 @@ export async function run(o: BackendFlags & { backend: string; audio: string; nu
   const perf = r.performance;
   const l = perf.latencyMs;
   print(`${o.backend}: load ${perf.loadMs.toFixed(0)} ms, first call ${perf.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${perf.rtf.toFixed(4)} on ${audio.duration.toFixed(1)} s`);
-  if (o.output) writeReportFiles(await benchmarkReport(config, p, r, o.audio), { json: o.output });
+  if (o.output) await writeReportFiles(await benchmarkReport(config, p, r, o.audio), { json: o.output });
 }

@@ -19,7 +19,7 @@ export interface ReportFlags {
 }
 
 /** `asr-parity report`: reports merged (harness/report/merge-report-files.ts), regressions against --baseline printed, every file written; exit 1 unless PASS (or on a regression with --fail-on-regression). */
-export function run(o: ReportFlags): void {
+export async function run(o: ReportFlags): Promise<void> {
   const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, allowMismatch: o.allowMismatch });
   if (regressions) {
     for (const r of regressions.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
@@ -27,7 +27,7 @@ export function run(o: ReportFlags): void {
   }
   for (const d of differences) print(`not comparable (allowed): ${d}`);
   const html = o.html ?? htmlBeside(o.output);
-  writeReportFiles(report, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
+  await writeReportFiles(report, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
   print(`${verdictLine(report)}; wrote ${o.output} and ${html}`);
   const regressed = Boolean(regressions?.length) && Boolean(o.failOnRegression);
   process.exitCode = regressed ? EXIT.failed : exitCodeOf(report);
