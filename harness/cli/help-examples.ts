@@ -45,7 +45,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'asr-parity report --input results/accuracy.json results/perf.json --output REPORT.md',
     'asr-parity report --input today.json --baseline last-week.json --fail-on-regression',
   ],
-  score: ['asr-parity score --ref ref.trn --hyp hyp.trn --normalize english', 'asr-parity score --ref ref.trn --hyp hyp.trn --json'],
+  score: [
+    'asr-parity score --ref ref.trn --hyp hyp.trn --normalize english',
+    'asr-parity score --ref ref.trn --hyp hyp.trn --cer-spaces include --json > scores.json',
+    'asr-parity score --ref ref.trn --hyp hyp.trn --pra hyp.pra && sclite -r ref.trn trn -h hyp.trn trn -i rm -o pra stdout | diff - hyp.pra',
+  ],
   normalize: ['echo "Mr. Smith paid $20." | asr-parity normalize --mode english'],
   fixtures: ['asr-parity fixtures', 'npm run fixtures'],
   backends: ['asr-parity backends', 'asr-parity --config configs/npu.json backends --json'],

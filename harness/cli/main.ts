@@ -173,7 +173,6 @@ program
   .addOption(new Option('--cer-spaces <mode>', 'CER counts spaces (include, as jiwer and evaluate) or drops whitespace (exclude)').choices(['include', 'exclude']).default('exclude'))
   .option('--json', 'print one JSON object: corpus figures, the scoring conventions, and perUtterance: each utterance\'s counts, rates and alignment')
   .option('--pra <file>', 'write the per-utterance alignments in sclite\'s .pra layout (diffable against `sclite -i rm -o pra`)')
-  .addHelpText('after', '\nExamples:\n  asr-parity score --ref ref.trn --hyp hyp.trn --normalize english\n  asr-parity score --ref ref.trn --hyp hyp.trn --cer-spaces include --json > scores.json\n  asr-parity score --ref ref.trn --hyp hyp.trn --pra hyp.pra && sclite -r ref.trn trn -h hyp.trn trn -i rm -o pra stdout | diff - hyp.pra')
   .action(async (o) => (await import('./commands/score.ts')).run(o));
 
 program
@@ -206,11 +205,6 @@ program
   .option('--json', 'print a JSON array')
   .action(async (o) => (await import('./commands/backends.ts')).run(o, cfg()));
 
-// examples under every command's --help (help-examples.ts)
-const { addExamples } = await import('./help-examples.ts');
-addExamples(program);
-
-// after addExamples, as it always was: bench's help shows no examples yet
 program
   .command('bench')
   .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench; writes JSON (npm run bench)')
@@ -221,6 +215,10 @@ program
   .option('--startup-runs <n>', 'rounds of the start-up benchmark', positiveInt)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
   .action(async (o) => (await import('./commands/bench.ts')).run(o));
+
+// examples under every command's --help (help-examples.ts), bench's included
+const { addExamples } = await import('./help-examples.ts');
+addExamples(program);
 
 try {
   // --version is answered before any command: it names the engine, which commander's own version option cannot

@@ -53,6 +53,6 @@ export const utteranceCounts = (v: string) => {
 export const benchSections = (v: string) => {
   const xs = v.split(',').map((s) => s.trim());
   const bad = xs.filter((x) => !(BENCH_SECTIONS as readonly string[]).includes(x));
-  if (bad.length) throw new Error(`--only takes ${BENCH_SECTIONS.join(', ')}, not "${bad.join(', ')}"`);
+  if (bad.length) throw new InvalidArgumentError(`takes ${BENCH_SECTIONS.join(', ')}, not "${bad.join(', ')}"`);
   return xs;
 };
