@@ -1,16 +1,11 @@
 import koffi from 'koffi';
-import { createRequire } from 'node:module';
+import { installedFile } from './engine/whisper-library.ts';
 import type { ProbeResult } from './whisper-cpp.ts';
 
-const require = createRequire(import.meta.url);
 
 /** The CUDA build of the same binding, if the user installed it (`npm install @fugood/node-whisper-linux-x64-cuda`). */
 export function cudaLibrary(): string | undefined {
-  try {
-    return require.resolve('@fugood/node-whisper-linux-x64-cuda/index.node');
-  } catch {
-    return undefined;
-  }
+  return installedFile('@fugood/node-whisper-linux-x64-cuda/index.node');
 }
 
 /** The NVIDIA driver answers before any model is loaded: libcuda loads, cuInit succeeds, a device exists. */

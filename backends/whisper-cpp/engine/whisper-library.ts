@@ -37,8 +37,13 @@ const require = createRequire(import.meta.url);
  * API). Built without SIMD; the CPU backends use it only when there is no SIMD build (cpu-engine.ts).
  */
 export function bundledLibraryPath(): string | undefined {
+  return installedFile('@fugood/node-whisper-linux-x64/index.node');
+}
+
+/** A file of an npm package, if the package is installed (the prebuilt bindings are optional). */
+export function installedFile(spec: string): string | undefined {
   try {
-    return require.resolve('@fugood/node-whisper-linux-x64/index.node');
+    return require.resolve(spec);
   } catch {
     return undefined;
   }
