@@ -15,6 +15,11 @@ const EXTENDED_ONLY = [
   'suites/resources.test.ts',
   // two hours of audio through the decoder, resampler and inference
   'suites/long-audio.test.ts',
+  // every audio format written by ffmpeg and sox, decoded and transcribed as its WAV source
+  'suites/audio-formats.test.ts',
+  // the HTML checker's teeth: broken copies of a page must each be caught (npm test's reporter
+  // still opens the gate's own report in chromium and fails the run on any problem)
+  'suites/report-html.test.ts',
 ];
 
 export default defineConfig({
