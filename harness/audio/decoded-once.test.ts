@@ -54,6 +54,23 @@ describe('each file is decoded once per process', () => {
     }
   });
 
+  it('past the budget, a file rewritten in place is stored apart from every other file', async () => {
+    setDecodedAudioMemoryBudget(0);
+    try {
+      const [f1, f2] = [join(tmp, 'spill-1.wav'), join(tmp, 'spill-2.wav')];
+      writeFileSync(f1, encodeWav(new Float32Array(1600).fill(0.25), 16000));
+      writeFileSync(f2, encodeWav(new Float32Array(1600).fill(-0.25), 16000));
+      await loadAudioOnce(f1);
+      await loadAudioOnce(f2);
+      writeFileSync(f1, encodeWav(new Float32Array(3200).fill(0.5), 16000));
+      await loadAudioOnce(f1);
+      expect((await loadAudioOnce(f2)).samples).toEqual((await loadAudio(f2)).samples);
+      expect((await loadAudioOnce(f1)).samples).toEqual((await loadAudio(f1)).samples);
+    } finally {
+      setDecodedAudioMemoryBudget(256 * 2 ** 20);
+    }
+  });
+
   it("a file that does not decode fails each time with loadAudio's error", async () => {
     const f = join(tmp, 'empty.wav');
     writeFileSync(f, '');

@@ -25,6 +25,7 @@ let memoryBudgetBytes = 256 * 2 ** 20;
 const entries = new Map<string, Entry>();
 let inMemoryBytes = 0;
 let spillDir: string | undefined;
+let spilled = 0;
 let decodes = 0;
 
 function identity(path: string): string | undefined {
@@ -43,7 +44,8 @@ function spill(path: string, a: Audio16k): Entry['spilled'] {
     const dir = spillDir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
-  const file = join(spillDir, `${entries.size}.f32`);
+  // numbered by a counter, not by how many entries there are: an entry decoded again would reuse another's name
+  const file = join(spillDir, `${spilled++}.f32`);
   writeFileSync(file, Buffer.from(a.samples.buffer, a.samples.byteOffset, a.samples.byteLength));
   return { file, duration: a.duration, source: a.source };
 }
