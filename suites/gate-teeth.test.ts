@@ -78,6 +78,32 @@ describe('the gate has teeth', () => {
     expect(tp.divergences).toBe(accuracy.cases.filter((c) => !c.exact).length);
   });
 
+  it('decisive agreement is a fraction of the decisive steps: never above them, never above the steps that agree', () => {
+    const tp = accuracy.tokenParity;
+    expect(tp.available).toBe(true);
+    if (!tp.available) return;
+    for (const c of accuracy.cases) {
+      const p = c.tokenParity!;
+      expect(p.decisiveAgreements, `${c.id}: decisiveAgreements counts only decisive steps`).toBeLessThanOrEqual(p.decisiveSteps);
+      expect(p.decisiveAgreements, `${c.id}: decisive agreements are agreements`).toBeLessThanOrEqual(p.top1Agreements);
+      // the steps a decisive count leaves out are the near-ties: top-1 agreements there are not decisive ones
+      expect(p.top1Agreements - p.decisiveAgreements, `${c.id}: agreements outside the decisive steps`).toBeLessThanOrEqual(p.steps - p.decisiveSteps);
+    }
+    const sum = (f: (p: NonNullable<(typeof accuracy.cases)[number]['tokenParity']>) => number) => accuracy.cases.reduce((a, c) => a + f(c.tokenParity!), 0);
+    expect(tp.decisiveTop1Agreement, 'decisiveTop1Agreement = decisive agreements / decisive steps').toBeCloseTo(sum((p) => p.decisiveAgreements) / sum((p) => p.decisiveSteps), 12);
+    expect(tp.decisiveTop1Agreement).toBeLessThanOrEqual(1);
+  });
+
+  it('with a margin tolerance above every margin, no step is decisive, so none of the agreeing steps is a decisive agreement', async () => {
+    const all = await runAccuracy(base, other, { normalizer: 'basic', thresholds: { ...config.thresholds, marginTolerance: Number.MAX_VALUE } });
+    const tp = all.tokenParity;
+    expect(tp.available).toBe(true);
+    if (!tp.available) return;
+    expect(all.cases.some((c) => c.tokenParity!.top1Agreements > 0), 'the two models agree on some steps (the prompt at least)').toBe(true);
+    for (const c of all.cases) expect(c.tokenParity, `${c.id}: every step is a near-tie, so decisiveAgreements must be 0`).toMatchObject({ decisiveSteps: 0, decisiveAgreements: 0 });
+    expect(tp.nearTieDivergences, 'every divergence is at a near-tie').toBe(tp.divergences);
+  });
+
   it('a threshold changed in the config changes the verdict', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'asr-parity-teeth-'));
     const file = join(dir, 'loose.json');

@@ -41,3 +41,29 @@ describe('teacher-forced token parity', () => {
     expect(s.top1Agreement).toBeCloseTo(2 / 4);
   });
 });
+
+describe('decisive agreement counts only the decisive steps', () => {
+  it('9 agreed near-ties and 1 flipped decisive step: 0 of 1 decisive steps agree (0%), not 9 (900%)', () => {
+    // steps 0-8: the top two 0.1 apart (a near-tie at tolerance 0.5), both sides choose token 0;
+    // step 9: margin 6, the device picks another token
+    const tie = () => logits(3.1, 3.0, 0);
+    const base = [...Array.from({ length: 9 }, tie), logits(0, 6, 0)];
+    const dev = [...Array.from({ length: 9 }, tie), logits(0, 0, 6)];
+    const c = compareCase('c', base, dev, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 0.5);
+    expect(c, 'the near-ties agreed, but they are not decisive steps').toMatchObject({ steps: 10, top1Agreements: 9, decisiveSteps: 1 });
+    expect(c.decisiveAgreements, 'decisiveAgreements must count agreeing steps among the decisive ones only').toBe(0);
+    const s = summarizeTokenParity([c]);
+    expect(s.decisiveTop1Agreement, 'decisiveTop1Agreement is a fraction of the decisive steps').toBe(0);
+    expect(s.top1Agreement).toBeCloseTo(0.9, 12);
+  });
+
+  it('a step whose margin equals the tolerance is a near-tie, not decisive; one just above is decisive', () => {
+    // float32-exact margins: 0.5 (= tolerance) and 0.75
+    const at = compareCase('at', [logits(3.5, 3.0)], [logits(3.0, 3.5)], [0], [1], 0.5);
+    expect(at.decisiveSteps, 'margin == marginTolerance must not count as decisive').toBe(0);
+    expect(at.transcriptDivergence, 'a flip at margin == marginTolerance is a near-tie').toMatchObject({ cause: 'near-tie' });
+    const above = compareCase('above', [logits(3.75, 3.0)], [logits(3.0, 3.75)], [0], [1], 0.5);
+    expect(above.decisiveSteps, 'margin > marginTolerance is decisive').toBe(1);
+    expect(above.transcriptDivergence).toMatchObject({ cause: 'numerical' });
+  });
+});
