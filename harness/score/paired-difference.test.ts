@@ -59,6 +59,24 @@ describe('paired WER difference', () => {
     expect(d.sign.pValue).toBeLessThan(0.001);
   });
 
+  it('a 95% interval is 95% wide: its width matches the normal approximation 2 x 1.96 x the standard error (a 90% one would be 16% narrower)', () => {
+    // 400 utterances of 10 words each: the difference is a mean of 400 independent values, so the
+    // bootstrap distribution is close to normal with the sample's standard error
+    const rnd = seededRandom(11);
+    const items = Array.from({ length: 400 }, (_, i) => item(i, 10, 0, Math.floor(rnd() * 4)));
+    const d = items.map((x) => (x.errorsB - x.errorsA) / x.units);
+    const mean = d.reduce((a, x) => a + x, 0) / d.length;
+    const se = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / d.length / d.length);
+    for (const [confidence, z] of [[0.95, 1.959964], [0.9, 1.644854], [0.99, 2.575829]] as const) {
+      const r = pairedWerDifference(items, confidence, 20_000, 3);
+      const ratio = (r.upper - r.lower) / (2 * z * se);
+      expect(ratio, `${confidence * 100}% interval width / normal-approximation width: the two-sided tail must be (1 - confidence) / 2`).toBeGreaterThan(0.95);
+      expect(ratio, `${confidence * 100}% interval width / normal-approximation width`).toBeLessThan(1.05);
+      // centred: each tail holds half of what lies outside
+      expect((r.upper - mean) / (mean - r.lower), `${confidence * 100}% interval symmetric about the difference`).toBeCloseTo(1, 0);
+    }
+  });
+
   it('swapping the systems mirrors the difference and its interval', () => {
     const items = [item(0, 8, 0, 2), item(1, 5, 1, 0), item(2, 9, 0, 3), item(3, 7, 2, 2), item(4, 6, 0, 1)];
     const ab = pairedWerDifference(items, 0.9);
