@@ -57,6 +57,32 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
 }
 
 /**
+ * Pairs each baseline result with the device's result for the same case id, whatever order either
+ * run returned them in (a merged or cached run need not keep the case list's order). The pair must
+ * be of the same audio: the same file and the same decoded length. A device result for a case the
+ * baseline lacks, a repeated id, or a missing one is an error naming the case, never a silent skip.
+ */
+export function pairByCase(baseline: readonly CaseTranscript[], device: readonly CaseTranscript[]): Pair[] {
+  const byId = new Map<string, CaseTranscript>();
+  for (const r of device) {
+    if (byId.has(r.case.id)) throw new RangeError(`device results repeat case ${r.case.id}`);
+    byId.set(r.case.id, r);
+  }
+  const pairs = baseline.map((b) => {
+    const d = byId.get(b.case.id);
+    if (!d) throw new RangeError(`device run has no result for case ${b.case.id} (${b.case.audio})`);
+    if (d.case.audio !== b.case.audio) throw new RangeError(`case ${b.case.id}: the baseline transcribed ${b.case.audio}, the device ${d.case.audio}`);
+    if (d.duration !== b.duration) throw new RangeError(`case ${b.case.id}: ${b.case.audio} decoded to ${b.duration} s for the baseline and ${d.duration} s for the device`);
+    return { b, d };
+  });
+  if (pairs.length !== byId.size) {
+    const known = new Set(baseline.map((b) => b.case.id));
+    throw new RangeError(`device run has results for cases the baseline lacks: ${[...byId.keys()].filter((id) => !known.has(id)).join(', ')}`);
+  }
+  return pairs;
+}
+
+/**
  * Scores the device's transcripts against the baseline's (the baseline is the reference) and,
  * where both backends can be teacher-forced, compares their logits step by step on the
  * baseline's tokens. Cases are paired by id, which the case list keeps unique.
@@ -70,13 +96,7 @@ export async function runAccuracy(baseline: TranscribedRun, device: TranscribedR
 /** As runAccuracy, but a failure during teacher forcing is returned beside the transcript scores instead of losing them. */
 export async function runAccuracyKeepingScores(baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions): Promise<AccuracyRun> {
   const normalize = getNormalizer(o.normalizer);
-  const byId = new Map(device.results.map((r) => [r.case.id, r]));
-  if (byId.size !== device.results.length) throw new RangeError('device results repeat a case id');
-  const pairs = baseline.results.map((b) => {
-    const d = byId.get(b.case.id);
-    if (!d || d.case.audio !== b.case.audio) throw new RangeError(`device run has no result for case ${b.case.id} (${b.case.audio})`);
-    return { b, d };
-  });
+  const pairs = pairByCase(baseline.results, device.results);
   const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
 
   let parity = new Map<string, CaseTokenParity>();
