@@ -40,3 +40,45 @@ describe('reports scored under different conventions are not comparable', () => 
     expect(mismatches(reportScoredWith('include'), reportScoredWith('exclude', undefined, false))).toEqual([]);
   });
 });
+
+describe('every field of the fingerprint decides comparability', () => {
+  /** A report with every field the fingerprint should read set, on one baseline and one device. */
+  const full = (): Report => {
+    const environment = { modelSha256: 'abc', whisperVersion: '1.9.3', systemInfo: 'AVX2 = 1', engineBuild: 'simd', threads: 2, language: 'en', greedy: true, temperatureFallback: false, noTimestamps: true, program: 'whisper-cli' };
+    const backend = (name: string, role: BackendReport['role']): BackendReport => ({
+      name, backend: name, device: 'cpu', precision: 'fp16', role, required: true, status: 'ran', environment: { ...environment },
+      ...(role === 'device' ? { accuracy: { scoring: scoringConvention('english', 'exclude') } as AccuracyResult } : {}),
+    });
+    return {
+      config: { normalizer: 'english', fixturesSha256: 'f00d' },
+      environment: { cpu: 'test cpu', cpuCount: 2 },
+      backends: [backend('cpu-fp32', 'baseline'), backend('cpu-fp16', 'device')],
+    } as unknown as Report;
+  };
+  // written out here, not read from the module: a field dropped there must fail here
+  const env = (field: string, value: unknown) => (r: Report) => ((r.backends[1]!.environment as Record<string, unknown>)[field] = value);
+  const table: [string, (r: Report) => void][] = [
+    ['normalizer', (r) => ((r.config as { normalizer: string }).normalizer = 'basic')],
+    ['fixturesSha256', (r) => ((r.config as { fixturesSha256: string }).fixturesSha256 = 'beef')],
+    ['host cpu', (r) => (r.environment.cpu = 'another cpu')],
+    ['host cpu', (r) => (r.environment.cpuCount = 16)],
+    ['CER spaces (--cer-spaces)', (r) => (r.backends[1]!.accuracy!.scoring = scoringConvention('english', 'include'))],
+    ['normalizer version', (r) => (r.backends[1]!.accuracy!.scoring = { ...r.backends[1]!.accuracy!.scoring, normalizerVersion: 'port 0' })],
+    ['cpu-fp16.modelSha256', env('modelSha256', 'def')],
+    ['cpu-fp16.whisperVersion', env('whisperVersion', '1.8.0')],
+    ['cpu-fp16.systemInfo', env('systemInfo', 'AVX2 = 0')],
+    ['cpu-fp16.engineBuild', env('engineBuild', 'portable')],
+    ['cpu-fp16.threads', env('threads', 8)],
+    ['cpu-fp16.language', env('language', 'de')],
+    ['cpu-fp16.greedy', env('greedy', false)],
+    ['cpu-fp16.temperatureFallback', env('temperatureFallback', true)],
+    ['cpu-fp16.noTimestamps', env('noTimestamps', false)],
+    ['cpu-fp16.program', env('program', 'another-cli')],
+  ];
+  it.each(table)('a change of %s alone makes the reports incomparable, naming that field', (field, change) => {
+    const a = full();
+    const b = full();
+    change(b);
+    expect(mismatches(a, b).map((m) => m.field), `${field} changed between the reports, but the fingerprint did not tell`).toEqual([field]);
+  });
+});
