@@ -77,6 +77,32 @@ describe('audio decoding to 16 kHz mono', () => {
     expect(amplitudeAt(a.samples, 16000, 440)).toBeCloseTo(0.5, 1);
   });
 
+  it('multichannel audio is the mean of every channel, not channel 0: channels holding different tones each keep their share', async () => {
+    // 3 channels at 16 kHz (no resampling): 440 Hz at 0.6 in the first, 1000 Hz at 0.3 in the second, 2500 Hz at 0.9 in the third
+    const parts = [sine(440, 16000, 1, 0.6), sine(1000, 16000, 1, 0.3), sine(2500, 16000, 1, 0.9)];
+    const data = Buffer.alloc(16000 * 3 * 2);
+    for (let i = 0; i < 16000; i++) parts.forEach((p, c) => data.writeInt16LE(Math.round(p[i]! * 32767), (i * 3 + c) * 2));
+    const header = wav(new Float32Array(0), 16000, 16, false, 3);
+    header.writeUInt32LE(36 + data.length, 4);
+    header.writeUInt32LE(data.length, 40);
+    const f = join(dir, 'three-channels.wav');
+    writeFileSync(f, Buffer.concat([header, data]));
+    const a = await loadAudio(f);
+    expect(a.source.channels).toBe(3);
+    for (const [hz, amp] of [[440, 0.6], [1000, 0.3], [2500, 0.9]] as const) {
+      expect(amplitudeAt(a.samples, 16000, hz), `the ${hz} Hz channel must count for a third of the mono signal`).toBeCloseTo(amp / 3, 2);
+    }
+  });
+
+  it.each([['0', 0], ['0xFFFFFFFF', 0xffffffff]])('a data chunk whose size is %s (streamed, size unknown) runs to the end of the file', async (name, size) => {
+    const bytes = wav(sine(440, 16000, 1), 16000, 16, false);
+    bytes.writeUInt32LE(size, 40);
+    const f = join(dir, `size-${name}.wav`);
+    writeFileSync(f, bytes);
+    const a = await loadAudio(f).catch((e: Error) => e.message);
+    expect(typeof a === 'string' ? a : a.samples.length, `a data size of ${name} means "until the end of the file" (README, audio formats)`).toBe(16000);
+  });
+
   it('FLAC written by the reference encoder (Debian flac) decodes to the same samples', async () => {
     const w = join(dir, 'f.wav');
     writeFileSync(w, encodeWav(sine(300, 16000, 1), 16000));
