@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -82,6 +82,16 @@ describe('init', () => {
     expect(loadConfig(out).backends[0]!.backend).toBe('cpu-fp16');
   });
 
+  it('performance.runs below 5 is refused naming the field; 5 is accepted (fewer warm runs cannot bound even the median)', () => {
+    const at = (runs: number) => {
+      const out = join(tmp, `runs-${runs}.json`);
+      writeFileSync(out, JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], performance: { runs } }));
+      return out;
+    };
+    expect(() => loadConfig(at(4)), 'config.schema.json: performance.runs must have minimum 5').toThrow(/performance.*runs.*>= 5/);
+    expect(loadConfig(at(5)).performance.runs).toBe(5);
+  });
+
   it('a config with "$comment" where the schema does not allow one is still refused', () => {
     const out = join(tmp, 'bad-comment.json');
     writeFileSync(out, JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], $comment: 42 }));
@@ -120,6 +130,10 @@ describe('eval-accuracy into a log file: progress while it runs, CSV and JUnit t
     expect(root.getAttribute('failures')).toBe('0');
     // readReport is what `report` reads with: schema and all
     expect(readReport(json!).verdict).toBe('pass');
+    // the HTML report beside the Markdown one (README: --markdown R.md also writes R.html)
+    const html = join(tmp, 'r.html');
+    expect(existsSync(html), 'eval-accuracy --markdown r.md must write r.html beside it').toBe(true);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*cpu-fp16/i);
   });
 });
 

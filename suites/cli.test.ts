@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -60,8 +60,9 @@ describe('asr-parity CLI', () => {
     const point = bad('point.json', JSON.stringify({ backends: [{ backend: 'cpu-fp16' }], thresholds: { evidence: 'point' } }));
     const a = await cli('--config', point, 'eval-accuracy', '--backend', 'cpu-fp16', '--num-test-cases', '2', '--output', acc);
     expect(a.exitCode, a.stderr).toBe(0);
-    const p = await cli('--config', point, 'eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf);
+    const p = await cli('--config', point, 'eval-perf', '--backend', 'cpu-fp16', '--duration', '4', '--num-runs', '10', '--output', perf, '--markdown', join(tmp, 'perf.md'));
     expect(p.exitCode, p.stderr).toBe(0);
+    expect(existsSync(join(tmp, 'perf.html')), 'eval-perf --markdown perf.md must write perf.html beside it').toBe(true);
     expect(readReport(acc).verdict).toBe('pass');
     const pr = readReport(perf);
     expect(pr.backends.map((b) => b.performance?.latencyMs.runs)).toEqual([10, 10]);

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -133,6 +133,7 @@ describe('the baseline cache', () => {
     expect(hit.stdout).toContain(line);
     expect(readReport(join(tmp, 'hit.json')).backends[0]!.baselineCache).toMatchObject({ dir, transcripts: { lookups: 1, hits: 1 }, logits: { lookups: 1, hits: 1 }, fromRuns: [first.use!.run] });
     expect(readFileSync(join(tmp, 'hit.md'), 'utf8')).toContain(line.replace('cases', 'transcripts'));
+    expect(existsSync(join(tmp, 'hit.html')), 'compare --markdown hit.md must write hit.html beside it').toBe(true);
     // damaged: a run that read it would say so, and one that wrote would replace it
     const folder = join(dir, readdirSync(dir)[0]!);
     const entries = readdirSync(folder).filter((f) => f.endsWith('.json')).map((f) => join(folder, f));
