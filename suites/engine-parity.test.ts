@@ -7,6 +7,7 @@ import { loadAudio } from '../harness/audio/load-audio.ts';
 import { cpuEngine } from '../backends/whisper-cpp/engine/cpu-engine.ts';
 import { bundledLibraryPath, loadWhisperLibrary } from '../backends/whisper-cpp/engine/whisper-library.ts';
 import { WhisperModel, type DecodeOptions } from '../backends/whisper-cpp/engine/whisper-model.ts';
+import { skipped } from './helpers/visible-skip.ts';
 
 /**
  * The SIMD build (made at install from whisper.rn's whisper.cpp 1.9.3) is the CPU backends'
@@ -25,9 +26,7 @@ const decode: DecodeOptions = { threads: defaultThreads(), language: 'en', noTim
 
 describe('the SIMD engine transcribes as the prebuilt does', () => {
   if (engine.build !== 'simd') {
-    it(`not run: no SIMD build here (${engine.facts.engineNote})`, (ctx) => {
-      ctx.skip(engine.facts.engineNote);
-    });
+    skipped('the SIMD engine against the prebuilt', `no SIMD build here (${engine.facts.engineNote})`);
     return;
   }
 

@@ -1,4 +1,4 @@
-import { it } from 'vitest';
+import { skipped } from '../helpers/visible-skip.ts';
 import type { PlannedBackend } from '../../harness/run/plan-backends.ts';
 
 /**
@@ -10,8 +10,6 @@ import type { PlannedBackend } from '../../harness/run/plan-backends.ts';
 export function runnable(p: PlannedBackend): boolean {
   const a = p.availability;
   if (a.ok || p.required) return true;
-  it(`${p.entry.name} (optional): not run, ${a.reason}`, (ctx) => {
-    ctx.skip(a.reason);
-  });
+  skipped(`${p.entry.name} (optional)`, `not run, ${a.reason}`);
   return false;
 }
