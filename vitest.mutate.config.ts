@@ -13,6 +13,11 @@ export default defineConfig({
       'harness/report/verdict.test.ts',
       'harness/report/assemble-report.test.ts',
       'harness/bench/latency-stats.test.ts',
+      // the rest of the verdict path measured by `npm run mutate:table` (mutation-table.json)
+      'harness/report/comparability.test.ts',
+      'harness/run/accuracy-pairing.test.ts',
+      'harness/run/baseline-cache-key.test.ts',
+      'backends/worker/worker-process.test.ts',
     ],
     testTimeout: 120_000,
   },
