@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module with JSDoc types, run by node as `npm run mutate:table`
+import { END, gitUnavailable, readData, renderTable, ROOT, START, staleRows } from '../bin/mutation-table.mjs';
+import { itUnless } from './helpers/visible-skip.ts';
+
+/**
+ * The README's mutation table cannot go stale (issue 24): its rows are mutation-table.json's,
+ * every module on the verdict path has a row, and a module changed since the commit its score was
+ * measured at fails here unless its row says "not re-measured since". Git only: no Stryker.
+ */
+type Row = { name: string; file: string; measured?: { commit: string }; staleSince?: string };
+const data = readData() as { rows: Row[] };
+const VERDICT_PATH = ['verdict', 'gate', 'token parity', 'paired difference', 'confidence', 'latency statistics', 'performance measurement', 'case pairing', 'baseline cache key', 'comparability', 'report assembly and merging', 'worker process'];
+
+describe('the mutation table', () => {
+  it('lists every module on the verdict path, each an existing file with a measurement or a "not re-measured since"', () => {
+    expect(data.rows.map((r) => r.name)).toEqual(VERDICT_PATH);
+    for (const r of data.rows) {
+      expect(existsSync(join(ROOT, r.file)), `${r.file} exists`).toBe(true);
+      expect(Boolean(r.measured || r.staleSince), `${r.name}: a row is measured at a commit or says since when it was not re-measured`).toBe(true);
+    }
+  });
+
+  it('the README shows exactly the rows of mutation-table.json (npm run mutate:table -- --render rewrites them)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf(START), readme.indexOf(END) + END.length);
+    expect(table).toBe(renderTable(data));
+  });
+
+  itUnless(gitUnavailable(), 'no measured module changed since the commit it was measured at', () => {
+    expect(staleRows(data)).toEqual([]);
+  });
+
+  itUnless(gitUnavailable(), 'the check bites: a module committed after its measurement is named, unless its row says "not re-measured since"', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'asr-parity-mutation-table-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    writeFileSync(join(repo, 'm.ts'), 'export const a = 1;\n');
+    git('add', 'm.ts');
+    git('commit', '-qm', 'one');
+    const measured = git('rev-parse', 'HEAD');
+    const rows = { rows: [{ name: 'm', file: 'm.ts', measured: { commit: measured } }] };
+    expect(staleRows(rows, repo)).toEqual([]);
+    writeFileSync(join(repo, 'm.ts'), 'export const a = 2;\n');
+    git('commit', '-qam', 'two');
+    expect(staleRows(rows, repo)).toEqual([expect.stringMatching(/^m\.ts changed since [0-9a-f]{7}, where its mutation score was measured/)]);
+    expect(staleRows({ rows: [{ ...rows.rows[0]!, staleSince: measured }] }, repo)).toEqual([]);
+    expect(staleRows({ rows: [{ name: 'm', file: 'm.ts', measured: { commit: 'f'.repeat(40) } }] }, repo)).toEqual([expect.stringMatching(/which this repository does not have/)]);
+  });
+});
