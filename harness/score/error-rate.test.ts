@@ -54,3 +54,23 @@ describe('alignment and error rates', () => {
     expect(c.exactMatches).toBe(1);
   });
 });
+
+describe('what counts as a word, a character and an exact match (issue 24 audit)', () => {
+  it('words are split on any whitespace (tabs, newlines), as sclite splits them: an unnormalized transcript with a tab is not a word error', () => {
+    const s = scoreUtterance('u', 'the cat\tsat\non it', 'the cat sat on it');
+    expect(s.refWords, 'a tab or a newline separates words').toBe(5);
+    expect(s.wer).toBe(0);
+  });
+
+  it('CER without spaces drops every kind of whitespace, not only the space', () => {
+    expect(chars('a\tb\nc  d', 'exclude')).toEqual(['a', 'b', 'c', 'd']);
+    expect(scoreUtterance('u', 'ab\tcd', 'abcd', { cerSpaces: 'exclude' }).cer).toBe(0);
+  });
+
+  it('an inserted word makes a case inexact, as a substitution or deletion does', () => {
+    expect(scoreUtterance('u', 'a b', 'a b c').exact, 'one insertion: not an exact match').toBe(false);
+    expect(scoreUtterance('u', 'a b c', 'a b').exact).toBe(false);
+    expect(scoreUtterance('u', 'a b', 'a x').exact).toBe(false);
+    expect(scoreCorpus([scoreUtterance('u', 'a b', 'a b c'), scoreUtterance('v', 'a', 'a')]).exactMatches).toBe(1);
+  });
+});

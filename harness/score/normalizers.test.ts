@@ -57,3 +57,11 @@ describe("whisper's Python output on a wider sentence set", () => {
     expect(differ).toEqual([]);
   });
 });
+
+describe('the letters whisper spells out when it removes diacritics (issue 24 audit)', () => {
+  it('each of whisper\'s ADDITIONAL_DIACRITICS becomes its spelling (openai/whisper normalizers/basic.py)', () => {
+    // whisper's table, written out from its source: a letter mapped wrong fails alone
+    const whisper: Record<string, string> = { œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', æ: 'ae', Æ: 'AE', ß: 'ss', ẞ: 'SS', đ: 'd', Đ: 'D', ð: 'd', Ð: 'D', þ: 'th', Þ: 'th', ł: 'l', Ł: 'L' };
+    for (const [letter, spelled] of Object.entries(whisper)) expect(normalizeBasic(`x${letter}y`, { removeDiacritics: true }), `${letter} -> ${spelled}`).toBe(`x${spelled}y`.toLowerCase());
+  });
+});
