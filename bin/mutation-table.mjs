@@ -23,7 +23,7 @@ export const START = '<!-- mutation-table:start -->';
 export const END = '<!-- mutation-table:end -->';
 
 /** @typedef {{ killed: number, timeout: number, survived: number, noCoverage: number, errors: number }} Counts */
-/** @typedef {{ name: string, file: string, measured?: { commit: string, date: string } & Counts, staleSince?: string, note?: string, survivors?: string }} Row */
+/** @typedef {{ name: string, file: string, mutate?: string, measured?: { commit: string, date: string } & Counts, staleSince?: string, note?: string, survivors?: string }} Row */
 
 /** @returns {{ rows: Row[] }} */
 export function readData(path = DATA) {
@@ -47,7 +47,8 @@ export function renderRow(r) {
   const at = m ? `${short(m.commit)} (${m.date})` : '';
   const when = r.staleSince ? `not re-measured since ${short(r.staleSince)}${m ? `; last measured at ${at}` : ''}` : at;
   const notes = [r.note, r.survivors].filter(Boolean).join(' ');
-  return `| ${r.name} | \`${r.file}\` | ${figures} | ${counts} | ${when} | ${notes} |`;
+  const where = r.mutate && r.mutate !== r.file ? `\`${r.mutate}\`` : `\`${r.file}\``;
+  return `| ${r.name} | ${where} | ${figures} | ${counts} | ${when} | ${notes} |`;
 }
 
 export function renderTable(data) {
@@ -103,12 +104,12 @@ export function staleRows(data, cwd = ROOT) {
 
 const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
-function measure(file, from) {
+function measure(file, from, mutate = file) {
   // the figures belong to a commit: the module must be as committed
   if (spawnSync('git', ['diff', '--quiet', 'HEAD', '--', file], { cwd: ROOT }).status !== 0) throw new Error(`${file} has uncommitted changes: commit first, so the figures name the code they measured`);
   const json = from ?? join(ROOT, 'results/mutation/mutation.json');
   if (!from) {
-    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', file, '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', mutate, '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`stryker failed on ${file} (exit ${r.status})`);
   }
   return { commit: git('rev-parse', 'HEAD'), date: new Date().toISOString().slice(0, 10), ...countsOf(JSON.parse(readFileSync(json, 'utf8')), file) };
@@ -125,7 +126,7 @@ function main(argv) {
     if (from && rows.length !== 1) throw new Error('--from takes one module');
     for (const r of rows) {
       process.stderr.write(`mutation table: ${r.file}\n`);
-      r.measured = measure(r.file, from);
+      r.measured = measure(r.file, from, r.mutate);
       delete r.staleSince;
       writeFileSync(DATA, `${JSON.stringify(data, null, 2)}\n`);
     }
