@@ -67,3 +67,58 @@ describe('decisive agreement counts only the decisive steps', () => {
     expect(above.transcriptDivergence).toMatchObject({ cause: 'numerical' });
   });
 });
+
+describe('every figure of a step, a case and a summary (survivors of the mutation run at 34cac05)', () => {
+  it('the margin is the top logit minus the runner-up wherever they stand, ties going to the first index', () => {
+    const bySorting = (v: number[]) => {
+      const s = [...v].sort((a, b) => b - a);
+      return s[0]! - s[1]!;
+    };
+    for (const v of [[5, 1, 3, 2], [1, 5, 3, 2], [3, 2, 1, 5], [5, 4, 4], [4, 4, 5], [2, 9, 9, 1], [0, -1, -3]]) {
+      const s = compareStep(logits(...v), logits(...v));
+      expect(s.margin, `margin of [${v}]`).toBe(bySorting(v));
+      expect(s.baselineTop1, `top-1 of [${v}]: the first index of the maximum`).toBe(v.indexOf(Math.max(...v)));
+    }
+    expect(compareStep(logits(3), logits(3)).margin, 'a one-word vocabulary has no runner-up').toBe(Infinity);
+  });
+
+  it('cosine: 1 for equal or both-zero vectors, -1 for opposite ones', () => {
+    expect(compareStep(logits(0, 0, 0), logits(0, 0, 0)).cosine).toBe(1);
+    expect(compareStep(logits(1, -2, 3), logits(-1, 2, -3)).cosine).toBeCloseTo(-1, 12);
+    expect(compareStep(logits(1, -2, 3), logits(2, -4, 6)).cosine).toBeCloseTo(1, 12);
+  });
+
+  it('a case takes the worst of its steps (least margin and cosine, largest errors), and refuses step counts that differ', () => {
+    const base = [logits(9, 0, 0), logits(0, 3, 1), logits(0, 0, 4)];
+    const dev = [logits(9, 0.5, 0), logits(0, 2, 1), logits(0, 1, 4)];
+    const c = compareCase('c', base, dev, [0, 1], [0, 1], 0.5);
+    const steps = base.map((b, k) => compareStep(b, dev[k]!));
+    expect(c.minMargin).toBe(Math.min(...steps.map((s) => s.margin)));
+    expect(c.maxAbsError).toBe(Math.max(...steps.map((s) => s.maxAbsError)));
+    expect(c.maxRelError).toBe(Math.max(...steps.map((s) => s.relError)));
+    expect(c.minCosine).toBe(Math.min(...steps.map((s) => s.cosine)));
+    expect(c.minMargin).toBe(2);
+    expect(c.maxAbsError).toBe(1);
+    expect(() => compareCase('d', base, dev.slice(0, 2), [0, 1], [0, 1], 0.5)).toThrow(/d: 3 baseline steps vs 2 device steps/);
+  });
+
+  it('a device that decodes past the baseline\'s end diverges at the end-of-text step, with no baseline token there (-1)', () => {
+    const c = compareCase('e', [logits(9, 0), logits(0, 9)], [logits(9, 0), logits(0, 9)], [0], [0, 1], 0.5);
+    expect(c.transcriptDivergence).toMatchObject({ step: 1, baselineToken: -1, deviceToken: 1 });
+  });
+
+  it('a summary takes the worst over cases and counts divergences and near-tie ones among the cases that diverged', () => {
+    const same = compareCase('same', [logits(9, 0, 0)], [logits(9, 0, 0)], [0], [0], 0.5);
+    const tie1 = compareCase('tie1', [logits(3.1, 3.0, 0)], [logits(3.0, 3.1, 0)], [0], [1], 0.5);
+    const tie2 = compareCase('tie2', [logits(0, 2.2, 2.0)], [logits(0, 2.0, 2.2)], [1], [2], 0.5);
+    const flip = compareCase('flip', [logits(6, 0, 0)], [logits(0, 6, 0)], [0], [1], 0.5);
+    const all = [same, tie1, tie2, flip];
+    const s = summarizeTokenParity(all);
+    expect(s).toMatchObject({ divergences: 3, nearTieDivergences: 2 });
+    expect(s.minMargin).toBe(Math.min(...all.map((c) => c.minMargin)));
+    expect(s.maxAbsError).toBe(Math.max(...all.map((c) => c.maxAbsError)));
+    expect(s.maxRelError).toBe(Math.max(...all.map((c) => c.maxRelError)));
+    expect(s.minCosine).toBe(Math.min(...all.map((c) => c.minCosine)));
+    expect(s.maxAbsError).toBe(6);
+  });
+});
