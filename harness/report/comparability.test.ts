@@ -82,3 +82,28 @@ describe('every field of the fingerprint decides comparability', () => {
     expect(mismatches(a, b).map((m) => m.field), `${field} changed between the reports, but the fingerprint did not tell`).toEqual([field]);
   });
 });
+
+describe('what the fingerprint leaves out (survivors of the mutation run at 749046a)', () => {
+  const base = () => reportScoredWith('exclude');
+  it('a backend without an environment (it did not run) adds nothing and breaks nothing', () => {
+    const a = base();
+    delete (a.backends[1] as { environment?: unknown }).environment;
+    expect(mismatches(a, base())).toEqual([]);
+  });
+
+  it('a field one report does not record is not compared (older reports lack newer fields)', () => {
+    const a = base();
+    const b = base();
+    (b.backends[1]!.environment as Record<string, unknown>).program = 'whisper-cli';
+    expect(mismatches(a, b)).toEqual([]);
+  });
+
+  it('two devices scored under different conventions show both, comma-separated', () => {
+    const two = (cer: 'include' | 'exclude') => {
+      const r = reportScoredWith('exclude');
+      r.backends.push({ ...r.backends[1]!, name: 'other', accuracy: { scoring: scoringConvention('english', cer) } as AccuracyResult });
+      return r;
+    };
+    expect(mismatches(two('include'), two('exclude'))).toEqual([{ field: 'CER spaces (--cer-spaces)', a: 'exclude, include', b: 'exclude' }]);
+  });
+});

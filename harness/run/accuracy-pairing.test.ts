@@ -53,6 +53,6 @@ describe('baseline and device results are paired by case id', () => {
 
   it('a repeated device id, or a device case the baseline lacks, is an error naming the case', () => {
     expect(() => pairByCase(baseline, [...baseline, baseline[1]!])).toThrow(/device results repeat case b/);
-    expect(() => pairByCase(baseline, [...baseline, t(c('d', 'x'), 'x')])).toThrow(/cases the baseline lacks: d/);
+    expect(() => pairByCase(baseline, [...baseline, t(c('d', 'x'), 'x'), t(c('e', 'y'), 'y')])).toThrow(/cases the baseline lacks: d, e$/);
   });
 });
