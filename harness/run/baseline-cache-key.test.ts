@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,38 @@ describe('the baseline cache key', () => {
     const stored = await baselineIdentity('cpu-fp32', real, options);
     const moved = await baselineIdentity('cpu-fp32', describing({ modelPath: copy, model: 'moved-model.bin' }), { ...options, model: copy });
     expect(storedThenLooked(join(tmp, 'moved'), moved, stored)?.transcript.text).toBe('cached');
+  });
+});
+
+describe('the key\'s parts (survivors of the mutation run at 50cc7fe)', () => {
+  it('the engine library\'s contents are in the key: its SHA-256, taken from where describe() says it lies', async () => {
+    const id = await baselineIdentity('cpu-fp32', real, options);
+    expect(id.librarySha256).toBe(createHash('sha256').update(readFileSync(String(described.library))).digest('hex'));
+    expect(id.modelFileSha256).toBe(createHash('sha256').update(readFileSync(PARITY_MODELS.fp32)).digest('hex'));
+  });
+
+  it('a library or model that is not a file (absent, a folder, not named) hashes to null instead of failing', async () => {
+    const id = await baselineIdentity('cpu-fp32', describing({ library: tmp, modelPath: join(tmp, 'absent.bin') }), { threads: 2 });
+    expect(id).toMatchObject({ librarySha256: null, modelFileSha256: null });
+    const { library: _l, modelPath: _m, ...rest } = described;
+    const none = await baselineIdentity('cpu-fp32', { ...real, describe: () => rest }, {});
+    expect(none).toMatchObject({ librarySha256: null, modelFileSha256: null });
+  });
+
+  it('an option given as an object is in the key by its JSON: another value is a miss, the same value a hit', async () => {
+    const withWorker = (command: string[]) => baselineIdentity('cpu-fp32', real, { ...options, worker: { command } } as BackendOptions);
+    const stored = await withWorker(['python3', 'a.py']);
+    expect(stored['option.worker']).toBe('{"command":["python3","a.py"]}');
+    expect(storedThenLooked(join(tmp, 'object-option-same'), await withWorker(['python3', 'a.py']), stored)?.transcript.text).toBe('cached');
+    expect(storedThenLooked(join(tmp, 'object-option-other'), await withWorker(['python3', 'b.py']), stored), 'another object option').toBeUndefined();
+    const unset = await baselineIdentity('cpu-fp32', real, { ...options, language: undefined });
+    expect(Object.keys(unset), 'an option left undefined is not a field of the key').not.toContain('option.language');
+  });
+
+  it('the key does not depend on the order its fields were gathered in', async () => {
+    const id = await baselineIdentity('cpu-fp32', real, options);
+    const reversed = Object.fromEntries(Object.entries(id).reverse());
+    expect(storedThenLooked(join(tmp, 'order'), reversed, id)?.transcript.text).toBe('cached');
   });
 });
 
