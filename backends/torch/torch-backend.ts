@@ -104,6 +104,8 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
       },
       paths: ['model', 'python'],
     },
+    // any ggml file or transformers folder: the engine casts it to its dtype
+    readsModel: (model) => existsSync(model) && (!statSync(model).isDirectory() || existsSync(join(model, 'config.json'))),
     async available(o: TorchOptions = {}): Promise<Availability> {
       const c = await check(o);
       if (!c.ok) return c;
