@@ -77,6 +77,7 @@ function printPerformance(b: BackendReport): void {
 function printResult(check: Check, b: BackendReport): void {
   progressDone();
   if (b.status !== 'ran') print(`${b.name}: ${b.status === 'failed' ? 'FAILED' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason}`);
+  if (check === 'accuracy') for (const f of b.failedCases ?? []) print(`${b.name}: FAILED on case ${f.case} (${f.kind}): ${f.message} (${f.audio})`);
   if (check === 'accuracy' && b.accuracy) printAccuracy(b);
   if (check === 'performance' && b.performance) printPerformance(b);
 }

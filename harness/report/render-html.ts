@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.html.hbs', import.meta.url);
 
@@ -59,6 +59,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
       model: b.environment?.model ? `${b.environment.model} (${params(b)} parameters, sha256 ${String(b.environment.modelSha256 ?? '').slice(0, 12)}…)` : NA,
     })),
     skippedInputs: r.inputs?.skipped ?? [],
+    failedCases: failedCases(r),
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     perfMeasured: r.checks.includes('performance'),

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.md.hbs', import.meta.url);
 
@@ -130,6 +130,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
       threads: b.environment?.threads ?? NA,
     })),
     skippedInputs: (r.inputs?.skipped ?? []).map((x) => ({ path: cell(x.path), reason: cell(x.reason) })),
+    failedCases: failedCases(r).map((f) => ({ backend: cell(f.backend), case: cell(f.case), audio: cell(f.audio), kind: f.kind, message: cell(f.message) })),
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     accuracyPlots: [plot('case-wer')].filter(Boolean),

@@ -2,7 +2,7 @@ import type { LoadedBackend } from '../../backends/types.ts';
 import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
-import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
+import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
 import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure } from '../score/gate.ts';
 import { DEFAULT_CER_SPACES, type CerSpaces } from '../score/error-rate.ts';
@@ -25,6 +25,16 @@ export interface AccuracyOptions {
   /** Teacher forcing needs both backends in memory; false skips it with that reason. */
   tokenParity?: boolean;
   progress?: (msg: string) => void;
+  /** Cases one side failed on: left out of every figure (the results hold only the cases both finished), named in the report, and a failure of the gate. */
+  leftOut?: readonly CaseFailure[];
+}
+
+/** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
+function leftOutFailure(leftOut: readonly CaseFailure[], compared: number): string | undefined {
+  if (!leftOut.length) return undefined;
+  const ids = new Set(leftOut.map((f) => f.case));
+  const each = leftOut.map((f) => `${f.case} (${f.backend}: ${f.kind})`).join(', ');
+  return `${ids.size} case(s) not compared, left out of every figure (${compared} compared): ${each}`;
 }
 
 /** An accuracy result, and the error that stopped token parity part-way if one did: the scores are kept either way. */
@@ -98,7 +108,8 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   const evidence = evidenceOf(scores, o.thresholds);
   const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
-  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
+  const notCompared = leftOutFailure(o.leftOut ?? [], pairs.length);
+  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
@@ -125,6 +136,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}) };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}), ...(o.leftOut?.length ? { casesLeftOut: [...o.leftOut] } : {}) };
   return error ? { accuracy, error } : { accuracy };
 }

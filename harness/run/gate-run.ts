@@ -7,13 +7,14 @@ import { AudioInputError } from '../errors.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { assembleReport, configSummary } from '../report/assemble-report.ts';
 import { baselineCacheLine } from '../report/format-baseline-cache.ts';
-import type { BackendReport, BaselineCacheUse, Check, Report } from '../report/report-types.ts';
+import type { BackendReport, BaselineCacheUse, CaseFailure, Check, Report } from '../report/report-types.ts';
 import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../score/gate.ts';
 import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
-import { transcribeCases } from './transcribe-cases.ts';
+import { loadRestartable } from '../load/restartable-backend.ts';
+import { transcribeEachCase } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
 export interface GateRun {
@@ -63,7 +64,8 @@ function isolationOf(config: Config): IsolationOptions | undefined {
  * keeps one. A key that cannot be made (a file that cannot be hashed) runs without the cache.
  */
 async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
-  const loaded = await loadBackend(p, isolationOf(run.config));
+  // a backend whose process ends on a case is loaded again, as often as the config allows
+  const loaded = await loadRestartable(p.entry.name, () => loadBackend(p, isolationOf(run.config)), run.config.maxRestarts);
   if (p.role !== 'baseline' || !run.baselineCache) return { loaded };
   try {
     const c = await withBaselineCache(loaded, p.backend.name, p.options, { dir: run.baselineCache.dir, run: state.id, onProblem: (x) => ev.note?.(`baseline cache: ${x.file}: ${x.problem}; recomputed`) });
@@ -79,7 +81,15 @@ async function referenceOf(loaded: LoadedBackend, perf: NonNullable<GateRun['per
   return { audio: await loaded.transcribe(perf.audio), short: await loaded.transcribe(perf.shortAudio), source };
 }
 
-async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport; cache?: BaselineCacheUse }> {
+/** The accuracy path's transcripts of one backend, the cases it failed on (each with its reason), or the failure that stopped it. */
+interface Transcribed {
+  run?: TranscribedRun;
+  failed: CaseFailure[];
+  failure?: BackendReport;
+  cache?: BaselineCacheUse;
+}
+
+async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<Transcribed> {
   let loaded: LoadedBackend;
   let cache: BaselineCacheUse | undefined;
   ev.progress?.(`${p.entry.name}: loading`);
@@ -87,27 +97,33 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
     ({ loaded, cache } = await loadChecked(p, run, state, ev));
   } catch (e) {
     rethrowInputError(e);
-    return { failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
+    return { failed: [], failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
   }
-  let at = 0;
+  const t = await transcribeEachCase(loaded, cases, p.entry.name, (m) => ev.progress?.(m)).catch((e: unknown) => {
+    loaded.dispose();
+    throw e;
+  });
+  const failedCases = t.failed.length ? { failedCases: t.failed } : {};
+  // a backend that finished nothing, or could not be started again, fails as a whole; the cases it failed on stay in the report
+  if (t.abandoned || !t.results.length) {
+    const environment = safeDescribe(loaded);
+    loaded.dispose();
+    const first = t.failed[0];
+    const reason = t.abandoned ? why(`failed on ${t.failed.filter((f) => f.kind !== 'not-run').length} case(s), then could not be started again`, t.abandoned) : `failed on every case (${cases.length}); the first, ${first?.case} (${first?.audio}): ${first?.message}`;
+    return { failed: t.failed, failure: fragmentOf(p, { status: 'failed', reason, environment, ...failedCases }) };
+  }
+  if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
   try {
-    const results = await transcribeCases(loaded, cases, p.entry.name, (m) => {
-      at++;
-      ev.progress?.(m);
-    });
-    if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
     if (run.performance) {
-      at = cases.length + 1;
       ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
       state.references.set(p.entry.name, await referenceOf(loaded, run.performance, 'accuracy run'));
     }
-    return { run: { loaded, results }, cache };
+    return { run: { loaded, results: t.results }, failed: t.failed, cache };
   } catch (e) {
+    const environment = safeDescribe(loaded);
     loaded.dispose();
     rethrowInputError(e);
-    const c = cases[Math.max(0, at - 1)];
-    const where = c && at <= cases.length ? `case ${c.id} (${at} of ${cases.length}, ${c.audio})` : 'the performance audio (untimed)';
-    return { failure: fragmentOf(p, { status: 'failed', reason: why(`failed on ${where}`, e), environment: safeDescribe(loaded) }) };
+    return { failed: t.failed, failure: fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio (untimed)', e), environment, ...failedCases }) };
   }
 }
 
@@ -127,6 +143,7 @@ function safeDescribe(loaded: LoadedBackend): BackendReport['environment'] {
 async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case[], emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   const { plan, config } = run;
   let baseline: TranscribedRun | undefined;
+  let baselineFailed: CaseFailure[] = [];
   let baselineFragment: BackendReport | undefined;
   let baselineMissing = '';
   if (!plan.baseline.availability.ok) {
@@ -139,8 +156,9 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
       baselineMissing = `the baseline ${plan.baseline.entry.name} failed`;
     } else {
       baseline = b.run!;
+      baselineFailed = b.failed;
       // emitted once the devices are done: its cache figures include the teacher-forced logits they used
-      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}) });
+      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}), ...(b.failed.length ? { failedCases: b.failed } : {}) });
     }
   }
   try {
@@ -153,16 +171,22 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         emit(fragmentOf(p, { status: 'skipped', reason: `not compared: ${baselineMissing}` }));
         continue;
       }
-      const d = await transcribeAll(p, run, state, cases, ev);
+      // a case the baseline failed on cannot be compared: the device is not asked for it
+      const baselineDone = new Set(baseline.results.map((r) => r.case.id));
+      const d = await transcribeAll(p, run, state, cases.filter((c) => baselineDone.has(c.id)), ev);
       if (d.failure) {
         emit(d.failure);
         continue;
       }
       const device = d.run!;
+      const failedCases = d.failed.length ? { failedCases: d.failed } : {};
       try {
-        const r = await runAccuracyKeepingScores(baseline, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress });
+        // the figures are over the cases both sides finished; the rest are named and fail the gate
+        const deviceDone = new Set(device.results.map((r) => r.case.id));
+        const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed] });
         const environment = safeDescribe(device.loaded);
-        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy }) : fragmentOf(p, { environment, accuracy: r.accuracy }));
+        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy, ...failedCases }) : fragmentOf(p, { environment, accuracy: r.accuracy, ...failedCases }));
       } finally {
         device.loaded.dispose();
       }
