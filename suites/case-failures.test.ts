@@ -27,6 +27,7 @@ writeFileSync(
   WORKER,
   `import base64, json, sys, time
 mode, bad = sys.argv[1], int(sys.argv[2])
+calls = 0
 def send(m): print(json.dumps(m), flush=True)
 for line in sys.stdin:
     req = json.loads(line)
@@ -42,6 +43,11 @@ for line in sys.stdin:
             send({"id": req["id"], "ok": False, "error": {"code": "INFERENCE", "input": "clip", "problem": "unsupported operator on this clip"}})
             continue
         if n == bad and mode == "hang": time.sleep(600)
+        calls += 1
+        # perf-crash: the untimed reference (two calls, a process of its own) passes; the timed measurement, another process, dies on its third call
+        if mode == "perf-crash" and calls == 3:
+            print("length worker: died under timing", file=sys.stderr, flush=True)
+            sys.exit(5)
         send({"id": req["id"], "ok": True, "value": {"text": f"a clip of {n} samples", "timings": {"totalMs": 1}}})
     elif op == "dispose":
         send({"id": req["id"], "ok": True, "value": None})
@@ -155,5 +161,25 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(port.status).toBe('failed');
     expect(port.reason).toMatch(/failed on 1 case\(s\), then could not be started again: .*already started again 0 time\(s\), the run's limit \(raise "maxRestarts"/);
     expect(port.failedCases!.map((f) => [f.case, f.kind])).toEqual([['case-2', 'crash'], ['case-3', 'not-run'], ['case-4', 'not-run']]);
+  });
+
+  it('a backend that fails while its performance is measured is in the report as failed, and the verdict fails (issue 24, gate-run.ts performance check)', async () => {
+    const cfg = config('perf.json', {
+      baseline: worker('reference', 'ok', 120_000),
+      backends: [worker('port', 'perf-crash', 120_000), worker('steady', 'fine', 120_000)],
+      performance: { audioSeconds: 2, shortAudioSeconds: 1 },
+    });
+    const out = join(tmp, 'perf-out.json');
+    const r = await cli('eval-perf', '--config', cfg, '--num-runs', '5', '--output', out);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    // the other device was measured: without the failed one's entry the verdict would be PASS
+    expect(report.backends.find((b) => b.name === 'steady')?.performance, 'steady was measured').toBeDefined();
+    const port = report.backends.find((b) => b.name === 'port');
+    expect(port, 'the backend that failed under timing is missing from the report').toBeDefined();
+    expect(port!.status).toBe('failed');
+    expect(port!.reason).toMatch(/failed while measuring performance: .*backend process died \(exit code 5\).*died under timing/);
+    expect(report.verdict).toBe('fail');
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(report.verdictReasons.join('\n')).toMatch(/port \(required\) failed: failed while measuring performance/);
   });
 });
