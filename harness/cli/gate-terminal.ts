@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
@@ -10,8 +11,9 @@ import { runGate } from '../run/gate-run.ts';
 import type { GatePlan } from '../run/plan-backends.ts';
 import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
 import { evidenceSupports } from '../score/gate.ts';
+import { checkWritable } from '../io/writable-output.ts';
 import { writePraFiles } from './pra-output.ts';
-import { print, progress, progressDone } from './terminal.ts';
+import { announceWritten, print, progress, progressDone } from './terminal.ts';
 
 /**
  * The gate in a terminal, for compare, eval-accuracy and eval-perf: plans from the flags over the
@@ -34,12 +36,26 @@ export interface GateFlags extends PlanFlags {
   html?: string;
 }
 
+/** Every file a gate command will write (the HTML beside the Markdown unless --html names it). */
+function outputPaths(o: GateFlags): string[] {
+  const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
+  return [o.output, o.markdown, html, o.csv, o.junit, o.pra].filter((p): p is string => Boolean(p));
+}
+
+/** Refuses, before any audio is read or backend loaded, an output that could not be written at the end (exit 2, naming the path). */
+export function checkOutputs(o: GateFlags): void {
+  for (const p of outputPaths(o)) checkWritable(p);
+}
+
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
 async function writeOutputs(report: Report, o: GateFlags): Promise<void> {
   const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
-  await writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
-  if (html) print(`wrote ${html}`);
-  if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
+  const written = await writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
+  // the plots: one line for their folder, not one per picture
+  const plotDirs = new Set(written.filter((f) => f.endsWith('.svg')).map((f) => dirname(f)));
+  for (const f of written.filter((x) => !x.endsWith('.svg'))) announceWritten(f);
+  for (const d of plotDirs) announceWritten(d, 'plots to');
+  if (o.pra) for (const f of writePraFiles(report, o.pra)) announceWritten(f, 'alignments (sclite .pra layout) to');
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
