@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliSession, fixtureAudio } from './helpers/cli-session.ts';
@@ -48,10 +48,13 @@ describe('outputs are checked before any work', () => {
 });
 
 describe('every file written is announced on stderr', () => {
-  it("eval-accuracy's default ./eval_accuracy_result.json and every format asked for, each on its own line", async () => {
+  it("eval-accuracy's default ./eval_accuracy_result.json and every format asked for, each on its own line; skipped inputs counted on the verdict line", async () => {
     const cfg = config('one-case.json', { backends: [{ backend: 'cpu-fp16' }], thresholds: { evidence: 'point' } });
-    const manifest = join(tmp, 'one.jsonl');
-    writeFileSync(manifest, JSON.stringify({ id: 'tone', audio: fixtureAudio('tone-440hz.wav') }));
+    // a folder: the tone and a note beside it, which is skipped and counted on the verdict line
+    const manifest = join(tmp, 'cases');
+    mkdirSync(manifest);
+    copyFileSync(fixtureAudio('tone-440hz.wav'), join(manifest, 'tone.wav'));
+    writeFileSync(join(manifest, 'notes.txt'), 'not audio');
     const r = await cli('eval-accuracy', '--config', cfg, '--manifest', manifest, '--markdown', 'r.md', '--csv', 'r.csv', '--junit', 'r.xml');
     expect([0, 1], r.stderr).toContain(r.exitCode);
     for (const f of ['eval_accuracy_result.json', 'r.md', 'r.html', 'r.csv', 'r.xml']) {
@@ -59,5 +62,6 @@ describe('every file written is announced on stderr', () => {
       expect(r.stderr, `${f} not announced`).toMatch(new RegExp(`^asr-parity: wrote ${f.replace('.', '\\.')}$`, 'm'));
     }
     expect(r.stderr).toMatch(/^asr-parity: wrote plots to r-plots$/m);
+    expect(r.stdout).toMatch(/^verdict: .*; 1 input\(s\) skipped, not checked \(each with its reason in the report\)$/m);
   });
 });

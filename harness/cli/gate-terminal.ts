@@ -128,7 +128,9 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }
   await writeOutputs(report, o);
-  print(verdictLine(report));
+  // inputs found but not used change what the verdict covers: counted on its line, each reason in the report
+  const skipped = report.inputs?.skipped.length ?? 0;
+  print(`${verdictLine(report)}${skipped ? `; ${skipped} input(s) skipped, not checked (each with its reason in the report)` : ''}`);
   process.exitCode = exitCodeOf(report);
   return report;
 }
