@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAudio } from '../harness/audio/load-audio.ts';
@@ -25,7 +25,7 @@ writeFileSync(manifest, FILES.map((f, i) => JSON.stringify({ id: `case-${i + 1}`
 const WORKER = join(tmp, 'worker.py');
 writeFileSync(
   WORKER,
-  `import base64, json, sys, time
+  `import base64, json, os, sys, time
 mode, bad = sys.argv[1], int(sys.argv[2])
 calls = 0
 def send(m): print(json.dumps(m), flush=True)
@@ -43,6 +43,10 @@ for line in sys.stdin:
             send({"id": req["id"], "ok": False, "error": {"code": "INFERENCE", "input": "clip", "problem": "unsupported operator on this clip"}})
             continue
         if n == bad and mode == "hang": time.sleep(600)
+        if n == bad and mode == "stall":
+            # says it is stuck (its pid, for the test to end it) and stays stuck: the user's Ctrl-C is what ends the run
+            with open(sys.argv[3], "w") as f: f.write(str(os.getpid()))
+            time.sleep(600)
         calls += 1
         # perf-crash: the untimed reference (two calls, a process of its own) passes; the timed measurement, another process, dies on its third call
         if mode == "perf-crash" and calls == 3:
@@ -181,5 +185,40 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(report.verdict).toBe('fail');
     expect(r.exitCode, r.stderr).toBe(1);
     expect(report.verdictReasons.join('\n')).toMatch(/port \(required\) failed: failed while measuring performance/);
+  });
+
+  it('Ctrl-C (a real SIGINT to the CLI) writes what finished in every format, marked INTERRUPTED, says where, exit 130', async () => {
+    const marker = join(tmp, 'stalled.pid');
+    const cfg = config('interrupt.json', {
+      baseline: worker('reference', 'ok', 600_000),
+      // stuck on case 3 until the signal: cases 1 and 2 are done by then
+      backends: [{ ...worker('port', 'stall', 600_000), command: [PY, WORKER, 'stall', String(lengths[2]), marker] }],
+      thresholds: { evidence: 'point' },
+    });
+    const out = (ext: string) => join(tmp, `interrupt.${ext}`);
+    const child = cli('eval-accuracy', '--config', cfg, '--manifest', manifest, '--output', out('json'), '--markdown', out('md'), '--csv', out('csv'), '--junit', out('xml'));
+    while (!existsSync(marker) || !readFileSync(marker, 'utf8')) await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    const r = await child;
+    try {
+      process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/asr-parity: SIGINT: stopping; writing the report of what finished \(Ctrl-C again to quit at once\)/);
+    for (const ext of ['json', 'md', 'html', 'csv', 'xml']) expect(r.stderr, `${ext} not announced`).toContain(`asr-parity: wrote ${out(ext)}`);
+    expect(r.stderr).toMatch(/interrupted by SIGINT: the files above hold what finished before it/);
+    const report = JSON.parse(readFileSync(out('json'), 'utf8')) as Report;
+    expect(report.interrupted).toEqual({ signal: 'SIGINT' });
+    // two exact cases would pass: an interrupted run never does
+    expect(report.verdict).toBe('incomplete');
+    expect(report.verdictReasons[0]).toMatch(/^interrupted by SIGINT/);
+    const port = report.backends.find((b) => b.name === 'port')!;
+    expect(port.accuracy!.cases.map((c) => c.id)).toEqual(['case-1', 'case-2']);
+    expect(port.failedCases, 'the case under way is not the backend\'s failure').toBeUndefined();
+    for (const ext of ['md', 'html']) expect(readFileSync(out(ext), 'utf8'), ext).toContain('INTERRUPTED (SIGINT): INCOMPLETE');
+    expect(readFileSync(out('xml'), 'utf8')).toMatch(/type="interrupted"/);
+    expect(readFileSync(out('csv'), 'utf8')).toMatch(/^port,case-2,/m);
   });
 });

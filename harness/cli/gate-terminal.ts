@@ -12,6 +12,7 @@ import type { GatePlan } from '../run/plan-backends.ts';
 import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
 import { evidenceSupports } from '../score/gate.ts';
 import { checkWritable } from '../io/writable-output.ts';
+import { EXIT } from './exit-codes.ts';
 import { writePraFiles } from './pra-output.ts';
 import { announceWritten, print, progress, progressDone } from './terminal.ts';
 
@@ -98,16 +99,41 @@ function printResult(check: Check, b: BackendReport): void {
   if (check === 'performance' && b.performance) printPerformance(b);
 }
 
+/**
+ * Ctrl-C or SIGTERM while the gate runs: the first stops it (the call under way is abandoned and
+ * the report of what finished is written, marked interrupted); a second ends the process at once.
+ */
+function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    progressDone();
+    process.stderr.write(`asr-parity: ${sig}: stopping; writing the report of what finished (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to quit at once)\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
 /** Runs the gate, prints as it goes, writes every output even when a backend failed, and sets the exit code from the verdict. */
 async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }): Promise<Report> {
   const t = config.thresholds;
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
   if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
+  const stop = onInterrupt();
   const report = await runGate(
     {
       config,
       plan,
+      signal: stop.signal,
       accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source },
       performance: checks.performance,
       baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
@@ -128,10 +154,14 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }
   await writeOutputs(report, o);
+  stop.dispose();
+  if (report.interrupted) process.stderr.write(`asr-parity: interrupted by ${report.interrupted.signal}: ${o.output || o.markdown || o.html || o.csv || o.junit ? 'the files above hold what finished before it' : 'no report file was asked for'}\n`);
   // inputs found but not used change what the verdict covers: counted on its line, each reason in the report
   const skipped = report.inputs?.skipped.length ?? 0;
   print(`${verdictLine(report)}${skipped ? `; ${skipped} input(s) skipped, not checked (each with its reason in the report)` : ''}`);
-  process.exitCode = exitCodeOf(report);
+  process.exitCode = report.interrupted ? EXIT.interrupted : exitCodeOf(report);
+  // what was under way when the signal came (an in-process transcription) is not waited for
+  if (report.interrupted) process.exit(EXIT.interrupted);
   return report;
 }
 

@@ -45,7 +45,8 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
   const t = r.config.thresholds;
   return compiled({
     ...r,
-    verdictLabel: r.verdict.toUpperCase(),
+    // an interrupted run says so first: its verdict covers only what finished
+    verdictLabel: r.interrupted ? `INTERRUPTED (${r.interrupted.signal}): ${r.verdict.toUpperCase()}` : r.verdict.toUpperCase(),
     verdictReasons: groupedReasons(r),
     checksText: r.checks.join(' and '),
     configSource: r.config.source ?? 'built-in defaults',

@@ -107,7 +107,7 @@ export function renderJunit(report: Report): string {
   const verdict = root.ele('testsuite', { name: 'verdict' });
   const vc = verdict.ele('testcase', { classname: 'asr-parity', name: 'verdict' });
   const failed = report.verdict !== 'pass';
-  if (failed) vc.ele('failure', { message: verdictLine(report), type: report.verdict }).txt(report.verdictReasons.join('\n'));
+  if (failed) vc.ele('failure', { message: `${report.interrupted ? `INTERRUPTED (${report.interrupted.signal}): ` : ''}${verdictLine(report)}`, type: report.interrupted ? 'interrupted' : report.verdict }).txt(report.verdictReasons.join('\n'));
   else vc.ele('system-out').txt(verdictLine(report));
   const all: Counts[] = [counted(verdict, { tests: 1, failures: failed ? 1 : 0, errors: 0, skipped: 0 })];
   for (const check of report.checks) {

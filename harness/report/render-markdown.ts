@@ -112,7 +112,8 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
   const plot = (id: string) => plots.find((p) => p.href.endsWith(`/${id}.svg`) || p.href === `${id}.svg`);
   return compiled({
     ...r,
-    verdictLabel: r.verdict.toUpperCase(),
+    // an interrupted run says so first: its verdict covers only what finished
+    verdictLabel: r.interrupted ? `INTERRUPTED (${r.interrupted.signal}): ${r.verdict.toUpperCase()}` : r.verdict.toUpperCase(),
     baselineCache: base?.baselineCache && cell(baselineCacheLine(base.baselineCache)),
     verdictReasons: groupedReasons(r),
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',

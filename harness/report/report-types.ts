@@ -134,5 +134,7 @@ export interface Report {
   config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };
+  /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
+  interrupted?: { signal: string };
   regressions?: { against: string; latencyTolerance: number; items: Regression[] };
 }

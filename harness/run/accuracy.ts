@@ -10,6 +10,7 @@ import { scoreAgainstReference } from '../score/ground-truth.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { scoringConvention } from '../score/scoring-convention.ts';
 import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
+import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import type { CaseTranscript } from './transcribe-cases.ts';
 
 export interface TranscribedRun {
@@ -25,6 +26,8 @@ export interface AccuracyOptions {
   /** Teacher forcing needs both backends in memory; false skips it with that reason. */
   tokenParity?: boolean;
   progress?: (msg: string) => void;
+  /** Stops teacher forcing when the run is interrupted: token parity is then not measured, which is not a failure. */
+  signal?: AbortSignal;
   /** Cases one side failed on: left out of every figure (the results hold only the cases both finished), named in the report, and a failure of the gate. */
   leftOut?: readonly CaseFailure[];
 }
@@ -59,8 +62,8 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
     const audio = await loadAudioOnce(b.case.audio);
     const forced = b.result.tokens!;
-    const baseLogits = await baseline.loaded.forcedLogits!(audio, forced);
-    const devLogits = await device.loaded.forcedLogits!(audio, forced);
+    const baseLogits = await untilAborted(baseline.loaded.forcedLogits!(audio, forced), o.signal);
+    const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
   }
   return parity;
@@ -101,8 +104,11 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
-      error = e as Error;
-      tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
+      if (e instanceof Interrupted) tokenParity = { available: false, reason: `not measured: ${e.message}` };
+      else {
+        error = e as Error;
+        tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
+      }
     }
   }
   const evidence = evidenceOf(scores, o.thresholds);

@@ -13,6 +13,7 @@ import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
+import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import { loadRestartable } from '../load/restartable-backend.ts';
 import { transcribeEachCase } from './transcribe-cases.ts';
 
@@ -23,6 +24,8 @@ export interface GateRun {
   /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
   accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
+  /** Aborted (Ctrl-C): the case or measurement under way is abandoned, what finished is scored and reported, backends not reached are left out, and the report says it was interrupted. */
+  signal?: AbortSignal;
   /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
   baselineCache?: { dir: string };
 }
@@ -87,6 +90,8 @@ interface Transcribed {
   failed: CaseFailure[];
   failure?: BackendReport;
   cache?: BaselineCacheUse;
+  /** Stopped by the user before it finished a case: nothing to report for it. */
+  interrupted?: boolean;
 }
 
 async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<Transcribed> {
@@ -99,11 +104,15 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
     rethrowInputError(e);
     return { failed: [], failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
   }
-  const t = await transcribeEachCase(loaded, cases, p.entry.name, (m) => ev.progress?.(m)).catch((e: unknown) => {
+  const t = await transcribeEachCase(loaded, cases, p.entry.name, (m) => ev.progress?.(m), run.signal).catch((e: unknown) => {
     loaded.dispose();
     throw e;
   });
   const failedCases = t.failed.length ? { failedCases: t.failed } : {};
+  if (t.interrupted && !t.results.length) {
+    loaded.dispose();
+    return { failed: t.failed, interrupted: true };
+  }
   // a backend that finished nothing, or could not be started again, fails as a whole; the cases it failed on stay in the report
   if (t.abandoned || !t.results.length) {
     const environment = safeDescribe(loaded);
@@ -114,7 +123,7 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
   }
   if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
   try {
-    if (run.performance) {
+    if (run.performance && !t.interrupted) {
       ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
       state.references.set(p.entry.name, await referenceOf(loaded, run.performance, 'accuracy run'));
     }
@@ -151,6 +160,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
     baselineMissing = `the baseline ${plan.baseline.entry.name} did not run (${plan.baseline.availability.reason})`;
   } else {
     const b = await transcribeAll(plan.baseline, run, state, cases, ev);
+    if (b.interrupted) return;
     if (b.failure) {
       emit(b.failure);
       baselineMissing = `the baseline ${plan.baseline.entry.name} failed`;
@@ -163,6 +173,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
   }
   try {
     for (const p of plan.devices) {
+      if (run.signal?.aborted) break;
       if (!p.availability.ok) {
         emit(fragmentOf(p));
         continue;
@@ -174,6 +185,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
       // a case the baseline failed on cannot be compared: the device is not asked for it
       const baselineDone = new Set(baseline.results.map((r) => r.case.id));
       const d = await transcribeAll(p, run, state, cases.filter((c) => baselineDone.has(c.id)), ev);
+      if (d.interrupted) break;
       if (d.failure) {
         emit(d.failure);
         continue;
@@ -184,7 +196,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         // the figures are over the cases both sides finished; the rest are named and fail the gate
         const deviceDone = new Set(device.results.map((r) => r.case.id));
         const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
-        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed] });
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
         const environment = safeDescribe(device.loaded);
         emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy, ...failedCases }) : fragmentOf(p, { environment, accuracy: r.accuracy, ...failedCases }));
       } finally {
@@ -216,6 +228,7 @@ async function untimedReference(p: PlannedBackend, run: GateRun, state: RunState
  */
 async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable<GateRun['performance']>, emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   for (const p of [run.plan.baseline, ...run.plan.devices]) {
+    if (run.signal?.aborted) return;
     if (!p.availability.ok) {
       emit(fragmentOf(p));
       continue;
@@ -224,18 +237,20 @@ async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable
     let cache: BaselineCacheUse | undefined;
     if (!reference) {
       try {
-        ({ reference, cache } = await untimedReference(p, run, state, perf, ev));
+        ({ reference, cache } = await untilAborted(untimedReference(p, run, state, perf, ev), run.signal));
       } catch (e) {
         rethrowInputError(e);
+        if (e instanceof Interrupted) return;
         emit(fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio, untimed', e) }));
         continue;
       }
     }
     try {
-      const r = await measurePerformance(p, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) });
+      const r = await untilAborted(measurePerformance(p, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) }), run.signal);
       emit(fragmentOf(p, { environment: r.environment, performance: { ...r.performance, underLoad: underLoadCheck(reference, r.transcripts) }, ...(cache ? { baselineCache: cache } : {}) }));
     } catch (e) {
       rethrowInputError(e);
+      if (e instanceof Interrupted) return;
       emit(fragmentOf(p, { status: 'failed', reason: why('failed while measuring performance', e) }));
     }
   }
@@ -264,5 +279,6 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
+  const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort') } : undefined;
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted });
 }

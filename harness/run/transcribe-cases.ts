@@ -2,6 +2,7 @@ import type { BackendTranscript, LoadedBackend } from '../../backends/types.ts';
 import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { Case } from '../audio/manifest.ts';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
+import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import type { CaseFailure } from '../report/report-types.ts';
 
 export interface CaseTranscript {
@@ -18,6 +19,8 @@ export interface CaseRun {
   failed: CaseFailure[];
   /** Its process ended and could not be started again: the cases after it are `not-run` failures. */
   abandoned?: Error;
+  /** The run was stopped (Ctrl-C) before every case was done: the case under way and those after it are neither results nor failures. */
+  interrupted?: boolean;
 }
 
 /** The failure's words without the process label an error from a worker starts with: the report names the backend itself. */
@@ -33,16 +36,25 @@ function messageOf(e: unknown): string {
  * is the user's input and ends the run (exit 2); a backend that cannot be started again stops
  * here, the remaining cases recorded as not run.
  */
-export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly Case[], backend: string, progress: (msg: string) => void): Promise<CaseRun> {
+export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly Case[], backend: string, progress: (msg: string) => void, signal?: AbortSignal): Promise<CaseRun> {
   const run: CaseRun = { results: [], failed: [] };
   for (const [i, c] of cases.entries()) {
+    if (signal?.aborted) {
+      run.interrupted = true;
+      break;
+    }
     progress(`${backend}: ${i + 1}/${cases.length} ${c.id}`);
     const audio = await loadAudioOnce(c.audio);
     try {
-      run.results.push({ case: c, duration: audio.duration, format: audio.source.format, result: await loaded.transcribe(audio) });
+      run.results.push({ case: c, duration: audio.duration, format: audio.source.format, result: await untilAborted(loaded.transcribe(audio), signal) });
       continue;
     } catch (e) {
       if (e instanceof AudioInputError) throw e;
+      // a Ctrl-C reaches the backend's process too: its death then is the user's doing, not a failure
+      if (e instanceof Interrupted || signal?.aborted) {
+        run.interrupted = true;
+        break;
+      }
       const end = loaded.ended?.();
       run.failed.push({ kind: end ?? 'error', backend, case: c.id, audio: c.audio, message: messageOf(e) });
       if (!end) continue;
