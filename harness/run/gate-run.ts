@@ -15,7 +15,7 @@ import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.
 import { loadBackend } from '../load/load-backend.ts';
 import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import { loadRestartable } from '../load/restartable-backend.ts';
-import { transcribeEachCase } from './transcribe-cases.ts';
+import { failureMessage, transcribeEachCase } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
 export interface GateRun {
@@ -48,9 +48,9 @@ interface RunState {
   references: References;
 }
 
-/** What the report keeps of an error: its message (which for a crashed backend holds its last output). */
+/** What the report keeps of an error, beside the backend's name: its message (which for a crashed backend holds its last output). */
 function why(stage: string, e: unknown): string {
-  return `${stage}: ${(e as Error)?.message ?? String(e)}`;
+  return `${stage}: ${failureMessage(e)}`;
 }
 
 /** Bad audio is the user's input, not the backend's fault: it ends the run as bad input (exit 2). */

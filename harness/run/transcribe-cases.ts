@@ -23,8 +23,8 @@ export interface CaseRun {
   interrupted?: boolean;
 }
 
-/** The failure's words without the process label an error from a worker starts with: the report names the backend itself. */
-function messageOf(e: unknown): string {
+/** The failure's words without the process label an error from a worker starts with (its program, such as /usr/bin/python3): the report names the backend itself. */
+export function failureMessage(e: unknown): string {
   if (isAsrParityError(e) && e.code === 'INFERENCE') return `${e.problem}${e.hint ? ` (${e.hint})` : ''}`;
   return (e as Error)?.message ?? String(e);
 }
@@ -56,7 +56,7 @@ export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly 
         break;
       }
       const end = loaded.ended?.();
-      run.failed.push({ kind: end ?? 'error', backend, case: c.id, audio: c.audio, message: messageOf(e) });
+      run.failed.push({ kind: end ?? 'error', backend, case: c.id, audio: c.audio, message: failureMessage(e) });
       if (!end) continue;
     }
     try {
@@ -66,7 +66,7 @@ export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly 
     } catch (e) {
       if (e instanceof AudioInputError) throw e;
       run.abandoned = e as Error;
-      const why = `not tried: the backend could not be started again: ${messageOf(e)}`;
+      const why = `not tried: the backend could not be started again: ${failureMessage(e)}`;
       for (const rest of cases.slice(i + 1)) run.failed.push({ kind: 'not-run', backend, case: rest.id, audio: rest.audio, message: why });
       break;
     }
