@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../backends/index.ts';
 import { expectUnittestPasses } from './helpers/python-unittest.ts';
+import { skipped } from './helpers/visible-skip.ts';
 
 /**
  * The protocol code both Python workers share (workers/common: request loop, typed errors,
@@ -26,11 +27,11 @@ const python = existsSync(PYTHON) && has('numpy');
 const torch = python && has('torch');
 
 describe('the Python workers', () => {
-  if (!python) it.skip(`workers/common's unit tests: skipped, ${PYTHON} lacks numpy (Debian python3-numpy)`, () => {});
+  if (!python) skipped("workers/common's unit tests", `${PYTHON} lacks numpy (Debian python3-numpy)`);
   else it(`workers/common's unit tests pass (${PYTHON} -m unittest)`, () => expectUnittestPasses(join(ROOT, 'workers/common')));
 
-  if (!torch) it.skip(`the transformers worker: skipped, ${PYTHON} lacks torch`, () => {});
-  else if (has('transformers')) it.skip('the transformers worker refusing without transformers: skipped, transformers is installed here', () => {});
+  if (!torch) skipped('the transformers worker', `${PYTHON} lacks torch`);
+  else if (has('transformers')) skipped('the transformers worker refusing without transformers', 'transformers is installed here');
   else {
     it('the transformers worker speaks the protocol and refuses to load without transformers, with the reason', async () => {
       const err = await backends.worker!.load({ model: 'distil-whisper/distil-large-v3', worker: { command: [PYTHON, join(ROOT, 'workers/transformers/worker.py')], cwd: ROOT, device: 'cpu', dtype: 'float32' } }).then(

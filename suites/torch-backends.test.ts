@@ -8,6 +8,7 @@ import { backends } from '../backends/index.ts';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { readReport } from '../harness/report/report-file.ts';
 import { expectUnittestPasses } from './helpers/python-unittest.ts';
+import { skipped } from './helpers/visible-skip.ts';
 
 /**
  * The torch backends by name, through the CLI as a user runs them, on a transformers folder
@@ -27,11 +28,11 @@ const availability = await backends['torch-cpu-bf16']!.available();
 
 if (!availability.ok) {
   describe('torch backends by name', () => {
-    it.skip(`skipped: torch-cpu-bf16 cannot run here (${availability.reason})`, () => {});
+    skipped('torch backends by name', `torch-cpu-bf16 cannot run here (${availability.reason})`);
   });
 }
 
-describe.runIf(availability.ok)('torch backends by name', () => {
+if (availability.ok) describe('torch backends by name', () => {
   beforeAll(() => {
     execFileSync('/usr/bin/python3', [join(ROOT, 'workers/torch/export_hf.py'), PARITY_MODELS.fp32, folder]);
     mkdirSync(audio);
