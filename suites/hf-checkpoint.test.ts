@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
+import { folderSha256 } from '../backends/whisper-cpp/hf-model-cache.ts';
 import { hfFolderToGgml } from '../harness/checkpoint/convert-whisper.ts';
 import { readGgmlMelFilters, readGgmlTensor, walkGgmlFile } from '../harness/checkpoint/ggml-file.ts';
 
@@ -112,5 +113,26 @@ describe('the whisper.cpp backends take the HF folder as their model', () => {
     // the first case converts (one line saying so), the others find the cached file
     const converted = /converting the Hugging Face folder .* to ggml f32/.test(fromHf.stderr);
     expect(converted).toBe(id === ids[0]);
+  });
+});
+
+describe('a gate run on the HF folder', () => {
+  it('records the folder and its content hash as the model identity, for the baseline (f32) and the device (f16)', async () => {
+    const out = join(tmp, 'report.json');
+    const r = await execa('node', [BIN, 'compare', '--backend', 'cpu-fp16', '--baseline', 'cpu-fp32', '--model', HF, '--baseline-model', HF, '--audio', join(FIXTURE_DIR, 'audio', 'speech-02.wav'), '--evidence', 'point', '--output', out], {
+      reject: false,
+      stdin: 'ignore',
+      env: { ASR_PARITY_MODEL_CACHE: join(tmp, 'gate-cache') },
+      timeout: 300_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { backends: { name: string; environment: Record<string, unknown> }[] };
+    const envs = report.backends.map((b) => b.environment);
+    expect(envs).toHaveLength(2);
+    const files = ['config.json', 'preprocessor_config.json', 'vocab.json', 'added_tokens.json', 'model.safetensors'].map((f) => join(HF, f));
+    const expected = await folderSha256(files);
+    for (const e of envs) expect({ modelPath: e.modelPath, modelSha256: e.modelSha256, modelFormat: e.modelFormat }).toEqual({ modelPath: HF, modelSha256: expected, modelFormat: 'hugging-face' });
+    // each variant ran the folder in its own precision
+    expect(envs.map((e) => e.modelFtype).sort()).toEqual([0, 1]);
   });
 });
