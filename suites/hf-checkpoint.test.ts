@@ -112,7 +112,7 @@ describe('the whisper.cpp backends take the HF folder as their model', () => {
     expect({ text: h.text, tokens: h.tokens }).toEqual({ text: g.text, tokens: g.tokens });
     // the first case converts (one line saying so), the others find the cached file
     const converted = /converting the Hugging Face folder .* to ggml f32/.test(fromHf.stderr);
-    expect(converted).toBe(id === ids[0]);
+    expect(converted, id === ids[0] ? 'the first run did not say it converted the folder' : 'converted the folder again instead of reusing the cached file').toBe(id === ids[0]);
   });
 });
 
