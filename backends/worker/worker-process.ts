@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { errorFromData, InferenceError } from '../../harness/errors.ts';
+import { setLongTimeout, type LongTimeout } from '../../harness/io/long-timeout.ts';
 import { PROTOCOL_VERSION, schemaProblem, validate, type HelloValue, type Message, type Op } from './protocol.ts';
 
 export interface WorkerLaunch {
@@ -16,7 +17,7 @@ export interface WorkerLaunch {
   loadTimeoutMs: number;
 }
 
-type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; progress?: (m: string) => void };
+type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: LongTimeout; progress?: (m: string) => void };
 
 /** Keeps the last few kilobytes a process wrote on stderr: what it said before it died. */
 function stderrTail(child: ChildProcess): () => string {
@@ -92,7 +93,7 @@ export class WorkerProcess {
       const tail = this.lastLines();
       this.dead = new InferenceError(this.launch.name, `${problem}${tail ? `; last stderr: ${tail}` : ''}`, hint);
       for (const p of this.pending.values()) {
-        clearTimeout(p.timer);
+        p.timer?.clear();
         p.reject(this.dead);
       }
       this.pending.clear();
@@ -121,7 +122,7 @@ export class WorkerProcess {
       return p.progress?.(msg.progress);
     }
     this.pending.delete(msg.id);
-    clearTimeout(p.timer);
+    p.timer?.clear();
     if (!msg.ok) return p.reject(errorFromData({ input: p.op, ...msg.error }));
     const check = validate.value[p.op];
     if (!check(msg.value)) {
@@ -145,7 +146,8 @@ export class WorkerProcess {
       const timeoutMs = o.timeoutMs ?? this.launch.callTimeoutMs;
       if (timeoutMs > 0) {
         const isStart = op === 'hello' || op === 'load';
-        p.timer = setTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, isStart ? 'raise the load timeout, or look for a hang while the backend starts' : 'raise the call timeout, or look for a hang in the backend'), timeoutMs);
+        // a limit computed from a long run (a call timeout times thousands of runs) can pass Node's 2^31 - 1 ms
+        p.timer = setLongTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, isStart ? 'raise the load timeout, or look for a hang while the backend starts' : 'raise the call timeout, or look for a hang in the backend'), timeoutMs);
       }
       this.pending.set(id, p);
       this.child.stdin!.write(`${JSON.stringify({ id, op, ...body })}\n`);
