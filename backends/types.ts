@@ -29,6 +29,8 @@ export interface LoadedBackend {
   dispose(): void;
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
+  /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */
+  processId?(): number | undefined;
   /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
   capabilities?: readonly Capability[];
 }

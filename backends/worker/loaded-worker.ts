@@ -56,6 +56,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     process: proc,
     capabilities: caps,
     loadMs: info.loadMs,
+    processId: () => proc.pid,
     describe: () => ({ ...info.description, ...s.identity }),
     async transcribe(audio) {
       const r = await sent(audio, (a) => proc.call<TranscribeValue>('transcribe', { audio: a }));

@@ -154,6 +154,11 @@ export class WorkerProcess {
     });
   }
 
+  /** The worker's OS process id (undefined if it never started). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive(): boolean {
     return !this.dead;
   }
@@ -171,6 +176,7 @@ export class WorkerProcess {
     const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     t.unref();
     this.child.on('exit', () => clearTimeout(t));
-    this.child.unref();
+    // not unref()ed: this process waits for the worker to end (at most the 5 s above) and reaps it,
+    // so the worker's CPU time is charged to this process's children (`time`, getrusage) instead of escaping
   }
 }

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { reapedChildrenCpuMs as childrenCpuMs } from '../io/proc-figures.ts';
 
 /**
  * One child process timed: wall time, and the CPU time (user + system) the kernel charged to it,
@@ -12,14 +12,6 @@ export interface ChildTime {
   status: number | null;
   stdout: string;
   stderr: string;
-}
-
-const TICK_MS = 10; // USER_HZ is 100 on every Linux the project runs on
-
-function childrenCpuMs(): number {
-  // fields after the ")" that closes the command name: state is 3rd, cutime 16th, cstime 17th
-  const rest = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(rest[13]) + Number(rest[14])) * TICK_MS;
 }
 
 export function timeChild(command: string, args: string[], options: SpawnSyncOptions = {}): ChildTime {
