@@ -23,7 +23,7 @@ export function timeChild(command: string, args: string[], options: SpawnSyncOpt
   return { wallMs, cpuMs: childrenCpuMs() - cpu0, status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
-export const median = (xs: number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const k = s.length >> 1;
   return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
