@@ -105,18 +105,11 @@ export interface Regression {
  * (harness/bench/latency-shift.ts): before and after are the medians, the ratio the
  * Hodges-Lehmann estimate with its interval. The first call is one sample: shown, never judged.
  */
-export interface LatencyComparison {
+export interface LatencyComparison extends LatencyShift {
   backend: string;
   metric: 'warm latency' | 'first call';
   beforeMs: number;
   afterMs: number;
-  /** after/before: the estimate and its interval (null: too few runs, or one sample). */
-  ratio: number;
-  lower: number | null;
-  upper: number | null;
-  confidence: number;
-  runsBefore: number;
-  runsAfter: number;
   judgement: ShiftJudgement | 'not judged (one sample)';
   /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
   busyMachine: ('before' | 'after')[];
@@ -126,7 +119,7 @@ export interface LatencyComparison {
 export type Check = 'accuracy' | 'performance';
 
 export type { SkippedInput } from '../audio/manifest.ts';
-import type { ShiftJudgement } from '../bench/latency-shift.ts';
+import type { LatencyShift, ShiftJudgement } from '../bench/latency-shift.ts';
 import type { SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
