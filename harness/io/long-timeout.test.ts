@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerProcess } from '../../backends/worker/worker-process.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { isAsrParityError } from '../errors.ts';
+import { planBackends } from '../run/plan-backends.ts';
 import { MAX_TIMER_MS, setLongTimeout } from './long-timeout.ts';
 
 /**
@@ -73,5 +76,22 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     } finally {
       proc.close();
     }
+  });
+});
+
+describe('a command backend\'s timeoutMs past 2^31 - 1 ms', () => {
+  it('is refused as bad input naming the field (execa arms one Node timer, which would fire at once)', async () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'asr-parity-long-')), 'config.json');
+    const entry = (timeoutMs: number) => ({ name: 'cmd', backend: 'command', command: { program: process.execPath, args: ['{audio}'], output: { format: 'text' }, timeoutMs } });
+    writeFileSync(f, JSON.stringify({ baseline: { backend: 'cpu-fp32' }, backends: [entry(MAX_TIMER_MS + 1)] }));
+    const e = await planBackends(loadConfig(f)).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    expect(isAsrParityError(e) && e.code, 'a ConfigError (exit 2)').toBe('CONFIG');
+    expect((e as Error).message).toMatch(/timeoutMs must be <= 2147483647/);
+    // the largest delay Node keeps is accepted
+    writeFileSync(f, JSON.stringify({ baseline: { backend: 'cpu-fp32' }, backends: [entry(MAX_TIMER_MS)] }));
+    await expect(planBackends(loadConfig(f))).resolves.toBeTruthy();
   });
 });
