@@ -78,6 +78,14 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       if (third >= 2) expect(l.drift, 'drift from samplesMs in run order').toBeCloseTo(avg(samplesMs.slice(-third)) / avg(samplesMs.slice(0, third)) - 1, 12);
       expect(perf.machine, 'the machine\'s state is recorded with the figures').toBeDefined();
       expect(perf.cpuMsPerRun).toHaveLength(runs);
+      if (config.isolation.enabled) {
+        // measured from outside the backend's process: its peak from /proc is at least what it said it held after loading,
+        // and the times it reported fit in the wall time around its whole measurement
+        const o = perf.outside!;
+        expect(o.processMemory!.peakRssBytes, 'VmHWM of the backend process, read from outside').toBeGreaterThanOrEqual(perf.memory.hostRssAfterLoadBytes);
+        expect(o.measurementWallMs!).toBeGreaterThanOrEqual(perf.firstCallMs + perf.shortAudio.latencyMs + samplesMs.reduce((a, b) => a + b, 0));
+        expect(o.disagreements).toEqual([]);
+      }
       expect(l.min).toBeGreaterThan(0);
       expect(perf.audioSeconds).toBeCloseTo(audioSeconds, 3);
       for (const v of [perf.loadMs, perf.firstCallMs, perf.shortAudio.latencyMs]) expect(Number.isFinite(v) && v > 0, `figure ${v}`).toBe(true);
