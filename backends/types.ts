@@ -1,4 +1,5 @@
 import type { Audio16k } from '../harness/audio/decoded-audio.ts';
+import type { ResidentMemory } from '../harness/io/proc-figures.ts';
 
 /** What a backend returns for one audio input. */
 export interface BackendTranscript {
@@ -18,10 +19,8 @@ export interface DeviceMemory {
 }
 
 /** The memory of the process a backend runs in, where that is not the caller's (a worker): RSS before its model loaded, now, and its peak. */
-export interface ProcessMemory {
+export interface ProcessMemory extends ResidentMemory {
   rssBeforeLoadBytes: number;
-  rssBytes: number;
-  peakRssBytes: number;
 }
 
 /** A backend with its model in memory. */

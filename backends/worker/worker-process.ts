@@ -165,11 +165,6 @@ export class WorkerProcess {
     });
   }
 
-  /** The worker's OS process id (undefined if it never started). */
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   get alive(): boolean {
     return !this.dead;
   }

@@ -6,7 +6,7 @@ import { measureIsolated } from '../isolate/isolated-measure.ts';
 import { loadBackend, runsIsolated } from '../load/load-backend.ts';
 import type { ResolvedBackend } from '../load/resolve-backend.ts';
 import { latencyStats, type LatencyStats } from './latency-stats.ts';
-import { processCpuMs, processMemory, selfCpuMs, type ProcessMemory } from '../io/proc-figures.ts';
+import { processCpuMs, processMemory, selfCpuMs, type ResidentMemory } from '../io/proc-figures.ts';
 import { watchMachine, type MachineState } from './machine-state.ts';
 import type { PlainTranscript, UnderLoadCheck } from '../score/gate.ts';
 
@@ -70,7 +70,7 @@ export interface OutsideFigures {
   /** Around the whole measurement, when it ran in the backend's process (isolation). */
   measurementWallMs?: number;
   /** The backend process's resident memory after the runs and its peak (VmRSS, VmHWM of /proc/<pid>/status); null where /proc could not say. */
-  processMemory: ProcessMemory | null;
+  processMemory: ResidentMemory | null;
   disagreements: TimeDisagreement[];
 }
 

@@ -34,13 +34,13 @@ export function reapedChildrenCpuMs(): number {
   return f ? (Number(f[13]) + Number(f[14])) * TICK_MS : 0;
 }
 
-export interface ProcessMemory {
+export interface ResidentMemory {
   rssBytes: number;
   peakRssBytes: number;
 }
 
 /** A process's resident memory now and its peak (VmRSS, VmHWM of /proc/<pid>/status), in bytes. */
-export function processMemory(pid: number): ProcessMemory | null {
+export function processMemory(pid: number): ResidentMemory | null {
   const s = read(`/proc/${pid}/status`);
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s ?? '')?.[1] ?? Number.NaN) * 1024;
   const rssBytes = kb('VmRSS');
