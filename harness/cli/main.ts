@@ -159,7 +159,7 @@ program
   .option('--csv <file>', 'also write the per-case accuracy results as CSV')
   .option('--junit <file>', 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
-  .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
+  .option('--latency-tolerance <f>', 'latency counts as a regression only when the whole interval of its slowdown (from both runs\' warm samples) exceeds this fraction', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
   .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => (await import('./commands/report.ts')).run(o));
