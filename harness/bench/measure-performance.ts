@@ -42,6 +42,8 @@ export interface PerformanceResult {
   speedup: number | null;
   /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
   determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
+  /** The engine's own timings of the first call and each warm run, in order (whisper.cpp: encode ms per window, decode ms per step): what the full-size bench's encoder throughput is computed from. */
+  callTimingsMs: Array<Record<string, number>>;
   /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
   underLoad?: UnderLoadCheck;
 }
@@ -89,6 +91,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
     const [short, shortWallMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const shortMs = latencyOf(loaded, short, shortWallMs);
     const timedAudio = [plain(first)];
+    const callTimingsMs = [{ ...first.timings }];
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
     // tinybench drives the runs; the samples are taken here too because tinybench sorts its own,
@@ -101,6 +104,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
       inOrder.push(latencyOf(loaded, r, performance.now() - t0));
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
       timedAudio.push(plain(r));
+      callTimingsMs.push({ ...r.timings });
     });
     const [task] = await bench.run();
     const result = task?.result;
@@ -127,6 +131,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
         },
         speedup: null,
         determinism: { runs: n + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
+        callTimingsMs,
       },
       transcripts: { audio: timedAudio, short: plain(short) },
     };

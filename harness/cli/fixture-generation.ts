@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.ts';
 import { FIXTURE_DIR } from '../io/default-paths.ts';
 import { progress, progressDone } from './terminal.ts';
 
@@ -21,4 +22,34 @@ export async function ensureFixtures(): Promise<void> {
 export async function generateFixturesCommand(quiet: boolean): Promise<void> {
   const { generateFixtures } = await generator();
   await generateFixtures(quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
+}
+
+export type ShapedPrecision = 'f32' | 'f16';
+
+/** A shaped model's file (`fixtures --shape`, `bench --only full-size`), with what it took to make. */
+export interface ShapedModelFile {
+  precision: ShapedPrecision;
+  path: string;
+  bytes: number;
+  made: boolean;
+  writeMs: number;
+  key: Record<string, unknown>;
+}
+
+/**
+ * The parity model at a named shape, one ggml file per precision: written (streamed, with a
+ * progress bar) unless an identical one is cached. An unknown shape is a usage error naming the known ones.
+ */
+export async function ensureShapedModels(shape: string, precisions: readonly ShapedPrecision[], log: (msg: string) => void): Promise<ShapedModelFile[]> {
+  const { ensureShapedModel, MODEL_SHAPES } = await generator();
+  if (!Object.hasOwn(MODEL_SHAPES, shape)) throw new UsageError(`--shape ${shape}`, 'unknown model shape', `one of ${Object.keys(MODEL_SHAPES).join(', ')}`);
+  const files: ShapedModelFile[] = [];
+  for (const precision of precisions) {
+    const mib = (n: number) => Math.floor(n / 2 ** 20);
+    const m = ensureShapedModel({ shape: shape as keyof typeof MODEL_SHAPES, precision, progress: (w, t) => progress(`writing ${shape} ${precision}: ${mib(w)}/${mib(t)} MiB`) });
+    progressDone();
+    log(m.made ? `wrote ${m.path} (${mib(m.bytes)} MiB in ${(m.writeMs / 1000).toFixed(1)} s)` : `up to date: ${m.path} (${mib(m.bytes)} MiB)`);
+    files.push({ precision, path: m.path, bytes: m.bytes, made: m.made, writeMs: m.writeMs, key: m.key });
+  }
+  return files;
 }
