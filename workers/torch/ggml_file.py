@@ -19,7 +19,11 @@ MAX_TOKEN_BYTES = 1 << 16
 
 
 class ModelFileError(Exception):
-    """The file is not a whisper.cpp ggml model this engine can read (crosses the protocol as code MODEL)."""
+    """A model this engine cannot read (crosses the protocol as code MODEL); `path`: the very file at fault, where it is not the one named."""
+
+    def __init__(self, problem, path=None):
+        super().__init__(problem)
+        self.path = path
 
 
 class GgmlWhisperFile:

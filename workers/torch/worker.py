@@ -113,9 +113,9 @@ class Engine:
             options = req.get("options") or {}
             self.model = WhisperTorch(req["model"], device=device, dtype=dtype, threads=req.get("threads"), emulate_flash_attn_padding=bool(options.get("emulateWhisperCppFlashAttnPadding")))
         except FileNotFoundError:
-            raise WorkerError("MODEL", req["model"], "model file not found")
+            raise WorkerError("MODEL", req["model"], "model file or folder not found")
         except ModelFileError as e:
-            raise WorkerError("MODEL", req["model"], str(e), "give a whisper.cpp ggml f32 or f16 model")
+            raise WorkerError("MODEL", e.path or req["model"], str(e), "give a whisper.cpp ggml f32/f16 file or a transformers Whisper folder (config.json, model.safetensors, vocab.json)")
         m = self.model
         caps = ["tokens", "forced-logits"] + ([] if device == "cpu" else ["device-memory"])
         description = {
@@ -125,8 +125,10 @@ class Engine:
             "dtype": dtype,
             "model": os.path.basename(req["model"]),
             "modelPath": os.path.abspath(req["model"]),
+            "modelFormat": m.file.format,
             "modelBytes": m.file.bytes,
-            "modelFtype": m.file.hparams["ftype"],
+            "modelWeightDtype": m.file.weight_dtype,
+            **({"modelFtype": m.file.ftype} if m.file.ftype is not None else {}),
             "modelParameters": m.file.parameters,
             "threads": torch.get_num_threads(),
             "language": self.language,
