@@ -1,4 +1,4 @@
-import { WHISPER_LANGUAGES } from './engine/whisper-languages.ts';
+import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DeviceMemorySampler, type MemoryReader } from './device-memory-sampler.ts';

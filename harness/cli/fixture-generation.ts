@@ -24,11 +24,12 @@ export async function generateFixturesCommand(quiet: boolean): Promise<void> {
   await generateFixtures(quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
 }
 
-export type ShapedPrecision = 'f32' | 'f16';
+/** What `fixtures --shape` can write: ggml in f32 or f16, or a transformers folder (f32). */
+export type ShapedLayout = 'f32' | 'f16' | 'hf';
 
-/** A shaped model's file (`fixtures --shape`, `bench --only full-size`), with what it took to make. */
+/** A shaped model's file or folder (`fixtures --shape`, `bench --only full-size`), with what it took to make. */
 export interface ShapedModelFile {
-  precision: ShapedPrecision;
+  layout: ShapedLayout;
   path: string;
   bytes: number;
   made: boolean;
@@ -37,19 +38,19 @@ export interface ShapedModelFile {
 }
 
 /**
- * The parity model at a named shape, one ggml file per precision: written (streamed, with a
+ * The parity model at a named shape, one file (or folder) per layout: written (streamed, with a
  * progress bar) unless an identical one is cached. An unknown shape is a usage error naming the known ones.
  */
-export async function ensureShapedModels(shape: string, precisions: readonly ShapedPrecision[], log: (msg: string) => void): Promise<ShapedModelFile[]> {
+export async function ensureShapedModels(shape: string, layouts: readonly ShapedLayout[], log: (msg: string) => void): Promise<ShapedModelFile[]> {
   const { ensureShapedModel, MODEL_SHAPES } = await generator();
   if (!Object.hasOwn(MODEL_SHAPES, shape)) throw new UsageError(`--shape ${shape}`, 'unknown model shape', `one of ${Object.keys(MODEL_SHAPES).join(', ')}`);
   const files: ShapedModelFile[] = [];
-  for (const precision of precisions) {
-    const mib = (n: number) => Math.floor(n / 2 ** 20);
-    const m = ensureShapedModel({ shape: shape as keyof typeof MODEL_SHAPES, precision, progress: (w, t) => progress(`writing ${shape} ${precision}: ${mib(w)}/${mib(t)} MiB`) });
+  for (const layout of layouts) {
+    const m = ensureShapedModel({ shape: shape as keyof typeof MODEL_SHAPES, layout, progress });
     progressDone();
-    log(m.made ? `wrote ${m.path} (${mib(m.bytes)} MiB in ${(m.writeMs / 1000).toFixed(1)} s)` : `up to date: ${m.path} (${mib(m.bytes)} MiB)`);
-    files.push({ precision, path: m.path, bytes: m.bytes, made: m.made, writeMs: m.writeMs, key: m.key });
+    const mib = `${Math.floor(m.bytes / 2 ** 20)} MiB`;
+    log(m.made ? `wrote ${m.path} (${mib} in ${(m.writeMs / 1000).toFixed(1)} s)` : `up to date: ${m.path} (${mib})`);
+    files.push({ layout, path: m.path, bytes: m.bytes, made: m.made, writeMs: m.writeMs, key: m.key });
   }
   return files;
 }

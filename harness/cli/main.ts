@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config/load-config.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { isAsrParityError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, precisions, rate, runsPerBackend, utteranceCounts } from './option-parsers.ts';
+import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, rate, shapedLayouts, runsPerBackend, utteranceCounts } from './option-parsers.ts';
 import { print, progressDone } from './terminal.ts';
 
 /**
@@ -198,7 +198,7 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .option('--shape <name>', 'instead: the parity model at a named shape, e.g. distil-large-v3 (756M parameters: 2.8 GiB f32, 1.4 GiB f16), streamed to fixtures/generated/models/shaped/ (cached)')
-  .option('--precision <list>', 'with --shape: f32, f16 or both, comma-separated', precisions, ['f32', 'f16'])
+  .option('--layout <list>', 'with --shape: f32 and f16 ggml files, hf a transformers folder (f32 safetensors), comma-separated', shapedLayouts, ['f32', 'f16', 'hf'])
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
 
 program

@@ -45,11 +45,11 @@ export const BENCH_SECTIONS = ['startup', 'score', 'engine', 'full-size'] as con
 /** What `bench` runs without --only: full-size is asked for by name (it writes a 4 GB model pair and runs for tens of minutes). */
 export const DEFAULT_BENCH_SECTIONS = BENCH_SECTIONS.filter((s) => s !== 'full-size');
 
-/** `fixtures --precision`: f32, f16 or both, separated by commas. */
-export const precisions = (v: string) => {
+/** `fixtures --layout`: some of f32, f16, hf, separated by commas. */
+export const shapedLayouts = (v: string) => {
   const xs = [...new Set(v.split(',').map((s) => s.trim()))];
-  if (!xs.length || xs.some((x) => x !== 'f32' && x !== 'f16')) throw new InvalidArgumentError(`takes f32, f16 or f32,f16, not "${v}"`);
-  return xs as Array<'f32' | 'f16'>;
+  if (!xs.length || xs.some((x) => !['f32', 'f16', 'hf'].includes(x))) throw new InvalidArgumentError(`takes some of f32, f16, hf separated by commas, not "${v}"`);
+  return xs as Array<'f32' | 'f16' | 'hf'>;
 };
 
 /** `bench --runs`: warm runs per backend, as backend=n separated by commas ("cpu-fp32=5,torch-cpu-bf16=1"). */

@@ -27,7 +27,8 @@ export const DEFAULT_FULL_SIZE_RUNS: Readonly<Record<string, number>> = { 'cpu-f
 
 /** A model file of the pair, as the CLI made or found it. */
 export interface FullSizeModel {
-  precision: 'f32' | 'f16';
+  /** A ggml file in f32 or f16, or a transformers folder. */
+  layout: 'f32' | 'f16' | 'hf';
   path: string;
   bytes: number;
   /** false: found in the cache. */
@@ -86,11 +87,11 @@ export async function fullSizeBench(o: FullSizeOptions): Promise<FullSizeResult>
   const sgemm = measureSgemmPeak(o.threads);
   const [audio, shortAudio] = await perfAudio(readManifest(o.config.fixtures), [o.seconds, 10], o.config.fixtures);
   // the encoder's operations from the file's own dimensions; a 30 s window is 1500 positions in every Whisper
-  const dims = inspectModelFile(o.models[0]!.path);
+  const dims = inspectModelFile(o.models.find((m) => m.layout !== 'hf')!.path);
   const gflopPerPass = encoderFlops({ nMels: dims.nMels, nState: dims.nAudioState, nLayers: dims.nAudioLayer, nCtx: 1500 }) / 1e9;
   const rows: FullSizeRow[] = [];
   for (const backend of o.backends) {
-    const model = o.models.find((m) => m.precision === precisionFor(backend));
+    const model = o.models.find((m) => m.layout === precisionFor(backend));
     const runs = o.runs[backend] ?? DEFAULT_FULL_SIZE_RUNS[backend] ?? 1;
     let row: FullSizeRow;
     try {
