@@ -44,7 +44,7 @@ const AUDIO_FILE = 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A an
 const withBackend = (c: Command, flag = '--backend <name>') =>
   c
     .requiredOption(flag, 'backend: a name from the config or a registered backend (see `asr-parity backends`)')
-    .option('--model <path>', 'model file (default: the backend\'s configured model)')
+    .option('--model <path>', 'model: a ggml file or a Hugging Face Whisper folder (default: the backend\'s configured model)')
     .option('--library <path>', 'libwhisper to load (default: ASR_PARITY_WHISPER_LIB or the bundled CPU build)')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language (default: the config\'s, else en)');
@@ -200,6 +200,14 @@ program
   .option('--shape <name>', 'instead: the parity model at a named shape, e.g. distil-large-v3 (756M parameters: 2.8 GiB f32, 1.4 GiB f16), streamed to fixtures/generated/models/shaped/ (cached)')
   .option('--layout <list>', 'with --shape: f32 and f16 ggml files, hf a transformers folder (f32 safetensors), comma-separated', shapedLayouts, ['f32', 'f16', 'hf'])
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
+
+program
+  .command('convert')
+  .description('convert a Hugging Face Whisper folder to a whisper.cpp ggml file (as convert-h5-to-ggml.py does), or a ggml f32/f16 file back to a folder')
+  .requiredOption('--model <path>', 'a Hugging Face Whisper folder (config.json, model.safetensors, vocab.json, ...) or a ggml model file')
+  .requiredOption('--output <path>', 'the ggml file to write (from a folder), or the folder to write (from a ggml file)')
+  .addOption(new Option('--dtype <type>', 'precision of the ggml file: f16 keeps 1-D tensors, conv biases and positional embeddings in f32, as whisper.cpp\'s converters do').choices(['f32', 'f16']).default('f16'))
+  .action(async (o) => (await import('./commands/convert.ts')).run(o));
 
 program
   .command('backends')
