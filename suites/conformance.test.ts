@@ -170,6 +170,22 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
       });
     }
 
+    if (backend.outOfProcess) {
+      it('reports its own process memory (the caller\'s RSS holds none of it): RSS before load, now and peak, with the weights in it', () => {
+        const m = loaded.processMemory?.();
+        expect(m, 'an out-of-process backend reports its process memory').toBeDefined();
+        expect(m!.rssBeforeLoadBytes).toBeGreaterThan(0);
+        expect(m!.peakRssBytes).toBeGreaterThanOrEqual(m!.rssBytes);
+        const d = loaded.describe();
+        const bytesPerWeight: Record<string, number> = { float32: 4, bfloat16: 2, float16: 2 };
+        // on the CPU the weights live in the process: loading them adds at least their bytes
+        if (typeof d.modelParameters === 'number' && d.device === 'cpu' && typeof d.dtype === 'string' && bytesPerWeight[d.dtype]) {
+          const weights = d.modelParameters * bytesPerWeight[d.dtype]!;
+          expect(m!.rssBytes - m!.rssBeforeLoadBytes, `RSS added by loading ${d.modelParameters} ${d.dtype} weights (${weights} bytes)`).toBeGreaterThanOrEqual(weights);
+        }
+      });
+    }
+
     it('frees its resources: calls after dispose are refused with a typed error, and dispose is idempotent', async () => {
       const b = await backend.load(options);
       b.dispose();

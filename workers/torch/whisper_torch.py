@@ -103,9 +103,6 @@ class WhisperTorch:
         # dilute every encoder self-attention and cross-attention. Off by default: this engine
         # is the independent reference; on, it shows how much of a difference that explains.
         self.audio_pad = self.model.emulate_flash_attn_padding() if emulate_flash_attn_padding else 0
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-            torch.cuda.reset_peak_memory_stats(self.device)
         self.load_ms = (time.perf_counter() - t0) * 1000
 
     def _extra_token_name(self, i):
