@@ -76,8 +76,12 @@ export interface FullSizeResult {
   rows: FullSizeRow[];
 }
 
-/** Which file of the pair a backend takes: the f16 file for whisper.cpp's f16 backend, the f32 one for the rest (torch casts to its own dtype). */
-const precisionFor = (backend: string) => (backend.endsWith('-fp16') && backend.startsWith('cpu') ? 'f16' : 'f32');
+/**
+ * Which layout a backend takes: whisper.cpp's backends their ggml file (f16 for cpu-fp16), the
+ * torch family the transformers folder, as the reference's users hold the model (the engine
+ * casts the f32 weights to its dtype, as transformers' torch_dtype does).
+ */
+export const layoutFor = (backend: string): FullSizeModel['layout'] => (backend.startsWith('torch-') ? 'hf' : backend.endsWith('-fp16') ? 'f16' : 'f32');
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
@@ -91,11 +95,11 @@ export async function fullSizeBench(o: FullSizeOptions): Promise<FullSizeResult>
   const gflopPerPass = encoderFlops({ nMels: dims.nMels, nState: dims.nAudioState, nLayers: dims.nAudioLayer, nCtx: 1500 }) / 1e9;
   const rows: FullSizeRow[] = [];
   for (const backend of o.backends) {
-    const model = o.models.find((m) => m.layout === precisionFor(backend));
+    const model = o.models.find((m) => m.layout === layoutFor(backend));
     const runs = o.runs[backend] ?? DEFAULT_FULL_SIZE_RUNS[backend] ?? 1;
     let row: FullSizeRow;
     try {
-      if (!model) throw new Error(`no ${precisionFor(backend)} model was made for it`);
+      if (!model) throw new Error(`no ${layoutFor(backend)} model was made for it`);
       let plan;
       try {
         plan = await planOneFromFlags(o.config, backend, { model: model.path, threads: o.threads });
@@ -107,7 +111,8 @@ export async function fullSizeBench(o: FullSizeOptions): Promise<FullSizeResult>
       // the warm runs cost tens of seconds to minutes each at this size: no call timeout, the load keeps the config's bound
       const isolation = { callTimeoutMs: 0, loadTimeoutMs: o.config.isolation.loadTimeoutMs };
       const m = await measurePerformance(plan, { audio, shortAudio, runs, progress: o.progress, isolation });
-      const encodes = m.performance.callTimingsMs.slice(1).map((t) => t.encodeMsPerWindow).filter((v): v is number => typeof v === 'number' && v > 0);
+      // whisper.cpp: encode ms per window; the torch worker: encode ms of the call (one window: 30 s of audio)
+      const encodes = m.performance.callTimingsMs.slice(1).map((t) => t.encodeMsPerWindow ?? t.encodeMs).filter((v): v is number => typeof v === 'number' && v > 0);
       const msPerPass = mean(encodes);
       const gflops = msPerPass === null ? null : gflopPerPass / (msPerPass / 1000);
       const peak = 'gflops' in sgemm ? sgemm.gflops : null;

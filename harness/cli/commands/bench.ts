@@ -30,9 +30,12 @@ export async function run(o: BenchFlags, config: Config): Promise<void> {
   if (o.only.includes('full-size')) {
     // the speech it runs on and the model pair, made here (the CLI is production's one door to fixtures/) if not cached
     await ensureFixtures();
-    const models = await ensureShapedModels('distil-large-v3', ['f32', 'f16'], (m) => process.stderr.write(`asr-parity: ${m}\n`));
-    const { FULL_SIZE_BACKENDS } = await import('../../run/full-size-bench.ts');
-    fullSize = { config, models, backends: o.backends ?? [...FULL_SIZE_BACKENDS], runs: o.runs ?? {}, threads: o.threads ?? defaultThreads(), seconds: 30 };
+    const { FULL_SIZE_BACKENDS, layoutFor } = await import('../../run/full-size-bench.ts');
+    const backends = o.backends ?? [...FULL_SIZE_BACKENDS];
+    // the f32 file always: the encoder's dimensions are read from it, and the transformers folder is converted from it
+    const layouts = [...new Set(['f32' as const, ...backends.map(layoutFor)])];
+    const models = await ensureShapedModels('distil-large-v3', layouts, (m) => process.stderr.write(`asr-parity: ${m}\n`));
+    fullSize = { config, models, backends, runs: o.runs ?? {}, threads: o.threads ?? defaultThreads(), seconds: 30 };
   }
   await runBenchSuite(
     { ...o, fullSize, command: `asr-parity ${process.argv.slice(2).join(' ')}` },
