@@ -84,6 +84,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
       const now = procMemory(proc.pid);
       return now && beforeLoad ? { rssBeforeLoadBytes: beforeLoad.rss, rssBytes: now.rss, peakRssBytes: now.peak } : undefined;
     },
+    ended: () => proc.ended,
     dispose() {
       proc.close();
       if (tmp) rmSync(tmp, { recursive: true, force: true });
