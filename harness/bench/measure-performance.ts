@@ -42,8 +42,6 @@ export interface PerformanceResult {
   speedup: number | null;
   /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
   determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
-  /** The engine's own timings of the first call and each warm run, in order (whisper.cpp: encode ms per window, decode ms per step): what the full-size bench's encoder throughput is computed from. */
-  callTimingsMs: Array<Record<string, number>>;
   /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
   underLoad?: UnderLoadCheck;
 }
@@ -53,6 +51,8 @@ export interface MeasuredPerformance {
   performance: PerformanceResult;
   /** What the timed calls returned, in order (the first call, then each warm run) and for the short clip: for the under-load check. */
   transcripts: { audio: PlainTranscript[]; short: PlainTranscript };
+  /** The engine's own timings of the first call and each warm run, in order (whisper.cpp: encode ms per window, decode ms per step): the full-size bench's encoder throughput comes from them. Not part of a report. */
+  callTimingsMs: Array<Record<string, number>>;
 }
 
 const plain = (t: PlainTranscript): PlainTranscript => (t.tokens ? { text: t.text, tokens: t.tokens } : { text: t.text });
@@ -133,8 +133,8 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
         },
         speedup: null,
         determinism: { runs: n + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
-        callTimingsMs,
       },
+      callTimingsMs,
       transcripts: { audio: timedAudio, short: plain(short) },
     };
   } finally {

@@ -58,6 +58,8 @@ export type FullSizeRow =
       runs: number;
       environment: Record<string, unknown>;
       performance: PerformanceResult;
+      /** The engine's timings of the first call and each warm run. */
+      callTimingsMs: Array<Record<string, number>>;
       /** What each timed call said, and how many tokens it decoded (the construction bounds them). */
       text: string;
       tokens: number | null;
@@ -112,7 +114,7 @@ export async function fullSizeBench(o: FullSizeOptions): Promise<FullSizeResult>
       const isolation = { callTimeoutMs: 0, loadTimeoutMs: o.config.isolation.loadTimeoutMs };
       const m = await measurePerformance(plan, { audio, shortAudio, runs, progress: o.progress, isolation });
       // whisper.cpp: encode ms per window; the torch worker: encode ms of the call (one window: 30 s of audio)
-      const encodes = m.performance.callTimingsMs.slice(1).map((t) => t.encodeMsPerWindow ?? t.encodeMs).filter((v): v is number => typeof v === 'number' && v > 0);
+      const encodes = m.callTimingsMs.slice(1).map((t) => t.encodeMsPerWindow ?? t.encodeMs).filter((v): v is number => typeof v === 'number' && v > 0);
       const msPerPass = mean(encodes);
       const gflops = msPerPass === null ? null : gflopPerPass / (msPerPass / 1000);
       const peak = 'gflops' in sgemm ? sgemm.gflops : null;
@@ -124,6 +126,7 @@ export async function fullSizeBench(o: FullSizeOptions): Promise<FullSizeResult>
         runs,
         environment: m.environment as Record<string, unknown>,
         performance: m.performance,
+        callTimingsMs: m.callTimingsMs,
         text: first.text,
         tokens: first.tokens?.length ?? null,
         encoder: {
