@@ -109,6 +109,12 @@ export interface Backend<O extends BackendOptions = BackendOptions> {
   config?: BackendConfig<O>;
   available(opts?: O): Promise<Availability>;
   load(opts?: O): Promise<LoadedBackend>;
+  /**
+   * Whether it runs this model at its own precision, so that a model named once (--model) serves
+   * it as the baseline too: a torch backend casts any checkpoint to its dtype; whisper.cpp runs
+   * a ggml file at the file's type. Without it, a backend takes only a model named for it.
+   */
+  readsModel?(model: string): boolean;
   /** Already runs in a process of its own (a worker): isolation does not wrap it in another. */
   outOfProcess?: boolean;
 }

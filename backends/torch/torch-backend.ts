@@ -6,6 +6,7 @@ import { BackendUnavailableError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions } from '../types.ts';
+import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 import { loadWorker } from '../worker/loaded-worker.ts';
 import { probeTorch, type TorchProbe } from './torch-probe.ts';
@@ -93,6 +94,9 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
     precision: spec.precision,
     capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits'] : ['tokens', 'forced-logits', 'device-memory'],
     outOfProcess: true,
+    // whisper.cpp's language codes (the engine's prompt is built from the same list), but not
+    // "auto": the engine does no language detection
+    languages: WHISPER_LANGUAGES.filter((l) => l !== 'auto'),
     env: { model: spec.modelEnv },
     config: {
       fields: {
@@ -104,6 +108,8 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
       },
       paths: ['model', 'python'],
     },
+    // any ggml file or transformers folder: the engine casts it to its dtype
+    readsModel: (model) => existsSync(model) && (!statSync(model).isDirectory() || existsSync(join(model, 'config.json'))),
     async available(o: TorchOptions = {}): Promise<Availability> {
       const c = await check(o);
       if (!c.ok) return c;

@@ -37,8 +37,10 @@ export function melFilterbank(sampleRate: number, nFft: number, nMels: number): 
       // ramps = mel_f - fftfreqs; lower = -ramps[i] / fdiff[i]; upper = ramps[i + 2] / fdiff[i + 1]
       const lower = -(lo - f) / (ctr - lo);
       const upper = (hi - f) / (hi - ctr);
-      // stored in the float32 array first, then scaled in place (weights *= enorm)
-      const w = Math.fround(Math.max(0, Math.min(lower, upper)));
+      // np.maximum(0, x) keeps x when they are equal: the first weight is -0, as in the shipped arrays.
+      // Stored in the float32 array first, then scaled in place (weights *= enorm).
+      const tri = Math.min(lower, upper);
+      const w = Math.fround(0 > tri ? 0 : tri);
       out[m * nFreqs + k] = w * enorm;
     }
   }

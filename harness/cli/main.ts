@@ -187,8 +187,8 @@ program
   .description('write a starter config for your own models and backends, every field explained in "$comment" notes')
   .option('--output <file>', 'where to write it', 'asr-parity.config.json')
   .option('--force', 'overwrite an existing file')
-  .option('--baseline-model <path>', 'your fp32 ggml model, for the baseline (cpu-fp32)')
-  .option('--model <path>', 'your model for the device backend (fp16)')
+  .option('--baseline-model <path>', 'your fp32 model for the baseline (cpu-fp32): a ggml file or a Hugging Face Whisper folder')
+  .option('--model <path>', 'your model for the device backend (fp16): a ggml file or a Hugging Face Whisper folder')
   .option('--device-backend <name>', 'the backend under test: cann-fp16, cuda-fp16, cpu-fp16 or one of `asr-parity backends`', 'cpu-fp16')
   .option('--fixtures <manifest>', 'your test set, a .jsonl manifest')
   .action(async (o) => (await import('./commands/init.ts')).run(o));

@@ -34,6 +34,30 @@ class WorkerError(Exception):
         return {"code": self.code, "input": self.input, "problem": self.problem, **({"hint": self.hint} if self.hint else {})}
 
 
+class Engine:
+    """What every worker's engine answers alike: hello (with its `engine` name), the loaded-model
+    check, dispose. A worker subclasses it with load, transcribe, forcedLogits and memory."""
+
+    engine = "asr-parity worker"
+    engine_version = None
+
+    def __init__(self):
+        self.model = None
+        self.language = "en"
+
+    def loaded(self, op):
+        if self.model is None:
+            raise WorkerError("INFERENCE", op, "no model loaded (or it was disposed)", "send load first")
+        return self.model
+
+    def hello(self, req):
+        return {"protocol": PROTOCOL, "engine": self.engine, **({"engineVersion": self.engine_version} if self.engine_version else {})}
+
+    def dispose(self, req):
+        self.model = None
+        return None
+
+
 def send(obj, out=None):
     out = out or OUT
     out.write(json.dumps(obj, separators=(",", ":")) + "\n")

@@ -88,6 +88,33 @@ class ServeTest(unittest.TestCase):
         self.assertIsNot(protocol.OUT, sys.stderr)
 
 
+class EngineBaseTest(unittest.TestCase):
+    def test_hello_names_the_engine_and_calls_before_load_or_after_dispose_are_refused(self):
+        class Named(protocol.Engine):
+            engine, engine_version = "named", "v1"
+
+            def load(self, req):
+                self.model = object()
+                return {"loadMs": 0, "description": {}}
+
+        out = io.StringIO()
+        lines = [{"id": 1, "op": "hello"}, {"id": 2, "op": "transcribe"}, {"id": 3, "op": "load"}, {"id": 4, "op": "dispose"}]
+        serve(Named(), "t", stdin=io.StringIO("".join(json.dumps(l) + "\n" for l in lines)), out=out)
+        r = [json.loads(l) for l in out.getvalue().splitlines()]
+        self.assertEqual(r[0]["value"], {"protocol": 1, "engine": "named", "engineVersion": "v1"})
+        # transcribe is not the base's: unknown op; the check a subclass calls is loaded()
+        self.assertEqual(r[1]["error"]["code"], "USAGE")
+        e = Named()
+        with self.assertRaises(WorkerError) as x:
+            e.loaded("transcribe")
+        self.assertEqual((x.exception.code, x.exception.problem), ("INFERENCE", "no model loaded (or it was disposed)"))
+        e.load({})
+        self.assertIsNotNone(e.loaded("transcribe"))
+        e.dispose({})
+        with self.assertRaises(WorkerError):
+            e.loaded("transcribe")
+
+
 class AudioTest(unittest.TestCase):
     def write(self, b):
         f = tempfile.NamedTemporaryFile(suffix=".wav", delete=False)

@@ -11,7 +11,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the checkout: a run must not
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(HERE, "..", "common")]
 
-from protocol import PROTOCOL, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
+from protocol import Engine, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
 import torch  # noqa: E402
 
 from ggml_file import ModelFileError  # noqa: E402
@@ -19,18 +19,9 @@ from torch_device import device_and_dtype, device_memory, reset_peaks  # noqa: E
 from whisper_torch import STACK_NOTES, WhisperTorch  # noqa: E402
 
 
-class Engine:
-    def __init__(self):
-        self.model = None
-        self.language = "en"
-
-    def loaded(self, op):
-        if self.model is None:
-            raise WorkerError("INFERENCE", op, "no model loaded (or it was disposed)", "send load first")
-        return self.model
-
-    def hello(self, req):
-        return {"protocol": PROTOCOL, "engine": "asr-parity torch whisper", "engineVersion": f"torch {torch.__version__}"}
+class TorchEngine(Engine):
+    engine = "asr-parity torch whisper"
+    engine_version = f"torch {torch.__version__}"
 
     def load(self, req):
         device, dtype = device_and_dtype(req)
@@ -87,10 +78,6 @@ class Engine:
     def memory(self, req):
         return device_memory(self.loaded("memory").device)
 
-    def dispose(self, req):
-        self.model = None
-        return None
-
 
 if __name__ == "__main__":
-    serve(Engine(), "asr-parity torch worker")
+    serve(TorchEngine(), "asr-parity torch worker")

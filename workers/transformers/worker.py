@@ -22,24 +22,19 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 
-from protocol import PROTOCOL, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
+from protocol import Engine, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
 import torch  # noqa: E402
 
 from torch_device import DTYPES, device_and_dtype, device_memory, reset_peaks  # noqa: E402
 
 
-class Engine:
+class TransformersEngine(Engine):
+    engine = "transformers whisper (asr-parity workers/transformers)"
+    engine_version = f"torch {torch.__version__}"
+
     def __init__(self):
-        self.model = self.processor = self.device = None
-        self.language = "en"
-
-    def loaded(self, op):
-        if self.model is None:
-            raise WorkerError("INFERENCE", op, "no model loaded (or it was disposed)", "send load first")
-        return self.model
-
-    def hello(self, req):
-        return {"protocol": PROTOCOL, "engine": "transformers whisper (asr-parity workers/transformers)", "engineVersion": f"torch {torch.__version__}"}
+        super().__init__()
+        self.processor = self.device = None
 
     def load(self, req):
         device, dtype = device_and_dtype(req)
@@ -97,9 +92,9 @@ class Engine:
         return device_memory(self.device)
 
     def dispose(self, req):
-        self.model = self.processor = None
-        return None
+        self.processor = None
+        return super().dispose(req)
 
 
 if __name__ == "__main__":
-    serve(Engine(), "asr-parity transformers worker")
+    serve(TransformersEngine(), "asr-parity transformers worker")
