@@ -86,6 +86,8 @@ export interface MeasuredPerformance {
   performance: PerformanceResult;
   /** What the timed calls returned, in order (the first call, then each warm run) and for the short clip: for the under-load check. */
   transcripts: { audio: PlainTranscript[]; short: PlainTranscript };
+  /** The engine's own timings of the first call and each warm run, in order (whisper.cpp: encode ms per window, decode ms per step): the full-size bench's encoder throughput comes from them. Not part of a report. */
+  callTimingsMs: Array<Record<string, number>>;
 }
 
 const plain = (t: PlainTranscript): PlainTranscript => (t.tokens ? { text: t.text, tokens: t.tokens } : { text: t.text });
@@ -134,6 +136,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
     const [short, shortWallMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const shortMs = latencyOf(loaded, short, shortWallMs);
     const timedAudio = [plain(first)];
+    const callTimingsMs = [{ ...first.timings }];
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
     // tinybench drives the runs; the samples are taken here too because tinybench sorts its own,
@@ -152,6 +155,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
       inOrder.push(latencyOf(loaded, r, wallMs));
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
       timedAudio.push(plain(r));
+      callTimingsMs.push({ ...r.timings });
     });
     const [task] = await bench.run();
     const result = task?.result;
@@ -190,6 +194,7 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
         machine: machine(),
         ...(outside ? { outside } : {}),
       },
+      callTimingsMs,
       transcripts: { audio: timedAudio, short: plain(short) },
     };
   } finally {

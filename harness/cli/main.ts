@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config/load-config.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { isAsrParityError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { atLeast, BENCH_SECTIONS, benchSections, nonNegative, positiveInt, positiveNumber, rate, utteranceCounts } from './option-parsers.ts';
+import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, rate, shapedLayouts, runsPerBackend, utteranceCounts } from './option-parsers.ts';
 import { print, progressDone } from './terminal.ts';
 
 /**
@@ -197,6 +197,8 @@ program
   .command('fixtures')
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
+  .option('--shape <name>', 'instead: the parity model at a named shape, e.g. distil-large-v3 (756M parameters: 2.8 GiB f32, 1.4 GiB f16), streamed to fixtures/generated/models/shaped/ (cached)')
+  .option('--layout <list>', 'with --shape: f32 and f16 ggml files, hf a transformers folder (f32 safetensors), comma-separated', shapedLayouts, ['f32', 'f16', 'hf'])
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
 
 program
@@ -215,14 +217,17 @@ program
 
 program
   .command('bench')
-  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench; writes JSON (npm run bench)')
-  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')}`, benchSections, [...BENCH_SECTIONS])
+  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench, and (--only full-size) the backends at distil-large-v3\'s size; writes JSON (npm run bench)')
+  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')} (default: all but full-size, which makes a 4.2 GB model pair and runs for tens of minutes)`, benchSections, [...DEFAULT_BENCH_SECTIONS])
   .option('--quick', 'a short run: 5 start-up rounds, score at 10,000 utterances only, engine-bench on 10 s of audio with 5 runs')
   .option('--sizes <list>', 'utterance counts for the score benchmark', utteranceCounts)
   .option('--no-cer', 'skip sclite\'s character alignment (sclite -c is slow and takes about 10 GB at 100,000 utterances)')
   .option('--startup-runs <n>', 'rounds of the start-up benchmark', positiveInt)
+  .option('--backends <list>', 'full-size: the backends measured (default cpu-fp32,cpu-fp16,torch-cpu-fp32,torch-cpu-bf16; one missing here is listed as skipped with the reason)', nameList)
+  .option('--runs <list>', 'full-size: warm runs per backend over the defaults (cpu-fp32=5,cpu-fp16=5,torch-cpu-fp32=2,torch-cpu-bf16=1), e.g. cpu-fp32=2,cpu-fp16=2', runsPerBackend)
+  .option('--threads <n>', 'full-size: CPU threads (default: ASR_PARITY_THREADS, else 2)', positiveInt)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
-  .action(async (o) => (await import('./commands/bench.ts')).run(o));
+  .action(async (o) => (await import('./commands/bench.ts')).run(o, cfg()));
 
 // examples under every command's --help (help-examples.ts), bench's included
 const { addExamples } = await import('./help-examples.ts');
