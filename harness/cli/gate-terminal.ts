@@ -3,6 +3,7 @@ import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
+import { performanceWarnings } from '../report/report-view.ts';
 import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
@@ -88,6 +89,7 @@ function printPerformance(b: BackendReport): void {
   const p = b.performance!;
   const l = p.latencyMs;
   print(`${b.name}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${p.rtf.toFixed(4)}`);
+  for (const w of performanceWarnings(b.name, p)) print(w);
 }
 
 /** What a terminal shows as each backend finishes one check. */

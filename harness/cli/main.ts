@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config/load-config.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { isAsrParityError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { atLeast, BENCH_SECTIONS, benchSections, nonNegative, positiveInt, positiveNumber, rate, utteranceCounts } from './option-parsers.ts';
+import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, rate, shapedLayouts, runsPerBackend, utteranceCounts } from './option-parsers.ts';
 import { print, progressDone } from './terminal.ts';
 
 /**
@@ -44,7 +44,7 @@ const AUDIO_FILE = 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A an
 const withBackend = (c: Command, flag = '--backend <name>') =>
   c
     .requiredOption(flag, 'backend: a name from the config or a registered backend (see `asr-parity backends`)')
-    .option('--model <path>', 'model file (default: the backend\'s configured model)')
+    .option('--model <path>', 'model: a ggml file or a Hugging Face Whisper folder (default: the backend\'s configured model)')
     .option('--library <path>', 'libwhisper to load (default: ASR_PARITY_WHISPER_LIB or the bundled CPU build)')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language (default: the config\'s, else en)');
@@ -159,7 +159,7 @@ program
   .option('--csv <file>', 'also write the per-case accuracy results as CSV')
   .option('--junit <file>', 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
-  .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
+  .option('--latency-tolerance <f>', 'latency counts as a regression only when the whole interval of its slowdown (from both runs\' warm samples) exceeds this fraction', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
   .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => (await import('./commands/report.ts')).run(o));
@@ -187,8 +187,8 @@ program
   .description('write a starter config for your own models and backends, every field explained in "$comment" notes')
   .option('--output <file>', 'where to write it', 'asr-parity.config.json')
   .option('--force', 'overwrite an existing file')
-  .option('--baseline-model <path>', 'your fp32 ggml model, for the baseline (cpu-fp32)')
-  .option('--model <path>', 'your model for the device backend (fp16)')
+  .option('--baseline-model <path>', 'your fp32 model for the baseline (cpu-fp32): a ggml file or a Hugging Face Whisper folder')
+  .option('--model <path>', 'your model for the device backend (fp16): a ggml file or a Hugging Face Whisper folder')
   .option('--device-backend <name>', 'the backend under test: cann-fp16, cuda-fp16, cpu-fp16 or one of `asr-parity backends`', 'cpu-fp16')
   .option('--fixtures <manifest>', 'your test set, a .jsonl manifest')
   .action(async (o) => (await import('./commands/init.ts')).run(o));
@@ -197,7 +197,17 @@ program
   .command('fixtures')
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
+  .option('--shape <name>', 'instead: the parity model at a named shape, e.g. distil-large-v3 (756M parameters: 2.8 GiB f32, 1.4 GiB f16), streamed to fixtures/generated/models/shaped/ (cached)')
+  .option('--layout <list>', 'with --shape: f32 and f16 ggml files, hf a transformers folder (f32 safetensors), comma-separated', shapedLayouts, ['f32', 'f16', 'hf'])
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
+
+program
+  .command('convert')
+  .description('convert a Hugging Face Whisper folder to a whisper.cpp ggml file (as convert-h5-to-ggml.py does), or a ggml f32/f16 file back to a folder')
+  .requiredOption('--model <path>', 'a Hugging Face Whisper folder (config.json, model.safetensors, vocab.json, ...) or a ggml model file')
+  .requiredOption('--output <path>', 'the ggml file to write (from a folder), or the folder to write (from a ggml file)')
+  .addOption(new Option('--dtype <type>', 'precision of the ggml file: f16 keeps 1-D tensors, conv biases and positional embeddings in f32, as whisper.cpp\'s converters do').choices(['f32', 'f16']).default('f16'))
+  .action(async (o) => (await import('./commands/convert.ts')).run(o));
 
 program
   .command('backends')
@@ -207,14 +217,17 @@ program
 
 program
   .command('bench')
-  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench; writes JSON (npm run bench)')
-  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')}`, benchSections, [...BENCH_SECTIONS])
+  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench, and (--only full-size) the backends at distil-large-v3\'s size; writes JSON (npm run bench)')
+  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')} (default: all but full-size, which makes a 4.2 GB model pair and runs for tens of minutes)`, benchSections, [...DEFAULT_BENCH_SECTIONS])
   .option('--quick', 'a short run: 5 start-up rounds, score at 10,000 utterances only, engine-bench on 10 s of audio with 5 runs')
   .option('--sizes <list>', 'utterance counts for the score benchmark', utteranceCounts)
   .option('--no-cer', 'skip sclite\'s character alignment (sclite -c is slow and takes about 10 GB at 100,000 utterances)')
   .option('--startup-runs <n>', 'rounds of the start-up benchmark', positiveInt)
+  .option('--backends <list>', 'full-size: the backends measured (default cpu-fp32,cpu-fp16,torch-cpu-fp32,torch-cpu-bf16; one missing here is listed as skipped with the reason)', nameList)
+  .option('--runs <list>', 'full-size: warm runs per backend over the defaults (cpu-fp32=5,cpu-fp16=5,torch-cpu-fp32=2,torch-cpu-bf16=1), e.g. cpu-fp32=2,cpu-fp16=2', runsPerBackend)
+  .option('--threads <n>', 'full-size: CPU threads (default: ASR_PARITY_THREADS, else 2)', positiveInt)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
-  .action(async (o) => (await import('./commands/bench.ts')).run(o));
+  .action(async (o) => (await import('./commands/bench.ts')).run(o, cfg()));
 
 // examples under every command's --help (help-examples.ts), bench's included
 const { addExamples } = await import('./help-examples.ts');
