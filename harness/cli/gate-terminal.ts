@@ -85,13 +85,14 @@ function printResult(check: Check, b: BackendReport): void {
 async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }): Promise<Report> {
   const t = config.thresholds;
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
-  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
+  for (const c of checks.accuracy?.commands ?? []) print(`ran for ${c.where}${c.shell ? ' (through sh -c: it needs a shell)' : ''}: ${c.argv.join(' ')}`);
+  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}${checks.accuracy.format ? ` (${checks.accuracy.format})` : ''}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
   const report = await runGate(
     {
       config,
       plan,
-      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source },
+      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source, format: checks.accuracy.format, commands: checks.accuracy.commands },
       performance: checks.performance,
       baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
     },

@@ -102,7 +102,7 @@ export interface Regression {
 export type Check = 'accuracy' | 'performance';
 
 export type { SkippedInput } from '../audio/manifest.ts';
-import type { SkippedInput } from '../audio/manifest.ts';
+import type { CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
   schemaVersion: 2;
@@ -112,7 +112,16 @@ export interface Report {
   verdictReasons: string[];
   checks: Check[];
   environment: Environment;
-  config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
+  config: {
+    source: string | null;
+    normalizer: string;
+    thresholds: GateThresholds;
+    baseline: string;
+    fixtures: string;
+    fixturesSha256: string | null;
+    /** How the cases were read: the corpus format (detected or --format) and any command a corpus named to make audio (Kaldi pipes, --allow-pipes). */
+    corpus?: { format: string; commands?: CorpusCommand[] };
+  };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };
   regressions?: { against: string; latencyTolerance: number; items: Regression[] };

@@ -1,6 +1,6 @@
 import type { LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import type { Case, SkippedInput } from '../audio/manifest.ts';
+import type { Case, CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 import { measurePerformance } from '../bench/measure-performance.ts';
 import type { Config } from '../config/load-config.ts';
 import { AudioInputError } from '../errors.ts';
@@ -20,7 +20,7 @@ export interface GateRun {
   config: Config;
   plan: GatePlan;
   /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
-  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
+  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string; format?: string; commands?: CorpusCommand[] };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
   /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
   baselineCache?: { dir: string };
@@ -240,5 +240,5 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}) } : undefined), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
 }

@@ -1,5 +1,5 @@
 import type { BackendTranscript, LoadedBackend } from '../../backends/types.ts';
-import { loadAudioOnce } from '../audio/decoded-once.ts';
+import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { Case } from '../audio/manifest.ts';
 
 export interface CaseTranscript {
@@ -15,7 +15,7 @@ export async function transcribeCases(loaded: LoadedBackend, cases: readonly Cas
   const out: CaseTranscript[] = [];
   for (const [i, c] of cases.entries()) {
     progress(`${label}: ${i + 1}/${cases.length} ${c.id}`);
-    const audio = await loadAudioOnce(c.audio);
+    const audio = await loadCaseAudio(c);
     out.push({ case: c, duration: audio.duration, format: audio.source.format, result: await loaded.transcribe(audio) });
   }
   return out;
