@@ -20,6 +20,8 @@ const EXTENDED_ONLY = [
   // the HTML checker's teeth: broken copies of a page must each be caught (npm test's reporter
   // still opens the gate's own report in chromium and fails the run on any problem)
   'suites/report-html.test.ts',
+  // real human speech (pocketsphinx-testdata) scored against its transcripts by PocketSphinx, pruned and not
+  'suites/real-speech.test.ts',
 ];
 
 export default defineConfig({
