@@ -104,6 +104,7 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
   .option('--manifest <file>', 'case manifest or corpus (default: the config\'s fixtures)')
+  .option('--plan', 'print what the corpus can show (each claim\'s needs, the smallest WER increase the paired test can detect) and run nothing')
   .action(async (o) => (await import('./commands/eval-accuracy.ts')).run(o, cfg()));
 
 const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;

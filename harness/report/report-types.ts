@@ -4,6 +4,7 @@ import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { GroundTruth } from '../score/ground-truth.ts';
+import type { CorpusPower } from '../score/corpus-power.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -120,7 +121,7 @@ export interface Report {
     fixtures: string;
     fixturesSha256: string | null;
     /** How the cases were read: the corpus format (detected or --format) and any command a corpus named to make audio (Kaldi pipes, --allow-pipes). */
-    corpus?: { format: string; commands?: CorpusCommand[] };
+    corpus?: { format: string; commands?: CorpusCommand[]; power?: CorpusPower };
   };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };

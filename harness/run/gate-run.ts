@@ -13,6 +13,7 @@ import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
+import { planPower } from './plan-power.ts';
 import { transcribeCases } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
@@ -240,5 +241,5 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}) } : undefined), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}), power: planPower(run.config, run.accuracy.cases) } : undefined), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
 }
