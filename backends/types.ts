@@ -31,7 +31,14 @@ export interface LoadedBackend {
   timedInside?: boolean;
   /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
   capabilities?: readonly Capability[];
+  /** Where it runs in a process of its own (a worker, an isolated backend): why that process ended, or undefined while it lives. One that ended must be loaded again. */
+  ended?(): ProcessEnd | undefined;
+  /** Set by the harness (harness/load/restartable-backend.ts), never by a backend: loads it again after its process ended; throws once the run's restarts are spent. */
+  restart?(): Promise<void>;
 }
+
+/** Why a backend's process ended: it died (signal, exit, failed start), outlived a timeout and was killed, or broke the protocol and was killed. */
+export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
 export type Capability = 'tokens' | 'forced-logits' | 'device-memory';

@@ -64,6 +64,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     },
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
+    ended: () => proc.ended,
     dispose() {
       proc.close();
       if (tmp) rmSync(tmp, { recursive: true, force: true });

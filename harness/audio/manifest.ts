@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
 import type { Case, CaseList, SkippedInput } from './case.ts';
@@ -13,6 +13,33 @@ export { readManifest } from './corpus/jsonl.ts';
 
 /** Extensions a folder walk tries to decode; content decides the format, and what fails to decode is listed as skipped. */
 const AUDIO_EXT = /\.(wav|wave|rf64|bw64|w64|flac|mp3|mp2|ogg|oga|opus|m4a|mp4|aac|aif|aiff|aifc|caf|wma|webm|mka|amr|au|snd)$/i;
+
+/** The signatures of the containers the decoders read (WAV, RF64, Wave64, FLAC, Ogg, MP3 with ID3, AIFF): a file without an audio extension is tried when its first bytes say audio. */
+const AUDIO_MAGIC: readonly { at: number; bytes: string }[] = [
+  { at: 8, bytes: 'WAVE' },
+  { at: 0, bytes: 'RF64' },
+  { at: 0, bytes: 'riff' },
+  { at: 0, bytes: 'fLaC' },
+  { at: 0, bytes: 'OggS' },
+  { at: 0, bytes: 'ID3' },
+  { at: 8, bytes: 'AIF' },
+];
+
+function looksLikeAudio(path: string): boolean {
+  const head = Buffer.alloc(12);
+  let n = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, 12, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return AUDIO_MAGIC.some((m) => n >= m.at + m.bytes.length && head.toString('latin1', m.at, m.at + m.bytes.length) === m.bytes);
+}
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -64,8 +91,9 @@ export async function resolveCases(input: string, o: ResolveOptions = {}): Promi
     const skipped: SkippedInput[] = [];
     for (const f of walk(input)) {
       const id = relative(input, f).split(sep).join('/');
-      if (!AUDIO_EXT.test(f)) {
-        skipped.push({ path: f, reason: 'not an audio file by its extension' });
+      // the extension or, without one the decoders know, the first bytes (the README: "recognised by its content")
+      if (!AUDIO_EXT.test(f) && !looksLikeAudio(f)) {
+        skipped.push({ path: f, reason: 'not an audio file by its extension or its first bytes' });
         continue;
       }
       try {

@@ -50,6 +50,15 @@ export interface ReportParts {
   fragments: readonly BackendReport[];
   skippedInputs?: readonly SkippedInput[];
   environment?: Environment;
+  /** The run was stopped by a signal: the report holds what finished, and cannot PASS. */
+  interrupted?: Report['interrupted'];
+}
+
+/** An interrupted run checked only part of what it set out to: never PASS (INCOMPLETE), and a FAIL found before the stop stays FAIL. */
+function interruptedVerdict(v: Pick<Report, 'verdict' | 'verdictReasons'>, interrupted: Report['interrupted']): Pick<Report, 'verdict' | 'verdictReasons' | 'interrupted'> {
+  if (!interrupted) return v;
+  const why = `interrupted by ${interrupted.signal}: the report holds only what finished before it`;
+  return { verdict: v.verdict === 'fail' ? 'fail' : 'incomplete', verdictReasons: [why, ...v.verdictReasons], interrupted };
 }
 
 export function assembleReport(p: ReportParts): Report {
@@ -63,7 +72,7 @@ export function assembleReport(p: ReportParts): Report {
     schemaVersion: 2,
     tool: 'asr-parity',
     generatedAt: new Date().toISOString(),
-    ...verdictOf(backends, checks),
+    ...interruptedVerdict(verdictOf(backends, checks), p.interrupted),
     checks,
     environment: p.environment ?? environmentRecord(),
     config: p.config,

@@ -9,6 +9,8 @@ export function caseFailures(failures: readonly string[], id: string): string[] 
 const COLUMNS = [
   'backend', 'case', 'audio', 'audio_format', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'ref_words',
   'baseline_text', 'device_text', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
+  // a case one side failed on: a row of its own, its figures empty, saying which backend failed, how and why
+  'failure_kind', 'failure_backend', 'failure_message',
 ] as const;
 
 /**
@@ -27,7 +29,11 @@ export function renderCsv(report: Report): string {
       rows.push([
         b.name, c.id, c.audio, c.audioFormat ?? null, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
         c.baselineText, c.deviceText, t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
+        null, null, null,
       ]);
+    }
+    for (const f of a.casesLeftOut ?? []) {
+      rows.push([b.name, f.case, f.audio, ...Array<null>(3).fill(null), false, ...Array<null>(COLUMNS.length - 10).fill(null), f.kind, f.backend, f.message]);
     }
   }
   return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
