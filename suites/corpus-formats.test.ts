@@ -58,7 +58,9 @@ const FORMATS: { name: string; format: string; write: (dir: string) => WrittenCo
 describe('each corpus format through compare gives the JSON Lines manifest\'s cases', () => {
   it('the JSON Lines manifest itself is recorded as jsonl, with a reference to score', async () => {
     const r = await jsonl();
-    expect(r.config.corpus).toEqual({ format: 'jsonl' });
+    expect(r.config.corpus?.format).toBe('jsonl');
+    // the corpus's power is recorded with it: two cases, one with reference text
+    expect(r.config.corpus?.power).toMatchObject({ utterances: 2, withReference: 1, minDetectableWerIncrease: null });
     expect(caseView(r).truth?.map((c) => c.id)).toEqual(['speech-01']);
   });
 
@@ -74,6 +76,15 @@ describe('each corpus format through compare gives the JSON Lines manifest\'s ca
       }
     });
   }
+
+  it('eval-accuracy --plan prints what the corpus can show and runs nothing', async () => {
+    const corpus = writeKaldi(two, join(tmp, 'kaldi-plan'));
+    const r = await cli('eval-accuracy', '--plan', '--manifest', corpus.input, '--max-wer', '5%');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^corpus: 2 utterances, 1 with reference text \(9 words, \d+ characters\)$/m);
+    expect(r.stdout).toMatch(/^maxWer 5\.00% needs 59 words without an error \(about 7 utterances\), has 9: not enough$/m);
+    expect(r.stdout).not.toMatch(/checking|verdict/);
+  });
 
   it('a Kaldi wav.scp command without --allow-pipes is exit 2 naming the line, before any model loads', async () => {
     const corpus = writeKaldi(two, join(tmp, 'kaldi-refused'), 'plain');

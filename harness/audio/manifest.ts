@@ -1,8 +1,9 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, relative, sep } from 'node:path';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
 import type { Case, CaseList, SkippedInput } from './case.ts';
 import { loadCaseAudio } from './case-audio.ts';
+import { filesUnder, headOf } from './corpus/corpus-files.ts';
 import type { CorpusOptions } from './corpus/corpus-format.ts';
 import type { CorpusFormatName, InputFormat } from './corpus/format-names.ts';
 import { CORPUS_FORMATS } from './corpus/index.ts';
@@ -26,29 +27,13 @@ const AUDIO_MAGIC: readonly { at: number; bytes: string }[] = [
 ];
 
 function looksLikeAudio(path: string): boolean {
-  const head = Buffer.alloc(12);
-  let n = 0;
+  let head: Buffer;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      n = readSync(fd, head, 0, 12, 0);
-    } finally {
-      closeSync(fd);
-    }
+    head = headOf(path, 12);
   } catch {
     return false;
   }
-  return AUDIO_MAGIC.some((m) => n >= m.at + m.bytes.length && head.toString('latin1', m.at, m.at + m.bytes.length) === m.bytes);
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
+  return AUDIO_MAGIC.some((m) => head.length >= m.at + m.bytes.length && head.toString('latin1', m.at, m.at + m.bytes.length) === m.bytes);
 }
 
 /** How to read an input: its format when the user names it (else detected), and the corpus readers' options. */
@@ -89,7 +74,7 @@ export async function resolveCases(input: string, o: ResolveOptions = {}): Promi
     if (!st.isDirectory()) throw new AudioInputError(input, 'is not a folder', 'drop --format folder, or give a folder');
     const cases: Case[] = [];
     const skipped: SkippedInput[] = [];
-    for (const f of walk(input)) {
+    for (const f of filesUnder(input)) {
       const id = relative(input, f).split(sep).join('/');
       // the extension or, without one the decoders know, the first bytes (the README: "recognised by its content")
       if (!AUDIO_EXT.test(f) && !looksLikeAudio(f)) {
