@@ -49,10 +49,12 @@ export default defineBackend<WorkerOptions>({
   config: {
     fields: {
       ...COMMON_FIELDS,
+      model: { type: 'string', minLength: 1, description: 'a model file or folder, relative to the config file where it exists; anything else (a hub id) is passed to the worker as written' },
       command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: "the worker's argv: [program, ...args], run in the config file's folder" },
       worker: WORKER_FIELD,
     },
-    paths: ['model'],
+    // a hub id ("distil-whisper/distil-large-v3") is the worker's to resolve: passed as written
+    pathsOrNames: ['model'],
     // the argv and the settings are one spec; it runs in the config file's folder unless told otherwise
     options({ command, worker, ...rest }, dir) {
       if (worker && !command) throw new RangeError('has "worker" settings but no "command" array: a worker entry gives "command": [program, ...args]');

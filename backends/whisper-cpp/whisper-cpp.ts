@@ -6,12 +6,16 @@ import { ggmlDeviceMemory, ggmlDevices } from './engine/ggml-devices.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { defaultCpuLibrary, engineFactsOf } from './engine/cpu-engine.ts';
 import { loadWhisperLibrary } from './engine/whisper-library.ts';
+import { inspectModelFile } from './engine/ggml-model-file.ts';
 import { WhisperModel, type DecodeOptions } from './engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type FieldSchema, type LoadedBackend } from '../types.ts';
 
 export type Facts = Record<string, string | number | boolean>;
+
+/** The ggml file type (hparams ftype) a precision runs: 0 f32, 1 f16. */
+const FTYPE_OF_PRECISION: Record<string, number> = { fp32: 0, fp16: 1 };
 /** The common options and a variant's own fields (declared in its spec's `fields`), validated before it sees them. */
 export type WhisperCppOptions = BackendOptions;
 
@@ -96,6 +100,14 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
     config: {
       fields: { ...COMMON_FIELDS, library: { type: 'string', minLength: 1, description: 'libwhisper to load, relative to the config file' }, device: { type: 'integer', minimum: 0, description: 'accelerator index (NPU or GPU card)' }, ...spec.fields },
       paths: ['model', 'library', ...(spec.paths ?? [])],
+    },
+    // a ggml file of its own precision: whisper.cpp computes in the file's type
+    readsModel(model) {
+      try {
+        return inspectModelFile(model).ftype === FTYPE_OF_PRECISION[spec.precision];
+      } catch {
+        return false;
+      }
     },
     async available(opts: WhisperCppOptions = {}): Promise<Availability> {
       // the device first: "no NPU" says more than "no library" on a machine without one

@@ -52,6 +52,10 @@ export class WorkerProcess {
   private failing = false;
   private closed = false;
   readonly lastLines: () => string;
+  /** The worker's process id: its own memory is read from /proc (loaded-worker.ts). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   constructor(private readonly launch: WorkerLaunch) {
     const [program, ...args] = launch.command;
