@@ -6,7 +6,7 @@ import { BackendUnavailableError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions } from '../types.ts';
-import { WHISPER_LANGUAGES } from '../whisper-cpp/engine/whisper-languages.ts';
+import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 import { loadWorker } from '../worker/loaded-worker.ts';
 import { probeTorch, type TorchProbe } from './torch-probe.ts';
