@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
+import { INPUT_FORMATS } from '../audio/corpus/format-names.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { isAsrParityError } from '../errors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -90,17 +91,20 @@ const accuracyOptions = (c: Command) =>
     .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
     .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate)
     .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)')
-    .option('--max-wer-increase <rate>', 'against reference text: device WER at most this above the baseline\'s, absolute (default: the config\'s, 0.01)', rate);
+    .option('--max-wer-increase <rate>', 'against reference text: device WER at most this above the baseline\'s, absolute (default: the config\'s, 0.01)', rate)
+    .addOption(new Option('--format <name>', 'read the cases as this corpus format (default: recognised by layout and content)').choices(INPUT_FORMATS))
+    .option('--allow-pipes', 'run the commands a Kaldi wav.scp names (`cmd |`); refused by default, since they come from a data file');
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
-  .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or .jsonl manifest')
+  .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or a corpus: .jsonl manifest, NeMo manifest, Kaldi data folder, LibriSpeech, Common Voice .tsv, Hugging Face parquet')
   .action(async (o) => (await import('./commands/compare.ts')).run(o, cfg()));
 
 accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
-  .option('--manifest <file>', 'case manifest (default: the config\'s fixtures)')
+  .option('--manifest <file>', 'case manifest or corpus (default: the config\'s fixtures)')
+  .option('--plan', 'print what the corpus can show (each claim\'s needs, the smallest WER increase the paired test can detect) and run nothing')
   .action(async (o) => (await import('./commands/eval-accuracy.ts')).run(o, cfg()));
 
 const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;

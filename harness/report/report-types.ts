@@ -4,6 +4,7 @@ import type { CorpusScore } from '../score/error-rate.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { GroundTruth } from '../score/ground-truth.ts';
+import type { CorpusPower } from '../score/corpus-power.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -139,7 +140,7 @@ export type Check = 'accuracy' | 'performance';
 
 export type { SkippedInput } from '../audio/manifest.ts';
 import type { LatencyShift, ShiftJudgement } from '../bench/latency-shift.ts';
-import type { SkippedInput } from '../audio/manifest.ts';
+import type { CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
   schemaVersion: 2;
@@ -149,7 +150,16 @@ export interface Report {
   verdictReasons: string[];
   checks: Check[];
   environment: Environment;
-  config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
+  config: {
+    source: string | null;
+    normalizer: string;
+    thresholds: GateThresholds;
+    baseline: string;
+    fixtures: string;
+    fixturesSha256: string | null;
+    /** How the cases were read: the corpus format (detected or --format) and any command a corpus named to make audio (Kaldi pipes, --allow-pipes). */
+    corpus?: { format: string; commands?: CorpusCommand[]; power?: CorpusPower };
+  };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };
   /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */

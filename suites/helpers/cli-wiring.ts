@@ -18,9 +18,10 @@ export const MAIN_MAY_IMPORT: readonly string[] = [
   'harness/cli/option-parsers.ts',
   'harness/cli/terminal.ts',
   'harness/config/load-config.ts',
-  // constants quoted in help text: the minimum runs, the normalizer names
+  // constants quoted in help text: the minimum runs, the normalizer names, the corpus formats
   'harness/bench/latency-stats.ts',
   'harness/config/normalizer-names.ts',
+  'harness/audio/corpus/format-names.ts',
   'harness/errors.ts',
 ];
 
