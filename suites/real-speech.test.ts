@@ -6,6 +6,7 @@ import { readReport } from '../harness/report/report-file.ts';
 import { getNormalizer } from '../harness/score/normalizers.ts';
 import { cliSession } from './helpers/cli-session.ts';
 import { scliteCounts, scStatsMapsswe } from './helpers/sclite.ts';
+import { describeUnless } from './helpers/visible-skip.ts';
 
 /**
  * Real human speech (Debian's pocketsphinx-testdata, as a Kaldi data folder built here into
@@ -23,7 +24,7 @@ const { cli, config } = cliSession('asr-parity-real-speech-');
 // a search pruned for speed: narrower beams and at most 1000 active HMMs a frame
 const PRUNED = ['-beam', '1e-30', '-wbeam', '1e-20', '-pbeam', '1e-20', '-maxhmmpf', '1000'];
 
-describe.skipIf(missing)(`real speech scored against its transcripts by PocketSphinx${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeUnless(missing, 'real speech scored against its transcripts by PocketSphinx', () => {
   it('compare reads the Kaldi folder, scores both against the truth with sclite\'s counts, and bounds the difference', async () => {
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { scStatsMapsswe as scStats } from '../../suites/helpers/sclite.ts';
+import { describeUnless } from '../../suites/helpers/visible-skip.ts';
 import { seededRandom } from '../io/seeded-random.ts';
 import { align } from './align.ts';
 import { mapsswe, normalCdf } from './mapsswe.ts';
@@ -41,7 +42,7 @@ function corpus(seed: number, utterances: number, rates: [number, number]) {
   return { refs, a: refs.map((r) => corrupt(r, rates[0])), b: refs.map((r) => corrupt(r, rates[1])) };
 }
 
-describe.skipIf(!hasSctk)(`MAPSSWE against NIST sc_stats${hasSctk ? '' : ' (skipped: sctk is not installed; bin/ensure-test-tools.sh installs it)'}`, () => {
+describeUnless(!hasSctk && 'sctk is not installed; bin/ensure-test-tools.sh installs it', 'MAPSSWE against NIST sc_stats', () => {
   for (const [seed, n, rates] of [
     [1, 60, [0.1, 0.2]],
     [2, 120, [0.15, 0.15]],

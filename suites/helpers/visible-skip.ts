@@ -1,4 +1,4 @@
-import { it, type TestFunction } from 'vitest';
+import { describe, it, type TestFunction } from 'vitest';
 
 /**
  * The one way a test here skips (issue 24: no bare `skipIf`): the test is registered, shown as
@@ -13,4 +13,10 @@ export function skipped(name: string, reason: string): void {
 export function itUnless(skipReason: string | false | undefined, name: string, fn: TestFunction, timeout?: number): void {
   if (skipReason) skipped(name, skipReason);
   else it(name, fn, timeout);
+}
+
+/** `describe(name, fn)`, or, when `skipReason` is a reason, one test in its place skipped visibly with it. */
+export function describeUnless(skipReason: string | false | undefined, name: string, fn: () => void): void {
+  if (skipReason) skipped(name, skipReason);
+  else describe(name, fn);
 }
