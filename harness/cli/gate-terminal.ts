@@ -64,7 +64,7 @@ function printAccuracy(b: BackendReport): void {
   const t = a.tokenParity;
   print(t.available ? `token parity: top-1 ${pct(t.top1Agreement)} of ${t.steps} forced steps, decisive ${pct(t.decisiveTop1Agreement)}, max |logit error| ${t.maxAbsError.toFixed(4)}, ${t.divergences} divergence(s), ${t.nearTieDivergences} at a near-tie` : `token parity: not measured (${t.reason})`);
   const thin = !evidenceSupports(e);
-  print(a.passed ? `gate: PASS${e.mode === 'point' && thin ? ' on the observed values (evidence "point"); the data alone would not support these thresholds' : ''}` : `gate: FAIL\n  ${a.failures.join('\n  ')}`);
+  print(a.passed ? `gate: PASS${e.mode === 'point' && thin ? ' on the observed values (evidence "point"); the data alone would not support these thresholds' : ''}` : `gate: FAIL\n  ${a.failures.map((f) => f.message).join('\n  ')}`);
 }
 
 function printPerformance(b: BackendReport): void {

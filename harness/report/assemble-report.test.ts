@@ -5,7 +5,7 @@ import { exitCodeOf, verdictLine, verdictOf } from './verdict.ts';
 
 const base = { backend: 'x', device: 'cpu', precision: 'fp16', required: true } as const;
 // the verdict reads only `passed` and `failures` of an accuracy result
-const acc = (passed: boolean) => ({ passed, failures: passed ? [] : ['corpus: WER 50.00% >= 1.00%'] }) as unknown as AccuracyResult;
+const acc = (passed: boolean) => ({ passed, failures: passed ? [] : [{ kind: 'corpus-threshold', metric: 'wer', observed: 0.5, limit: 0.01, message: 'corpus: WER 50.00% >= 1.00%' }] }) as unknown as AccuracyResult;
 const baseline: BackendReport = { ...base, name: 'a', role: 'baseline', status: 'ran' };
 
 describe('assembling a report from suite fragments', () => {
@@ -29,13 +29,13 @@ describe('the verdict', () => {
   it('passes when every required backend ran and passed, naming optional ones that did not run', () => {
     const v = verdictOf([baseline, device('fp16', {}), device('npu', { required: false, status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy']);
     expect(v.verdict).toBe('pass');
-    expect(v.verdictReasons).toContain('npu (optional) not run: no NPU');
+    expect(v.verdictReasons).toContainEqual({ kind: 'optional-not-run', backend: 'npu', message: 'npu (optional) not run: no NPU' });
   });
 
   it('fails when a required backend did not run, failed, or lacks a result for a check', () => {
-    expect(verdictOf([baseline, device('npu', { status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy'])).toEqual({ verdict: 'fail', verdictReasons: ['npu (required) did not run: no NPU'] });
+    expect(verdictOf([baseline, device('npu', { status: 'skipped', reason: 'no NPU', accuracy: undefined })], ['accuracy'])).toEqual({ verdict: 'fail', verdictReasons: [{ kind: 'not-run', backend: 'npu', message: 'npu (required) did not run: no NPU' }] });
     expect(verdictOf([baseline, device('cmd', { status: 'failed', reason: 'exited with 1' })], ['accuracy']).verdict).toBe('fail');
-    expect(verdictOf([baseline, device('fp16', {})], ['accuracy', 'performance']).verdictReasons).toEqual(['a (required): no performance result', 'fp16 (required): no performance result']);
+    expect(verdictOf([baseline, device('fp16', {})], ['accuracy', 'performance']).verdictReasons.map((x) => x.message)).toEqual(['a (required): no performance result', 'fp16 (required): no performance result']);
     expect(verdictOf([{ ...baseline, status: 'failed', reason: 'crashed' }, device('fp16', {})], ['accuracy']).verdict).toBe('fail');
   });
 
@@ -56,7 +56,7 @@ describe('the verdict', () => {
     const thin = [baseline, device('fp16', { accuracy: { ...acc(true), evidence: evidence(false) } as AccuracyResult })];
     const v = verdictOf(thin, ['accuracy']);
     expect(v.verdict).toBe('pass');
-    expect(v.verdictReasons).toContain('fp16: passed on the observed values only (evidence "point"): too few samples for the 95% bounds to support the thresholds');
+    expect(v.verdictReasons.map((x) => x.message)).toContain('fp16: passed on the observed values only (evidence "point"): too few samples for the 95% bounds to support the thresholds');
     expect(verdictLine({ verdict: v.verdict, backends: thin })).toBe('verdict: PASS (on observed values only: too few samples for the confidence bounds, see the report)');
     const ample = [baseline, device('fp16', { accuracy: { ...acc(true), evidence: evidence(true) } as AccuracyResult })];
     expect(verdictLine({ verdict: verdictOf(ample, ['accuracy']).verdict, backends: ample })).toBe('verdict: PASS');

@@ -59,7 +59,7 @@ export function assembleReport(p: ReportParts): Report {
   const checks = CHECK_ORDER.filter((c) => p.checks.includes(c));
   const skipped = [...new Map((p.skippedInputs ?? []).map((s) => [s.path, s])).values()];
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: 'asr-parity',
     generatedAt: new Date().toISOString(),
     ...verdictOf(backends, checks),

@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Report } from './report-types.ts';
+import type { Finding, Report } from './report-types.ts';
 
-/** Whether a case met the per-case thresholds, as the gate judged it (its failures name the case). */
-export function caseFailures(failures: readonly string[], id: string): string[] {
-  return failures.filter((f) => f.startsWith(`${id}: `));
+/** The gate's failures of one case (by its id field: a case named "corpus" or holding ": " is still that case). */
+export function caseFailures(failures: readonly Finding[], id: string): Finding[] {
+  return failures.filter((f) => f.case === id);
 }
 
 const COLUMNS = [

@@ -13,7 +13,6 @@ function accuracySection(b: BackendReport) {
   const a = b.accuracy!;
   const tp = a.tokenParity;
   const ev = evidenceView(a);
-  const caseIds = new Set(a.cases.map((x) => x.id));
   return {
     name: b.name,
     passed: a.passed,
@@ -21,7 +20,7 @@ function accuracySection(b: BackendReport) {
     tokenParity: tp.available
       ? `${tp.passed ? 'PASS' : 'FAIL'}: top-1 agreement ${pct(tp.top1Agreement)} over ${tp.steps} teacher-forced steps, ${pct(tp.decisiveTop1Agreement)} on the ${tp.decisiveSteps} decisive ones; max logit error ${num(tp.maxAbsError, 4)}; ${tp.divergences} divergence(s), ${tp.nearTieDivergences} at a near-tie.`
       : `not measured: ${tp.reason}.`,
-    failures: [...caseDifferences(a).filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => !caseIds.has(f.slice(0, f.indexOf(': '))))],
+    failures: [...caseDifferences(a).filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => f.case === undefined).map((f) => f.message)],
     cases: a.cases.map((c) => ({
       id: c.id,
       kind: c.kind,

@@ -7,7 +7,7 @@ import { verdictOf } from './verdict.ts';
 
 // the writers read these fields of a case and an accuracy result; the rest of the report is as the gate writes it
 const kase = (id: string, wer: number, deviceText: string): CaseResult => ({ id, audio: `/a/${id}.wav`, audioFormat: 'wav/pcm16', kind: 'speech', audioSeconds: 2, baselineText: 'the cat sat', deviceText, wer, cer: wer, exact: wer === 0, hits: 3, substitutions: wer ? 1 : 0, deletions: 0, insertions: 0, refWords: 3, alignment: `REF: the cat sat\nHYP: ${deviceText}`, tokenParity: null });
-const accuracy = { passed: false, failures: ['c2: WER 33.33% >= 1.00%', 'corpus: WER 16.67% >= 1.00%'], corpus: { utterances: 2, wer: 1 / 6, cer: 1 / 6, exactMatches: 1 }, evidence: { mode: 'point' }, cases: [kase('c1', 0, 'the cat sat'), kase('c2', 1 / 3, 'the "cat", sad')] } as unknown as AccuracyResult;
+const accuracy = { passed: false, failures: [{ kind: 'case-threshold', case: 'c2', metric: 'wer', observed: 1 / 3, limit: 0.01, message: 'c2: WER 33.33% >= 1.00%' }, { kind: 'corpus-threshold', metric: 'wer', observed: 1 / 6, limit: 0.01, message: 'corpus: WER 16.67% >= 1.00%' }], corpus: { utterances: 2, wer: 1 / 6, cer: 1 / 6, exactMatches: 1 }, evidence: { mode: 'point' }, cases: [kase('c1', 0, 'the cat sat'), kase('c2', 1 / 3, 'the "cat", sad')] } as unknown as AccuracyResult;
 const base = { backend: 'x', device: 'cpu', precision: 'fp16', required: true } as const;
 const backends: BackendReport[] = [
   { ...base, name: 'cpu-fp32', role: 'baseline', status: 'ran' },

@@ -68,7 +68,6 @@ function accuracySection(b: BackendReport) {
   const differing = caseDifferences(a);
   const byId = new Map(a.cases.map((x) => [x.id, x]));
   const ev = evidenceView(a);
-  const caseIds = new Set(a.cases.map((x) => x.id));
   const g = a.groundTruth;
   const groundTruth = g && {
     coverage: truthCoverage(g),
@@ -86,7 +85,7 @@ function accuracySection(b: BackendReport) {
     scoring,
     groundTruth,
     // one line per case over a threshold, then the corpus-level failures
-    failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => !caseIds.has(f.slice(0, f.indexOf(': '))))],
+    failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => f.case === undefined).map((f) => f.message)],
     differing: differing.map((x) => ({ ...x, baselineText: byId.get(x.id)!.baselineText, deviceText: byId.get(x.id)!.deviceText, alignment: byId.get(x.id)!.alignment })),
     evidence: { ...ev, rows: ev.rows.map((r) => ({ ...r, supported: r.supported ? 'yes' : '**no: insufficient evidence**' })) },
   };

@@ -4,6 +4,7 @@ import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 import { ReportError } from '../errors.ts';
 import type { ReportPlot } from './plots.ts';
 import type { Report } from './report-types.ts';
+import { upgradeFromV2, type ReportV2 } from './upgrade-report.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
 const SCHEMA = new URL('../../reports/report.schema.json', import.meta.url);
@@ -23,9 +24,10 @@ export function readReport(path: string): Report {
     throw new ReportError(path, problem, 'give a report.json written by asr-parity');
   }
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version < 2) throw new ReportError(path, `written by an older asr-parity (report schema ${version}; this one reads 2)`, 're-run the command that wrote it');
-  validateReport(raw, path);
-  return raw;
+  if (typeof version === 'number' && version < 2) throw new ReportError(path, `written by an older asr-parity (report schema ${version}; this one reads 2 and 3)`, 're-run the command that wrote it');
+  const report = version === 2 ? upgradeFromV2<Report>(raw as ReportV2) : raw;
+  validateReport(report, path);
+  return report;
 }
 
 /** Where a report goes: any of the JSON, the Markdown (with its plots as SVG files beside it) and the HTML. */

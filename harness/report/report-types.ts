@@ -1,6 +1,7 @@
 import type { PerformanceResult } from '../bench/measure-performance.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
+import type { Finding } from '../score/finding.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { GroundTruth } from '../score/ground-truth.ts';
@@ -38,7 +39,8 @@ export type TokenParityResult = ({ available: true; passed: boolean } & TokenPar
 
 export interface AccuracyResult {
   passed: boolean;
-  failures: string[];
+  /** Every threshold missed, as values (harness/score/finding.ts); none when passed. */
+  failures: Finding[];
   normalizer: string;
   /** How the figures were computed: normalizer version, CER convention, which tool each measure matches. */
   scoring?: ScoringConvention;
@@ -53,7 +55,7 @@ export interface AccuracyResult {
 }
 
 /** Defined beside the code that measures it (result types live with the stage that produces them). */
-export type { PerformanceResult };
+export type { PerformanceResult, Finding };
 
 /** How much of the baseline came from the cache (harness/run/baseline-cache.ts), and from which runs. */
 export interface BaselineCacheUse {
@@ -105,11 +107,12 @@ export type { SkippedInput } from '../audio/manifest.ts';
 import type { SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
-  schemaVersion: 2;
+  /** 3: failures and verdict reasons are values, not sentences (schema 2 is read and upgraded, report-file.ts). */
+  schemaVersion: 3;
   tool: 'asr-parity';
   generatedAt: string;
   verdict: 'pass' | 'fail' | 'incomplete';
-  verdictReasons: string[];
+  verdictReasons: Finding[];
   checks: Check[];
   environment: Environment;
   config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };

@@ -18,14 +18,20 @@ describe('regression rows', () => {
 });
 
 describe('the verdict reasons', () => {
-  const accuracy = { cases: [{ id: 'a', exact: false, wer: 0.5, cer: 0.4, tokenParity: null }, { id: 'b', exact: false, wer: 1, cer: 1, tokenParity: null }], thresholds: { maxWer: 0.01, maxCer: 0.01 } } as unknown as AccuracyResult;
+  // case ids a sentence could not carry: "corpus" (the corpus's own prefix) and one holding ": "
+  const fails = [
+    { kind: 'case-threshold', case: 'corpus', metric: 'wer', observed: 0.5, limit: 0.01, message: 'corpus: WER 50.00% >= 1.00%' },
+    { kind: 'case-threshold', case: 'b: c', metric: 'cer', observed: 1, limit: 0.01, message: 'b: c: CER 100.00% >= 1.00%' },
+    { kind: 'corpus-threshold', metric: 'wer', observed: 0.75, limit: 0.01, message: 'corpus: WER 75.00% >= 1.00%' },
+  ] as const;
+  const accuracy = { cases: [{ id: 'corpus' }, { id: 'b: c' }, { id: 'b' }], failures: fails } as unknown as AccuracyResult;
   const report = {
-    verdictReasons: ['dev: a: WER 50.00%, CER 40.00% (WER >= 1.00%, CER >= 1.00%)', 'dev: b: WER 100.00%, CER 100.00% (WER >= 1.00%, CER >= 1.00%)', 'dev: corpus: WER 75.00% >= 1.00%', 'npu (optional) not run: no NPU'],
+    verdictReasons: [...fails.map((f) => ({ ...f, backend: 'dev', message: `dev: ${f.message}` })), { kind: 'optional-not-run', backend: 'npu', message: 'npu (optional) not run: no NPU' }],
     backends: [{ name: 'dev', accuracy }],
   } as unknown as Report;
 
   it("fold a backend's per-case failures into one line that names the cases, keeping every other reason", () => {
-    expect(groupedReasons(report)).toEqual(['dev: 2 of 2 cases over a threshold (a, b); see its failures', 'dev: corpus: WER 75.00% >= 1.00%', 'npu (optional) not run: no NPU']);
+    expect(groupedReasons(report)).toEqual(['dev: 2 of 3 cases over a threshold (corpus, b: c); see its failures', 'dev: corpus: WER 75.00% >= 1.00%', 'npu (optional) not run: no NPU']);
   });
 });
 

@@ -110,9 +110,10 @@ export interface CaseFailure {
 
 /** Every case whose transcripts differ, one line each: WER, CER and the first divergence. */
 export function caseDifferences(a: AccuracyResult): CaseFailure[] {
-  const t = a.thresholds;
+  const failing = new Set(a.failures.map((f) => f.case));
   return a.cases.filter((c) => !c.exact).map((c) => {
-    const failed = !(c.wer < t.maxWer) || !(c.cer < t.maxCer);
+    // as the gate judged it: a case failed when a failure names it (by its id field, never its text)
+    const failed = failing.has(c.id);
     const divergence = divergenceText(c.tokenParity);
     return { id: c.id, audio: c.audio, wer: pct(c.wer), cer: pct(c.cer), divergence, failed, line: `${c.id}: WER ${pct(c.wer)}, CER ${pct(c.cer)}; first divergence ${divergence}` };
   });
@@ -126,17 +127,15 @@ export function groupedReasons(r: Report): string[] {
   const out: string[] = [];
   const folded = new Set<string>();
   for (const reason of r.verdictReasons) {
-    const b = r.backends.find((x) => x.accuracy && reason.startsWith(`${x.name}: `));
-    const rest = b ? reason.slice(b.name.length + 2) : '';
-    const isCase = b?.accuracy?.cases.some((c) => rest.startsWith(`${c.id}: `));
-    if (!b || !isCase) {
-      out.push(reason);
+    const b = reason.case === undefined ? undefined : r.backends.find((x) => x.accuracy && x.name === reason.backend);
+    if (!b) {
+      out.push(reason.message);
       continue;
     }
     if (folded.has(b.name)) continue;
     folded.add(b.name);
-    const failing = caseDifferences(b.accuracy!).filter((c) => c.failed);
-    out.push(`${b.name}: ${failing.length} of ${b.accuracy!.cases.length} cases over a threshold (${failing.map((c) => c.id).join(', ')}); see its failures`);
+    const failing = [...new Set(b.accuracy!.failures.flatMap((f) => (f.case === undefined ? [] : [f.case])))];
+    out.push(`${b.name}: ${failing.length} of ${b.accuracy!.cases.length} cases over a threshold (${failing.join(', ')}); see its failures`);
   }
   return out;
 }

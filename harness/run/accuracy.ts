@@ -98,7 +98,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   const evidence = evidenceOf(scores, o.thresholds);
   const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
-  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
+  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
