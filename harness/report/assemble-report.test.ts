@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeFragments } from './assemble-report.ts';
-import type { AccuracyResult, BackendReport } from './report-types.ts';
+import { assembleReport, mergeFragments, mergeReports } from './assemble-report.ts';
+import type { AccuracyResult, BackendReport, PerformanceResult } from './report-types.ts';
 import { exitCodeOf, verdictLine, verdictOf } from './verdict.ts';
 
 const base = { backend: 'x', device: 'cpu', precision: 'fp16', required: true } as const;
@@ -15,6 +15,14 @@ describe('assembling a report from suite fragments', () => {
     const failed: BackendReport = { ...base, name: 'b', role: 'device', status: 'failed', reason: 'crashed' };
     expect(mergeFragments([skipped, ran])).toEqual([{ ...ran, accuracy: undefined, performance: undefined }]);
     expect(mergeFragments([ran, failed])[0]).toMatchObject({ status: 'failed', reason: 'crashed', environment: { threads: 2 } });
+  });
+
+  it('keeps a backend required when any fragment says so, in either order', () => {
+    const required: BackendReport = { ...base, name: 'b', role: 'device', status: 'ran' };
+    const optional: BackendReport = { ...required, required: false };
+    expect(mergeFragments([required, optional])[0]!.required).toBe(true);
+    expect(mergeFragments([optional, required])[0]!.required).toBe(true);
+    expect(mergeFragments([optional, optional])[0]!.required).toBe(false);
   });
 
   it('puts the baseline first', () => {
@@ -65,5 +73,27 @@ describe('the verdict', () => {
   it('has a one-line form naming every backend that did not run', () => {
     const backends = [baseline, device('fp16', {}), device('npu', { required: false, status: 'skipped', reason: 'no NPU' }), device('cmd', { status: 'failed', reason: 'exited with 1' })];
     expect(verdictLine({ verdict: verdictOf(backends, ['accuracy']).verdict, backends })).toBe('verdict: FAIL; npu not run (optional): no NPU; cmd failed: exited with 1');
+  });
+});
+
+describe('merging reports (report --input a.json b.json)', () => {
+  const config = { source: null, normalizer: 'basic' as const, thresholds: { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.9, minTop1Agreement: 0.999, marginTolerance: 0.5, evidence: 'bound' as const, confidence: 0.95, maxWerIncrease: 0.01 }, baseline: 'a', fixtures: 'cases.jsonl', fixturesSha256: null };
+  const perf = { latencyMs: { mean: 10 } } as unknown as PerformanceResult;
+  const gpu = (extra: Partial<BackendReport>): BackendReport => ({ ...base, name: 'gpu', role: 'device', required: false, ...extra }) as BackendReport;
+
+  it('is INCOMPLETE when the only device was measured in one report and skipped in the other: it was never checked', () => {
+    const accuracyRun = assembleReport({ config, checks: ['accuracy'], fragments: [baseline, gpu({ status: 'skipped', reason: 'no GPU then' })], environment: {} });
+    const perfRun = assembleReport({ config, checks: ['performance'], fragments: [{ ...baseline, performance: perf }, gpu({ status: 'ran', performance: perf })], environment: {} });
+    const merged = mergeReports([accuracyRun, perfRun]);
+    expect(merged.backends.find((b) => b.name === 'gpu')).toMatchObject({ status: 'ran', required: false, performance: perf });
+    expect(merged.verdict).toBe('incomplete');
+  });
+
+  it('fails a device required in one report and absent from the other check', () => {
+    const accuracyRun = assembleReport({ config, checks: ['accuracy'], fragments: [baseline, gpu({ status: 'ran', required: true, accuracy: acc(true) })], environment: {} });
+    const perfRun = assembleReport({ config, checks: ['performance'], fragments: [{ ...baseline, performance: perf }, gpu({ status: 'ran', required: false, performance: undefined })], environment: {} });
+    const merged = mergeReports([accuracyRun, perfRun]);
+    expect(merged.verdict).toBe('fail');
+    expect(merged.verdictReasons.map((r) => r.message)).toEqual(['gpu (required): no performance result']);
   });
 });

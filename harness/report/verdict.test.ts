@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceOf, gateFailures, scoreTranscripts, underLoadCheck, werIncreaseFailure, type PairedTranscript, type Thresholds } from '../score/gate.ts';
+import { evidenceOf, gateFailures, scoreTranscripts, underLoadCheck, underLoadFailure, werIncreaseFailure, type PairedTranscript, type Thresholds } from '../score/gate.ts';
 import { scoreAgainstReference } from '../score/ground-truth.ts';
 import type { AccuracyResult, BackendReport, PerformanceResult, Report } from './report-types.ts';
 import { exitCodeOf, verdictLine, verdictOf } from './verdict.ts';
@@ -77,6 +77,22 @@ describe('the verdict: PASS only when it checked', () => {
     expect(said(v)).toEqual({ verdict: 'incomplete', verdictReasons: ['no device backend was compared with the baseline', 'gpu (optional) not run: crashed during teacher forcing'] });
   });
 
+  it('fails a report without a baseline, and a baseline marked optional that did not run: nothing was compared with anything', () => {
+    const alone = verdictOf([device('fp16', { accuracy: passing })], ['accuracy']);
+    expect(alone.verdict).toBe('fail');
+    expect(alone.verdictReasons).toEqual([{ kind: 'no-baseline', message: 'no baseline in the report: the devices were compared with nothing' }]);
+    const gone = verdictOf([{ ...baseline, required: false, status: 'failed', reason: 'crashed' }, device('fp16', { accuracy: passing })], ['accuracy']);
+    expect(said(gone)).toEqual({ verdict: 'fail', verdictReasons: ['cpu-fp32 (required) failed: crashed'] });
+  });
+
+  it('does not count a device as compared without the result of each check: an optional device measured but not checked makes INCOMPLETE', () => {
+    const both: ['accuracy', 'performance'] = ['accuracy', 'performance'];
+    const v = verdictOf([{ ...baseline, performance: measured }, device('gpu', { required: false, performance: measured })], both);
+    expect(said(v)).toEqual({ verdict: 'incomplete', verdictReasons: ['no device backend was compared with the baseline with every check (accuracy and performance)'] });
+    const checkedNotMeasured = verdictOf([{ ...baseline, performance: measured }, device('gpu', { required: false, accuracy: passing })], both);
+    expect(checkedNotMeasured.verdict).toBe('incomplete');
+  });
+
   it('exits 0 for PASS only', () => {
     expect(exitCodeOf({ verdict: 'pass' })).toBe(0);
     expect(exitCodeOf({ verdict: 'fail' })).toBe(1);
@@ -127,6 +143,17 @@ describe('the verdict checks the timed path and the reference text', () => {
     expect(said(onDevice).verdictReasons).toEqual([expect.stringMatching(/^fp16: under performance load, 1 of 4 timed transcripts differ .*warm run 2: "the cat sat on a mat"/)]);
     const onBaseline = verdictOf([{ ...baseline, ...drifted }, device('fp16', { accuracy: passing, ...timed([heard]) })], ['accuracy', 'performance']);
     expect(said(onBaseline).verdictReasons).toEqual([expect.stringMatching(/^cpu-fp32: under performance load, 1 of 4 /)]);
+  });
+
+  it('compares text and tokens both: the same text with other tokens differs, and so do other text with the same tokens', () => {
+    const otherTokens = underLoadCheck(reference, { audio: [heard, { text: heard.text, tokens: [1, 2, 9] }], short: heard });
+    expect(otherTokens).toMatchObject({ passed: false, matching: 2, calls: 3 });
+    expect(underLoadFailure(otherTokens, 'fp16')!.message).toMatch(/same text, other tokens/);
+    const otherText = underLoadCheck(reference, { audio: [heard, heard], short: { text: 'the cat sat on a mat', tokens: heard.tokens } });
+    expect(otherText).toMatchObject({ passed: false, matching: 2, calls: 3, differences: [{ call: 'short clip', text: 'the cat sat on a mat', referenceText: heard.text }] });
+    // an engine without token ids is compared on its text alone
+    const plain = { text: heard.text };
+    expect(underLoadCheck({ audio: plain, short: plain, source: 'untimed run' }, { audio: [plain, plain], short: plain }).passed).toBe(true);
   });
 
   it('passes when every timed call matched', () => {
