@@ -3,6 +3,7 @@ import type { CaseList } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
 import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
+import { flagOf, formatsOf, pathsFromFlags, type GateFormatFlags } from '../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
@@ -21,23 +22,16 @@ import { print, progress, progressDone } from './terminal.ts';
  */
 
 /** The flags of compare, eval-accuracy and eval-perf: planning flags (any flag given wins over the config file) and outputs. */
-export interface GateFlags extends PlanFlags {
-  output?: string;
-  markdown?: string;
+export interface GateFlags extends PlanFlags, GateFormatFlags {
   pra?: string;
   /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
   cache?: boolean;
-  /** Per-case accuracy rows (compare, eval-accuracy). */
-  csv?: string;
-  /** JUnit XML for CI dashboards. */
-  junit?: string;
-  html?: string;
 }
 
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
 async function writeOutputs(report: Report, o: GateFlags): Promise<void> {
   const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
-  await writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
+  await writeReportFiles(report, { ...pathsFromFlags(o, 'gate'), html });
   if (html) print(`wrote ${html}`);
   if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
 }
@@ -106,7 +100,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   );
   progressDone();
   for (const s of report.inputs?.skipped ?? []) print(`skipped input ${s.path}: ${s.reason}`);
-  if (!o.output && !o.markdown && !o.html && !o.csv && !o.junit) print('(no report written: pass --output R.json, --markdown R.md, --html R.html, --csv cases.csv or --junit junit.xml)');
+  if (!Object.keys(pathsFromFlags(o, 'gate')).length) print(`(no report written: pass ${formatsOf({ accuracy: report.checks.includes('accuracy') }).map((n) => `${flagOf(n, 'gate')} FILE`).join(', ')})`);
   if (report.checks.includes('performance')) {
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }

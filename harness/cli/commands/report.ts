@@ -1,3 +1,4 @@
+import { pathsFromFlags } from '../../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../../report/report-file.ts';
 import { mergeReportFiles } from '../../report/merge-report-files.ts';
 import { regressionRow } from '../../report/report-view.ts';
@@ -27,7 +28,7 @@ export async function run(o: ReportFlags): Promise<void> {
   }
   for (const d of differences) print(`not comparable (allowed): ${d}`);
   const html = o.html ?? htmlBeside(o.output);
-  await writeReportFiles(report, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
+  await writeReportFiles(report, { ...pathsFromFlags(o, 'merge'), html });
   print(`${verdictLine(report)}; wrote ${o.output} and ${html}`);
   const regressed = Boolean(regressions?.length) && Boolean(o.failOnRegression);
   process.exitCode = regressed ? EXIT.failed : exitCodeOf(report);
