@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { thresholdLine } from '../config/threshold-table.ts';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
 import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
@@ -48,7 +49,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     verdictReasons: groupedReasons(r),
     checksText: r.checks.join(' and '),
     configSource: r.config.source ?? 'built-in defaults',
-    thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
+    thresholdLine: thresholdLine(t),
     backendRows: r.backends.map((b) => ({
       name: b.name,
       role: b.role,

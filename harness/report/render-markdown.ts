@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
@@ -115,7 +116,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     baselineCache: base?.baselineCache && cell(baselineCacheLine(base.baselineCache)),
     verdictReasons: groupedReasons(r),
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',
-    thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
+    thresholdLine: thresholdLine(t),
     devices,
     summaryRows: cells(summaryRows(r, devices)),
     backendRows: r.backends.map((b) => ({
