@@ -88,7 +88,7 @@ function accuracySection(b: BackendReport) {
     // one line per case over a threshold, then the corpus-level failures
     failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => f.case === undefined).map((f) => f.message)],
     differing: differing.map((x) => ({ ...x, baselineText: byId.get(x.id)!.baselineText, deviceText: byId.get(x.id)!.deviceText, alignment: byId.get(x.id)!.alignment })),
-    evidence: { ...ev, rows: ev.rows.map((r) => ({ ...r, supported: r.supported ? 'yes' : '**no: insufficient evidence**' })) },
+    evidence: { ...ev, rows: ev.rows.map((r) => ({ ...r, judgement: r.supported ? r.judgement : `**${r.judgement}**` })) },
   };
 }
 

@@ -42,7 +42,10 @@ describe('the verdict: PASS only when it checked', () => {
   });
 
   it('says what each passing device was checked for, in a performance-only run too', () => {
-    expect(said(verdictOf([{ ...baseline, performance: measured }, device('fp16', { performance: measured })], ['performance']))).toEqual({ verdict: 'pass', verdictReasons: ['fp16: performance measured'] });
+    expect(said(verdictOf([{ ...baseline, performance: measured }, device('fp16', { performance: measured })], ['performance']))).toEqual({ verdict: 'pass', verdictReasons: ['fp16: performance measured (accuracy not checked: its transcripts were not compared with the baseline)'] });
+    const perfOnly = [{ ...baseline, performance: measured }, device('fp16', { performance: measured })];
+    expect(verdictLine({ verdict: 'pass', backends: perfOnly, checks: ['performance'] })).toBe('verdict: PASS (performance only: accuracy was not checked, see the report)');
+    expect(verdictLine({ verdict: 'pass', backends: perfOnly, checks: ['accuracy', 'performance'] })).toBe('verdict: PASS');
   });
 
   it("fails on a device's missed threshold with the gate's own words, prefixed by the backend", () => {

@@ -44,7 +44,7 @@ export function verdictOf(backends: readonly BackendReport[], checks: readonly C
   // only what each backend has: an optional one may pass accuracy and lack a performance result
   const passed = backends
     .filter((b) => b.role === 'device' && b.status === 'ran' && checks.some((c) => hasResult(b, c)))
-    .map((b): Finding => ({ kind: 'passed', backend: b.name, message: `${b.name}: ${checks.filter((c) => hasResult(b, c)).map((c) => (c === 'accuracy' ? 'accuracy gate passed' : 'performance measured')).join(', ')}` }));
+    .map((b): Finding => ({ kind: 'passed', backend: b.name, message: `${b.name}: ${checks.filter((c) => hasResult(b, c)).map((c) => (c === 'accuracy' ? 'accuracy gate passed' : 'performance measured')).join(', ')}${checks.includes('accuracy') ? '' : ' (accuracy not checked: its transcripts were not compared with the baseline)'}` }));
   return { verdict: 'pass', verdictReasons: [...passed, ...notes] };
 }
 
@@ -60,13 +60,15 @@ function pointOnly(b: BackendReport): boolean {
 }
 
 /** One line for a terminal: the verdict, how far the data supports it, and every backend that did not run. */
-export function verdictLine(r: Pick<Report, 'verdict' | 'backends'>): string {
+export function verdictLine(r: Pick<Report, 'verdict' | 'backends'> & { checks?: readonly Check[] }): string {
   const notRun = r.backends.filter((b) => b.status !== 'ran').map((b) => `${b.name} ${b.status === 'failed' ? 'failed' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason ?? 'no reason recorded'}`);
   const found = (kind: Finding['kind']) => r.backends.some((b) => b.accuracy?.failures.some((f) => f.kind === kind));
   const thin = found('insufficient-evidence');
   const pointPass = r.verdict === 'pass' && r.backends.some((b) => b.accuracy?.passed && pointOnly(b));
   const worse = found('wer-increase');
-  const why = [thin && 'insufficient evidence: the data cannot support a threshold', worse && 'WER against the reference text rose more than maxWerIncrease', pointPass && 'on observed values only: too few samples for the confidence bounds'].filter(Boolean);
+  // a PASS of eval-perf alone says nothing of the transcripts: a fast device may be wrong
+  const perfOnly = r.checks !== undefined && !r.checks.includes('accuracy');
+  const why = [perfOnly && 'performance only: accuracy was not checked', thin && 'insufficient evidence: the data cannot support a threshold', worse && 'WER against the reference text rose more than maxWerIncrease', pointPass && 'on observed values only: too few samples for the confidence bounds'].filter(Boolean);
   const because = why.length ? ` (${why.join('; ')}, see the report)` : '';
   return `verdict: ${r.verdict.toUpperCase()}${because}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;
 }

@@ -35,8 +35,9 @@ export interface AccuracyRun {
 
 function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun, wanted: boolean): string | undefined {
   if (!wanted) return 'not requested';
-  if (!baseline.loaded.forcedLogits) return 'the baseline backend cannot decode with given tokens';
-  if (!device.loaded.forcedLogits) return 'the device backend cannot decode with given tokens (external engines expose no logits)';
+  // a capability of this backend, not of a kind of backend: a worker that answers forced decoding has logits
+  if (!baseline.loaded.forcedLogits) return 'the baseline backend offers no teacher-forced decoding (no forcedLogits capability)';
+  if (!device.loaded.forcedLogits) return 'the device backend offers no teacher-forced decoding (no forcedLogits capability)';
   if (baseline.results.some((r) => !r.result.tokens)) return 'the baseline backend returns no token ids';
   return undefined;
 }
