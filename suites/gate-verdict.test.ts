@@ -35,7 +35,7 @@ describe('a required backend that cannot run fails the gate; an optional one doe
     expect(lastLine(r.stdout)).toMatch(/^verdict: FAIL; cuda-fp16 not run: no NVIDIA driver/);
     const rep = readReport(out);
     expect(rep.verdict).toBe('fail');
-    expect(rep.verdictReasons).toContainEqual(expect.stringMatching(/^cuda-fp16 \(required\) did not run: no NVIDIA driver/));
+    expect(rep.verdictReasons.map((r) => r.message)).toContainEqual(expect.stringMatching(/^cuda-fp16 \(required\) did not run: no NVIDIA driver/));
     expect(rep.backends.find((b) => b.name === 'cpu-fp16')!.accuracy!.passed).toBe(true);
   });
 
@@ -55,7 +55,7 @@ describe('a required backend that cannot run fails the gate; an optional one doe
     const r = await cli('--config', optional, 'eval-accuracy', '--num-test-cases', '1', '--output', out, '--markdown', md);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(lastLine(r.stdout)).toMatch(/^verdict: PASS \(on observed values only: too few samples for the confidence bounds, see the report\); cuda-fp16 not run \(optional\): no NVIDIA driver/);
-    expect(readReport(out).verdictReasons).toContainEqual(expect.stringMatching(/^cuda-fp16 \(optional\) not run: no NVIDIA driver/));
+    expect(readReport(out).verdictReasons.map((r) => r.message)).toContainEqual(expect.stringMatching(/^cuda-fp16 \(optional\) not run: no NVIDIA driver/));
     expect(readFileSync(md, 'utf8')).toMatch(/cuda-fp16 \(optional\) not run: no NVIDIA driver/);
   });
 

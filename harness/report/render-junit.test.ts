@@ -51,4 +51,18 @@ describe('CSV from a report', () => {
     expect(lines[2]).toMatch(/^cpu-fp16,c2,\/a\/c2\.wav,wav\/pcm16,speech,2,false,false,/);
     expect(lines[2]).toContain(',"the ""cat"", sad",');
   });
+
+  it('names the baseline-word column honestly and carries the reference text with each side\'s WER against it', () => {
+    const truth = { cases: [{ id: 'c2', refWords: 3, baseline: { wer: 0 }, device: { wer: 1 / 3 } }] };
+    const withTruth = { ...accuracy, groundTruth: truth, cases: accuracy.cases.map((c) => (c.id === 'c2' ? { ...c, referenceText: 'the cat sat' } : c)) } as unknown as AccuracyResult;
+    const r = { ...report, backends: report.backends.map((b) => (b.name === 'cpu-fp16' ? { ...b, accuracy: withTruth } : b)) } as Report;
+    const [header, c1, c2] = renderCsv(r).trim().split('\n');
+    const cols = header!.split(',');
+    expect(cols).toContain('baseline_words');
+    expect(cols).not.toContain('ref_words');
+    // the four columns right after device_text (the transcripts are quoted, the columns after them are not)
+    expect(cols.slice(cols.indexOf('device_text') + 1, cols.indexOf('device_text') + 5)).toEqual(['reference_text', 'reference_words', 'baseline_wer_vs_reference', 'device_wer_vs_reference']);
+    expect(c2).toContain(`,"the ""cat"", sad",the cat sat,3,0,${1 / 3},`);
+    expect(c1).toContain(',the cat sat,,,,,');
+  });
 });

@@ -18,6 +18,8 @@ export interface CaseResult {
   audioFormat?: string;
   baselineText: string;
   deviceText: string;
+  /** What was said, where the case carries it (absent in reports made before it was recorded). */
+  referenceText?: string;
   wer: number;
   cer: number;
   /** jiwer's MER, WIL and WIP (absent in reports made before they were recorded). */

@@ -67,7 +67,7 @@ export function verdictLine(r: Pick<Report, 'verdict' | 'backends'> & { checks?:
   const pointPass = r.verdict === 'pass' && r.backends.some((b) => b.accuracy?.passed && pointOnly(b));
   const worse = found('wer-increase');
   // a PASS of eval-perf alone says nothing of the transcripts: a fast device may be wrong
-  const perfOnly = r.checks !== undefined && !r.checks.includes('accuracy');
+  const perfOnly = r.verdict === 'pass' && r.checks !== undefined && !r.checks.includes('accuracy');
   const why = [perfOnly && 'performance only: accuracy was not checked', thin && 'insufficient evidence: the data cannot support a threshold', worse && 'WER against the reference text rose more than maxWerIncrease', pointPass && 'on observed values only: too few samples for the confidence bounds'].filter(Boolean);
   const because = why.length ? ` (${why.join('; ')}, see the report)` : '';
   return `verdict: ${r.verdict.toUpperCase()}${because}${notRun.length ? `; ${notRun.join('; ')}` : ''}`;

@@ -111,6 +111,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       audioFormat: b.format,
       baselineText: b.result.text,
       deviceText: d.result.text,
+      ...(b.case.text.trim() ? { referenceText: b.case.text } : {}),
       wer: c.wer,
       cer: c.cer,
       mer: c.mer,
