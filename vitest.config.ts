@@ -9,6 +9,8 @@ import HeavyFirstSequencer from './suites/setup/heavy-first-sequencer.ts';
 const EXTENDED_ONLY = [
   // the PyTorch engine against whisper.cpp on the fixtures (a second numerical stack)
   'suites/cross-engine.test.ts',
+  // the torch backends by name through the CLI, on a transformers folder (Python and torch per run)
+  'suites/torch-backends.test.ts',
   // the SIMD build against the prebuilt, token for token (run when the engine build changes)
   'suites/engine-parity.test.ts',
   // load/free and transcription soaks (RSS and file descriptors over many cycles)

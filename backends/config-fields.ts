@@ -5,7 +5,7 @@ import type { FieldSchema } from './types.ts';
  * Not a backend (backends/index.ts skips this file): a backend that takes none of them lists
  * its own fields only.
  */
-export const MODEL_FIELD: FieldSchema = { type: 'string', minLength: 1, description: 'model file, relative to the config file' };
+export const MODEL_FIELD: FieldSchema = { type: 'string', minLength: 1, description: 'model: a file, or a folder such as a Hugging Face Whisper checkpoint; relative to the config file' };
 export const THREADS_FIELD: FieldSchema = { type: 'integer', minimum: 1 };
 export const LANGUAGE_FIELD: FieldSchema = { type: 'string', minLength: 2 };
 

@@ -12,7 +12,16 @@ export interface DeviceMemory {
   allocatedBytes?: number;
   reservedBytes?: number;
   peakBytes?: number;
+  /** The most reserved at once (torch's max_memory_reserved), where the device says. */
+  peakReservedBytes?: number;
   totalBytes?: number;
+}
+
+/** The memory of the process a backend runs in, where that is not the caller's (a worker): RSS before its model loaded, now, and its peak. */
+export interface ProcessMemory {
+  rssBeforeLoadBytes: number;
+  rssBytes: number;
+  peakRssBytes: number;
 }
 
 /** A backend with its model in memory. */
@@ -24,6 +33,8 @@ export interface LoadedBackend {
   describe(): Record<string, string | number | boolean>;
   /** Optional capability: device memory, for accelerators that can report it. */
   memory?(): DeviceMemory;
+  /** Where the backend runs in a process of its own: that process's memory, which the caller's RSS does not include. */
+  processMemory?(): ProcessMemory | undefined;
   /** Optional capability: raw logits of each step with the given tokens forced (teacher forcing). */
   forcedLogits?(audio: Audio16k, tokens: number[]): Promise<Float32Array[]>;
   dispose(): void;
@@ -31,7 +42,14 @@ export interface LoadedBackend {
   timedInside?: boolean;
   /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
   capabilities?: readonly Capability[];
+  /** Where it runs in a process of its own (a worker, an isolated backend): why that process ended, or undefined while it lives. One that ended must be loaded again. */
+  ended?(): ProcessEnd | undefined;
+  /** Set by the harness (harness/load/restartable-backend.ts), never by a backend: loads it again after its process ended; throws once the run's restarts are spent. */
+  restart?(): Promise<void>;
 }
+
+/** Why a backend's process ended: it died (signal, exit, failed start), outlived a timeout and was killed, or broke the protocol and was killed. */
+export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
 export type Capability = 'tokens' | 'forced-logits' | 'device-memory';
@@ -63,6 +81,12 @@ export interface BackendConfig<O extends BackendOptions = BackendOptions> {
   fields: Record<string, FieldSchema>;
   /** Fields that hold file paths: resolved against the config file's folder. */
   paths?: readonly string[];
+  /**
+   * Fields that hold a path or a name the engine resolves itself (a model hub id such as
+   * "distil-whisper/distil-large-v3"): resolved against the config file's folder only where
+   * that path exists; anything else reaches the backend as written.
+   */
+  pathsOrNames?: readonly string[];
   /** The load options from the validated fields, where they are not the fields as they are (presets, argv arrays); `dir` is the config file's folder. */
   options?(fields: Record<string, unknown>, dir: string): O;
 }
@@ -85,6 +109,12 @@ export interface Backend<O extends BackendOptions = BackendOptions> {
   config?: BackendConfig<O>;
   available(opts?: O): Promise<Availability>;
   load(opts?: O): Promise<LoadedBackend>;
+  /**
+   * Whether it runs this model at its own precision, so that a model named once (--model) serves
+   * it as the baseline too: a torch backend casts any checkpoint to its dtype; whisper.cpp runs
+   * a ggml file at the file's type. Without it, a backend takes only a model named for it.
+   */
+  readsModel?(model: string): boolean;
   /** Already runs in a process of its own (a worker): isolation does not wrap it in another. */
   outOfProcess?: boolean;
 }

@@ -10,6 +10,9 @@ type WorkerOptions = BackendOptions & { worker?: WorkerSpec };
 
 const TEN_MINUTES = 600_000;
 
+/** Where a worker's timeouts are set: named when one fires. */
+const WORKER_TIMEOUT_SETTINGS = { call: 'the entry\'s "worker": {"callTimeoutMs"}', load: 'the entry\'s "worker": {"loadTimeoutMs"}' };
+
 /** Where the program of a worker command is, or why it is not runnable: checked without starting it. */
 function findProgram(spec: WorkerSpec): { path: string } | { reason: string } {
   const program = spec.command[0]!;
@@ -46,10 +49,12 @@ export default defineBackend<WorkerOptions>({
   config: {
     fields: {
       ...COMMON_FIELDS,
+      model: { type: 'string', minLength: 1, description: 'a model file or folder, relative to the config file where it exists; anything else (a hub id) is passed to the worker as written' },
       command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: "the worker's argv: [program, ...args], run in the config file's folder" },
       worker: WORKER_FIELD,
     },
-    paths: ['model'],
+    // a hub id ("distil-whisper/distil-large-v3") is the worker's to resolve: passed as written
+    pathsOrNames: ['model'],
     // the argv and the settings are one spec; it runs in the config file's folder unless told otherwise
     options({ command, worker, ...rest }, dir) {
       if (worker && !command) throw new RangeError('has "worker" settings but no "command" array: a worker entry gives "command": [program, ...args]');
@@ -69,7 +74,7 @@ export default defineBackend<WorkerOptions>({
     if (!spec) throw new BackendUnavailableError('worker', 'no worker command configured', 'give the entry "command": [program, ...args]');
     const name = opts.worker?.command[0] ?? 'worker';
     const loaded = await loadWorker(
-      { name: `worker ${name}`, command: spec.command, cwd: spec.cwd, env: spec.env, callTimeoutMs: spec.callTimeoutMs ?? TEN_MINUTES, loadTimeoutMs: spec.loadTimeoutMs ?? TEN_MINUTES },
+      { name: `worker ${name}`, command: spec.command, cwd: spec.cwd, env: spec.env, callTimeoutMs: spec.callTimeoutMs ?? TEN_MINUTES, loadTimeoutMs: spec.loadTimeoutMs ?? TEN_MINUTES, timeoutSettings: WORKER_TIMEOUT_SETTINGS },
       {
         load: { model: opts.model, device: spec.device, dtype: spec.dtype, threads: opts.threads, language: opts.language ?? 'en', options: spec.options },
         audio: spec.audio ?? 'samples',

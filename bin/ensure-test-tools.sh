@@ -23,6 +23,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # interpreter, not whatever python3 is first on PATH, is the one that sees Debian's packages
 # (found, not imported: importing torch costs seconds of CPU, and this runs before every test run)
 /usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("torch") and u.find_spec("numpy")))' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
+# OpenBLAS: Debian's torch multiplies float32 matrices through the system BLAS;
+# the torch backends' float32 runs (cross-engine, torch-backends) otherwise get the generic reference BLAS
+compgen -G '/usr/lib/*/openblas-pthread/libblas.so.3' >/dev/null || need+=(libopenblas0-pthread)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// At `npm install` in a checkout: the test audio and the generated test model (about 100 MB,
+// At `npm install` in a checkout: the test audio and the generated test models, ggml and one as a Hugging Face folder (about 130 MB,
 // a quarter of a minute on 2 cores), so the first `asr-parity transcribe` and `npm test` find
 // them made. Not when asr-parity is installed as another project's dependency (INIT_CWD is then
 // that project), and never a failed install: whatever is missing is made on first use instead.

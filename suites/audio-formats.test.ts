@@ -145,7 +145,7 @@ describe('audio that cannot be decoded', () => {
     expect(r.cases.map((c) => c.id)).toEqual(['mulaw.wav', 's.m4a', 's.mp3', 's.opus']);
     expect(r.skipped.map((s) => [s.path.slice(folder.length + 1), s.reason])).toEqual([
       ['broken.mp3', expect.stringMatching(/MP3/)],
-      ['notes.txt', 'not an audio file by its extension'],
+      ['notes.txt', 'not an audio file by its extension or its first bytes'],
     ]);
   });
 });

@@ -31,8 +31,7 @@ const subjects: { backend: Backend; options: BackendOptions; deviceBytes?: numbe
     options: { aclLibrary: standin, library: defaultCpuLibrary(), model: PARITY_MODELS.fp16 },
     deviceBytes: STANDIN_HBM_BYTES,
   },
-  // the PyTorch engine (a second numerical stack) and the README's minimal worker, word for word
-  workerSubject('worker (workers/torch, cpu float32)', ['/usr/bin/python3', 'workers/torch/worker.py'], ['tokens', 'forced-logits'], { device: 'cpu', dtype: 'float32' }),
+  // the README's minimal worker, word for word (the PyTorch engine's worker is the registered torch-* backends)
   workerSubject('worker (workers/minimal, the README example)', ['python3', 'workers/minimal/worker.py'], []),
 ];
 /** The fewest bytes a whisper.cpp model's weights take per parameter, by file type: f32, f16 (1-D tensors stay f32), else 4-bit quantization's half byte. */
@@ -52,7 +51,7 @@ const said = (t: { text: string; tokens?: number[] }) => JSON.stringify({ text: 
  * (CI runs it after `npm test`), where this file runs with ASR_PARITY_CONFORMANCE=external; the
  * other backends run in `npm test`. Each side skips the other's visibly, saying where they run.
  */
-const EXTERNAL = new Set(['pocketsphinx', 'worker (workers/torch, cpu float32)']);
+const EXTERNAL = new Set(['pocketsphinx', ...Object.keys(backends).filter((n) => n.startsWith('torch-'))]);
 const externalRun = process.env.ASR_PARITY_CONFORMANCE === 'external';
 
 for (const { backend, options, deviceBytes, label, claims } of subjects) {
@@ -168,6 +167,22 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
         expect(m.allocatedBytes, `allocated after load, at least the weights (${weightBytes} bytes)`).toBeGreaterThanOrEqual(weightBytes);
         expect(m.peakBytes!).toBeGreaterThanOrEqual(m.allocatedBytes!);
         expect(m.peakBytes!).toBeLessThanOrEqual(m.totalBytes!);
+      });
+    }
+
+    if (backend.outOfProcess) {
+      it('reports its own process memory (the caller\'s RSS holds none of it): RSS before load, now and peak, with the weights in it', () => {
+        const m = loaded.processMemory?.();
+        expect(m, 'an out-of-process backend reports its process memory').toBeDefined();
+        expect(m!.rssBeforeLoadBytes).toBeGreaterThan(0);
+        expect(m!.peakRssBytes).toBeGreaterThanOrEqual(m!.rssBytes);
+        const d = loaded.describe();
+        const bytesPerWeight: Record<string, number> = { float32: 4, bfloat16: 2, float16: 2 };
+        // on the CPU the weights live in the process: loading them adds at least their bytes
+        if (typeof d.modelParameters === 'number' && d.device === 'cpu' && typeof d.dtype === 'string' && bytesPerWeight[d.dtype]) {
+          const weights = d.modelParameters * bytesPerWeight[d.dtype]!;
+          expect(m!.rssBytes - m!.rssBeforeLoadBytes, `RSS added by loading ${d.modelParameters} ${d.dtype} weights (${weights} bytes)`).toBeGreaterThanOrEqual(weights);
+        }
       });
     }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -43,6 +43,30 @@ function wrongShapeModel(): Buffer {
   m.writeInt32LE(m.readInt32LE(at - 4 * nDims) + 1, at - 4 * nDims);
   return m;
 }
+/**
+ * A copy of the generated Hugging Face parity folder with some files replaced (a Buffer or string)
+ * or left out (null); the others are links to the real ones.
+ */
+function hfFolder(name: string, files: Record<string, Buffer | string | null>): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  for (const f of readdirSync(PARITY_MODELS.hfSeed1)) if (!(f in files)) symlinkSync(join(PARITY_MODELS.hfSeed1, f), join(dir, f));
+  for (const [f, bytes] of Object.entries(files)) if (bytes !== null) writeFileSync(join(dir, f), bytes);
+  return dir;
+}
+const hfWeights = () => readFileSync(join(PARITY_MODELS.hfSeed1, 'model.safetensors'));
+const hfConfig = () => JSON.parse(readFileSync(join(PARITY_MODELS.hfSeed1, 'config.json'), 'utf8')) as Record<string, unknown>;
+/** The weights with their header edited (the data kept as it is). */
+function editedWeights(edit: (h: Record<string, { shape: number[]; data_offsets: number[] }>) => void): Buffer {
+  const w = hfWeights();
+  const n = Number(w.readBigUInt64LE(0));
+  const header = JSON.parse(w.subarray(8, 8 + n).toString());
+  edit(header);
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([len, json, w.subarray(8 + n)]);
+}
 function otherVersionLibrary(): string {
   const c = file('fakewhisper.c', 'const char *whisper_version(void) { return "1.5.4"; }\n');
   const so = join(tmp, 'libwhisper-1.5.so');
@@ -68,6 +92,22 @@ const rejected: [string, () => string[], RegExp][] = [
   ['a truncated model', () => ['--audio', speech, '--model', file('trunc.bin', readFileSync(PARITY_MODELS.fp16).subarray(0, 1_000_000))], /trunc\.bin: truncated/],
   ['a model with a bad magic', () => ['--audio', speech, '--model', file('magic.bin', Buffer.alloc(4096, 1))], /magic\.bin: bad magic/],
   ['a model with a wrong tensor shape', () => ['--audio', speech, '--model', file('shape.bin', wrongShapeModel())], /shape\.bin: .*(shape|size|truncated)/],
+  // Hugging Face checkpoints: each refused before whisper.cpp or any conversion sees it
+  ['a truncated safetensors file', () => ['--audio', speech, '--model', hfFolder('hf-truncated', { 'model.safetensors': hfWeights().subarray(0, 5_000_000) })], /hf-truncated\/model\.safetensors: tensor \S+: data_offsets \[\d+, \d+\] run past the end of the data/],
+  ['a safetensors header length past the end of the file', () => {
+    const w = hfWeights();
+    w.writeBigUInt64LE(BigInt(w.length), 0);
+    return ['--audio', speech, '--model', hfFolder('hf-header', { 'model.safetensors': w })];
+  }, /hf-header\/model\.safetensors: header length \d+ runs past the end of the file/],
+  ['safetensors data offsets past the end', () => ['--audio', speech, '--model', hfFolder('hf-offsets', { 'model.safetensors': editedWeights((h) => { h['model.decoder.layer_norm.bias']!.data_offsets[1]! += 64; }) })], /hf-offsets\/model\.safetensors: tensor model\.decoder\.layer_norm\.bias: data_offsets .* run past the end/],
+  ['a missing shard', () => {
+    const weightMap = { 'model.encoder.conv1.weight': 'model-00001-of-00002.safetensors', 'model.decoder.layer_norm.bias': 'model-00002-of-00002.safetensors' };
+    return ['--audio', speech, '--model', hfFolder('hf-shard', { 'model.safetensors': null, 'model-00001-of-00002.safetensors': hfWeights(), 'model.safetensors.index.json': JSON.stringify({ weight_map: weightMap }) })];
+  }, /hf-shard\/model-00002-of-00002\.safetensors: missing: model\.safetensors\.index\.json names this shard/],
+  ['a wrong tensor shape', () => ['--audio', speech, '--model', hfFolder('hf-shape', { 'model.safetensors': editedWeights((h) => { h['model.encoder.layers.0.fc1.weight']!.shape.reverse(); }) })], /hf-shape\/model\.safetensors: tensor model\.encoder\.layers\.0\.fc1\.weight has shape \[128, 512\], config\.json's dimensions need \[512, 128\]/],
+  ['an unknown architecture', () => ['--audio', speech, '--model', hfFolder('hf-arch', { 'config.json': JSON.stringify({ ...hfConfig(), model_type: 'wav2vec2', architectures: ['Wav2Vec2ForCTC'] }) })], /hf-arch\/config\.json: architecture "wav2vec2" is not Whisper/],
+  ['pickle weights only (pytorch_model.bin)', () => ['--audio', speech, '--model', hfFolder('hf-pickle', { 'model.safetensors': null, 'pytorch_model.bin': Buffer.from('\x80\x02}q\x00.', 'latin1') })], /hf-pickle\/pytorch_model\.bin: holds PyTorch pickle weights only, which asr-parity does not load: unpickling runs code the file carries \(convert it to safetensors once: python -c .*save_pretrained.*safe_serialization=True/],
+  ['a folder without config.json', () => ['--audio', speech, '--model', hfFolder('hf-noconfig', { 'config.json': null })], /hf-noconfig\/config\.json: missing: a Hugging Face Whisper folder needs config\.json/],
   ['a library that is not a whisper library', () => ['--audio', speech, '--library', '/lib/x86_64-linux-gnu/libz.so.1'], /libz\.so\.1: does not export whisper_version/],
   ['a whisper library of another version', () => ['--audio', speech, '--library', otherVersionLibrary()], /libwhisper-1\.5\.so: whisper\.cpp version 1\.5\.4 has a whisper_full_params layout asr-parity does not know/],
 ];

@@ -17,7 +17,9 @@ export const LAYERS: readonly Layer[] = [
   { name: 'backend loading & config', units: ['harness/config', 'harness/load', 'harness/isolate', 'backends/index.ts'] },
   // a backend family owns its engine: backends/whisper-cpp/ holds the binding, probes and memory sampler
   { name: 'backends', units: ['backends'] },
-  { name: 'audio, io, errors', units: ['harness/audio', 'harness/io', 'harness/errors.ts'] },
+  // harness/checkpoint: model files as a user holds them (Hugging Face Whisper folders, safetensors, whisper.cpp's
+  // ggml layout) and converting between them; read by the whisper.cpp backends, the CLI's `convert` and the fixtures
+  { name: 'audio, io, errors', units: ['harness/audio', 'harness/io', 'harness/checkpoint', 'harness/errors.ts'] },
 ];
 
 /** Production code: every source file here must belong to a layer. */

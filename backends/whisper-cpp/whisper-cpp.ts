@@ -1,17 +1,23 @@
-import { WHISPER_LANGUAGES } from './engine/whisper-languages.ts';
+import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import { isModelFolder } from '../../harness/checkpoint/hf-whisper-folder.ts';
+import { ggmlModelFor } from './hf-model-cache.ts';
 import { DeviceMemorySampler, type MemoryReader } from './device-memory-sampler.ts';
 import { ggmlDeviceMemory, ggmlDevices } from './engine/ggml-devices.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { defaultCpuLibrary, engineFactsOf } from './engine/cpu-engine.ts';
 import { loadWhisperLibrary } from './engine/whisper-library.ts';
+import { inspectModelFile } from './engine/ggml-model-file.ts';
 import { WhisperModel, type DecodeOptions } from './engine/whisper-model.ts';
 import { BackendUnavailableError, InferenceError } from '../../harness/errors.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions, type Capability, type FieldSchema, type LoadedBackend } from '../types.ts';
 
 export type Facts = Record<string, string | number | boolean>;
+
+/** The ggml file type (hparams ftype) a precision runs: 0 f32, 1 f16. */
+const FTYPE_OF_PRECISION: Record<string, number> = { fp32: 0, fp16: 1 };
 /** The common options and a variant's own fields (declared in its spec's `fields`), validated before it sees them. */
 export type WhisperCppOptions = BackendOptions;
 
@@ -97,6 +103,16 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
       fields: { ...COMMON_FIELDS, library: { type: 'string', minLength: 1, description: 'libwhisper to load, relative to the config file' }, device: { type: 'integer', minimum: 0, description: 'accelerator index (NPU or GPU card)' }, ...spec.fields },
       paths: ['model', 'library', ...(spec.paths ?? [])],
     },
+    // a ggml file of its own precision (whisper.cpp computes in the file's type), or a Hugging Face
+    // folder, which load() converts to that precision: one folder named once serves both sides
+    readsModel(model) {
+      try {
+        if (isModelFolder(model)) return true;
+        return inspectModelFile(model).ftype === FTYPE_OF_PRECISION[spec.precision];
+      } catch {
+        return false;
+      }
+    },
     async available(opts: WhisperCppOptions = {}): Promise<Availability> {
       // the device first: "no NPU" says more than "no library" on a machine without one
       let facts: Facts = {};
@@ -136,17 +152,19 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
         if (reader) sampler = new DeviceMemorySampler(reader);
         if (dev) facts = { ggmlDevice: dev.name, deviceName: facts.deviceName ?? dev.description, ...facts };
       }
+      // a Hugging Face folder becomes a cached ggml file of the precision this variant runs in
+      const source = await ggmlModelFor(model, spec.precision === 'fp32' ? 'f32' : 'f16');
       sampler?.beforeLoad();
       // only this load's lines: the log is process-wide, and an earlier load that picked the device says nothing of this one
       const logMark = lib.logMark();
-      const m = WhisperModel.load(lib, model, { useGpu: Boolean(acc), gpuDevice: gpuIndex(opts) });
+      const m = WhisperModel.load(lib, source.ggml, { useGpu: Boolean(acc), gpuDevice: gpuIndex(opts) });
       sampler?.afterLoad();
       if (acc?.ggmlDevice && !lib.logSince(logMark).some((l) => l.includes(`using ${acc.ggmlDevice}`))) {
         m.free();
         throw new InferenceError(model, `whisper.cpp did not pick the ${acc.ggmlDevice} device and would have run on the CPU`, 'check the device is visible to this process (driver, set_env.sh) and --device');
       }
       const decode: DecodeOptions = { threads: opts.threads ?? defaultThreads(), language: opts.language ?? 'en', noTimestamps: true };
-      const hash = await sha256File(model);
+      const hash = source.hf?.sha256 ?? (await sha256File(model));
       const engine = engineFactsOf(library);
       const measured = <T>(work: Promise<T>) => (sampler ? sampler.during(work) : work);
       return {
@@ -169,6 +187,8 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
           modelPath: model,
           modelBytes: m.file.bytes,
           modelSha256: hash,
+          // named as a folder: its content hash above is the identity; the cached ggml file is what whisper.cpp ran
+          ...(source.hf ? { modelFormat: 'hugging-face', modelDtypes: source.hf.dtypes.join(','), modelGgml: source.ggml } : {}),
           modelFtype: m.file.ftype,
           modelParameters: m.file.parameters,
           // the weights' own type, read from the file: --model with an f32 file under cpu-fp16 is fp32 weights

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../harness/audio/wav.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
-import type { Capability, DeviceMemory, LoadedBackend } from '../types.ts';
+import type { Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
 import { encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TranscribeValue, type WireAudio } from './protocol.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
@@ -19,9 +19,25 @@ export interface WorkerSession {
 /** A loaded backend whose every call is a request to a worker process; what the worker and the in-tree isolation share. */
 export type WorkerBackend = LoadedBackend & { capabilities: readonly Capability[]; process: WorkerProcess };
 
+/** VmRSS and VmHWM (the peak) of a process, from Linux's /proc; undefined where there is none. */
+function procMemory(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const rss = kb('VmRSS');
+    const peak = kb('VmHWM');
+    return Number.isFinite(rss) && Number.isFinite(peak) ? { rss: rss * 1024, peak: peak * 1024 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts a worker, says hello, loads its model; the process is killed if any of it fails. */
 export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promise<WorkerBackend> {
   const { proc, hello } = await WorkerProcess.start(launch);
+  // the worker's own memory before its model: started, libraries imported
+  const beforeLoad = procMemory(proc.pid);
   let info: LoadValue;
   try {
     info = await proc.call<LoadValue>('load', s.load, { timeoutMs: launch.loadTimeoutMs });
@@ -64,6 +80,11 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     },
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
+    processMemory(): ProcessMemory | undefined {
+      const now = procMemory(proc.pid);
+      return now && beforeLoad ? { rssBeforeLoadBytes: beforeLoad.rss, rssBytes: now.rss, peakRssBytes: now.peak } : undefined;
+    },
+    ended: () => proc.ended,
     dispose() {
       proc.close();
       if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { errorFromData, InferenceError } from '../../harness/errors.ts';
+import type { ProcessEnd } from '../types.ts';
 import { PROTOCOL_VERSION, schemaProblem, validate, type HelloValue, type Message, type Op } from './protocol.ts';
 
 export interface WorkerLaunch {
@@ -14,6 +15,8 @@ export interface WorkerLaunch {
   callTimeoutMs: number;
   /** Starting the process, hello and load together; 0: no limit. */
   loadTimeoutMs: number;
+  /** Where the user sets each timeout, named in the error when one fires (a config field). */
+  timeoutSettings?: { call: string; load: string };
 }
 
 type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; progress?: (m: string) => void };
@@ -45,9 +48,14 @@ export class WorkerProcess {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private dead: Error | undefined;
+  private endedBy: ProcessEnd | undefined;
   private failing = false;
   private closed = false;
   readonly lastLines: () => string;
+  /** The worker's process id: its own memory is read from /proc (loaded-worker.ts). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
 
   constructor(private readonly launch: WorkerLaunch) {
     const [program, ...args] = launch.command;
@@ -55,13 +63,13 @@ export class WorkerProcess {
     this.child = spawn(program, args, { cwd: launch.cwd, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.lastLines = stderrTail(this.child);
     this.child.on('close', () => (this.closed = true));
-    this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)'));
+    this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)', 'crash'));
     // a worker that exits closes its stdin: writing then must not crash this process
     this.child.stdin!.on('error', () => undefined);
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLine(line));
     this.child.on('exit', (code, signal) => {
       const op = this.doing();
-      this.fail(`backend process died (${signal ?? `exit code ${code}`}) during ${op}`, 'a crash in the worker; the run goes on without it');
+      this.fail(`backend process died (${signal ?? `exit code ${code}`}) during ${op}`, 'a crash in the backend process: its last stderr lines say more', 'crash');
     });
   }
 
@@ -83,9 +91,10 @@ export class WorkerProcess {
    * separate pipes: a garbage line can arrive before the log line written just before it),
    * fails every call with the reason and the last stderr lines.
    */
-  private fail(problem: string, hint: string): void {
+  private fail(problem: string, hint: string, end: ProcessEnd): void {
     if (this.failing) return;
     this.failing = true;
+    this.endedBy = end;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     const finish = () => {
       if (this.dead) return;
@@ -133,7 +142,7 @@ export class WorkerProcess {
 
   private garbage(line: string, why: string): void {
     const shown = line.length > 120 ? `${line.slice(0, 120)}...` : line;
-    this.fail(`backend process broke protocol ${PROTOCOL_VERSION} (${why}): ${JSON.stringify(shown)}; it was killed`, 'stdout is for protocol lines only: write logs to stderr');
+    this.fail(`backend process broke protocol ${PROTOCOL_VERSION} (${why}): ${JSON.stringify(shown)}; it was killed`, 'stdout is for protocol lines only: write logs to stderr', 'protocol');
   }
 
   /** Sends one request and waits for its response value (checked against the op's schema). */
@@ -145,7 +154,9 @@ export class WorkerProcess {
       const timeoutMs = o.timeoutMs ?? this.launch.callTimeoutMs;
       if (timeoutMs > 0) {
         const isStart = op === 'hello' || op === 'load';
-        p.timer = setTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, isStart ? 'raise the load timeout, or look for a hang while the backend starts' : 'raise the call timeout, or look for a hang in the backend'), timeoutMs);
+        const setting = isStart ? (this.launch.timeoutSettings?.load ?? 'the load timeout') : (this.launch.timeoutSettings?.call ?? 'the call timeout');
+        const hint = isStart ? `raise ${setting}, or look for a hang while the backend starts` : `raise ${setting}, or look for a hang in the backend`;
+        p.timer = setTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, hint, 'timeout'), timeoutMs);
       }
       this.pending.set(id, p);
       this.child.stdin!.write(`${JSON.stringify({ id, op, ...body })}\n`);
@@ -154,6 +165,11 @@ export class WorkerProcess {
 
   get alive(): boolean {
     return !this.dead;
+  }
+
+  /** Why the process ended on its own or was killed (not a close()): undefined while it serves. */
+  get ended(): ProcessEnd | undefined {
+    return this.endedBy;
   }
 
   /** Asks the worker to dispose and closes its stdin; later calls are refused. Idempotent. */

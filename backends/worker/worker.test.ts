@@ -84,12 +84,15 @@ describe('worker backend: a misbehaving worker is a failure of that backend', ()
     expect(by('cpu-fp16').status).toBe('ran');
     expect(by('cpu-fp16').accuracy!.cases).toHaveLength(2);
     expect(by('garbage')).toMatchObject({ status: 'failed', required: true });
-    expect(by('garbage').reason).toMatch(/^failed on case .*: worker python3: backend process broke protocol 1 .*last stderr: garbage: starting work/);
+    // started again after each case (maxRestarts), it failed on both: a failure of the backend, named by its entry, not by its program (python3)
+    expect(by('garbage').reason).toMatch(/^failed on every case \(2\); the first, tone-440hz \(.*\): backend process broke protocol 1 .*last stderr: garbage: starting work/);
+    expect(by('garbage').reason).not.toMatch(/python3/);
+    expect(by('garbage').failedCases?.map((f) => [f.case, f.kind])).toEqual([['tone-440hz', 'protocol'], ['speech-01', 'protocol']]);
     expect(by('dies')).toMatchObject({ status: 'failed', required: false });
     expect(by('dies').reason).toMatch(/exit code 3.*fatal: out of device memory/);
     expect(by('hangs').reason).toMatch(/took longer than 3000 ms/);
     expect(report.verdict).toBe('fail');
-    expect(report.verdictReasons.join('\n')).toMatch(/garbage \(required\) failed/);
+    expect(report.verdictReasons.map((r) => r.message).join('\n')).toMatch(/garbage \(required\) failed/);
   });
 
   it('the minimal worker in the README is the one in workers/minimal, word for word', () => {

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
 import { readUtf8 } from '../io/read-utf8.ts';
@@ -62,6 +62,33 @@ export function readManifest(path: string): Case[] {
   return cases;
 }
 
+/** The signatures of the containers the decoders read (WAV, RF64, Wave64, FLAC, Ogg, MP3 with ID3, AIFF): a file without an audio extension is tried when its first bytes say audio. */
+const AUDIO_MAGIC: readonly { at: number; bytes: string }[] = [
+  { at: 8, bytes: 'WAVE' },
+  { at: 0, bytes: 'RF64' },
+  { at: 0, bytes: 'riff' },
+  { at: 0, bytes: 'fLaC' },
+  { at: 0, bytes: 'OggS' },
+  { at: 0, bytes: 'ID3' },
+  { at: 8, bytes: 'AIF' },
+];
+
+function looksLikeAudio(path: string): boolean {
+  const head = Buffer.alloc(12);
+  let n = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      n = readSync(fd, head, 0, 12, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return AUDIO_MAGIC.some((m) => n >= m.at + m.bytes.length && head.toString('latin1', m.at, m.at + m.bytes.length) === m.bytes);
+}
+
 function walk(dir: string): string[] {
   const out: string[] = [];
   for (const d of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -95,8 +122,9 @@ export async function resolveCases(input: string): Promise<CaseList> {
     const skipped: SkippedInput[] = [];
     for (const f of walk(input)) {
       const id = relative(input, f).split(sep).join('/');
-      if (!AUDIO_EXT.test(f)) {
-        skipped.push({ path: f, reason: 'not an audio file by its extension' });
+      // the extension or, without one the decoders know, the first bytes (the README: "recognised by its content")
+      if (!AUDIO_EXT.test(f) && !looksLikeAudio(f)) {
+        skipped.push({ path: f, reason: 'not an audio file by its extension or its first bytes' });
         continue;
       }
       try {

@@ -34,7 +34,7 @@ export interface PerformanceResult {
     hostRssBeforeLoadBytes: number;
     hostRssAfterLoadBytes: number;
     hostRssAfterRunsBytes: number;
-    /** Peak RSS of the whole process so far (getrusage), not of this backend alone. */
+    /** Peak RSS of the whole process so far (getrusage), not of this backend alone; a worker's: its own process's (VmHWM). */
     hostPeakRssBytes: number;
     device: DeviceMemory | null;
   };
@@ -80,7 +80,9 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
   o.progress?.(`${backend.name}: loading`);
   const loaded = await loadBackend(r);
   try {
-    const rssAfterLoad = process.memoryUsage().rss;
+    // a backend in a process of its own (a worker) reports that process's memory: the harness's RSS holds none of its model
+    const own = () => loaded.processMemory?.();
+    const rssAfterLoad = own()?.rssBytes ?? process.memoryUsage().rss;
     o.progress?.(`${backend.name}: first call`);
     const [first, firstWallMs] = await timed(() => loaded.transcribe(o.audio));
     const firstCallMs = latencyOf(loaded, first, firstWallMs);
@@ -119,10 +121,10 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
         rtf: stats.mean / 1000 / o.audio.duration,
         rtfx: o.audio.duration / (stats.mean / 1000),
         memory: {
-          hostRssBeforeLoadBytes: rssBefore,
+          hostRssBeforeLoadBytes: own()?.rssBeforeLoadBytes ?? rssBefore,
           hostRssAfterLoadBytes: rssAfterLoad,
-          hostRssAfterRunsBytes: process.memoryUsage().rss,
-          hostPeakRssBytes: process.resourceUsage().maxRSS * 1024,
+          hostRssAfterRunsBytes: own()?.rssBytes ?? process.memoryUsage().rss,
+          hostPeakRssBytes: own()?.peakRssBytes ?? process.resourceUsage().maxRSS * 1024,
           device: loaded.memory?.() ?? null,
         },
         speedup: null,

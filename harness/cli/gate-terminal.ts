@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
@@ -11,8 +12,10 @@ import { runGate } from '../run/gate-run.ts';
 import type { GatePlan } from '../run/plan-backends.ts';
 import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
 import { evidenceSupports } from '../score/gate.ts';
+import { checkWritable } from '../io/writable-output.ts';
+import { EXIT } from './exit-codes.ts';
 import { writePraFiles } from './pra-output.ts';
-import { print, progress, progressDone } from './terminal.ts';
+import { announceWritten, print, progress, progressDone } from './terminal.ts';
 
 /**
  * The gate in a terminal, for compare, eval-accuracy and eval-perf: plans from the flags over the
@@ -28,12 +31,26 @@ export interface GateFlags extends PlanFlags, GateFormatFlags {
   cache?: boolean;
 }
 
+/** Every file a gate command will write (the HTML beside the Markdown unless --html names it). */
+function outputPaths(o: GateFlags): string[] {
+  const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
+  return [o.output, o.markdown, html, o.csv, o.junit, o.pra].filter((p): p is string => Boolean(p));
+}
+
+/** Refuses, before any audio is read or backend loaded, an output that could not be written at the end (exit 2, naming the path). */
+export function checkOutputs(o: GateFlags): void {
+  for (const p of outputPaths(o)) checkWritable(p);
+}
+
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
 async function writeOutputs(report: Report, o: GateFlags): Promise<void> {
   const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
-  await writeReportFiles(report, { ...pathsFromFlags(o, 'gate'), html });
-  if (html) print(`wrote ${html}`);
-  if (o.pra) for (const f of writePraFiles(report, o.pra)) print(`wrote alignments (sclite .pra layout) to ${f}`);
+  const written = await writeReportFiles(report, { ...pathsFromFlags(o, 'gate'), html });
+  // the plots: one line for their folder, not one per picture
+  const plotDirs = new Set(written.filter((f) => f.endsWith('.svg')).map((f) => dirname(f)));
+  for (const f of written.filter((x) => !x.endsWith('.svg'))) announceWritten(f);
+  for (const d of plotDirs) announceWritten(d, 'plots to');
+  if (o.pra) for (const f of writePraFiles(report, o.pra)) announceWritten(f, 'alignments (sclite .pra layout) to');
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -71,8 +88,32 @@ function printPerformance(b: BackendReport): void {
 function printResult(check: Check, b: BackendReport): void {
   progressDone();
   if (b.status !== 'ran') print(`${b.name}: ${b.status === 'failed' ? 'FAILED' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason}`);
+  if (check === 'accuracy') for (const f of b.failedCases ?? []) print(`${b.name}: FAILED on case ${f.case} (${f.kind}): ${f.message} (${f.audio})`);
   if (check === 'accuracy' && b.accuracy) printAccuracy(b);
   if (check === 'performance' && b.performance) printPerformance(b);
+}
+
+/**
+ * Ctrl-C or SIGTERM while the gate runs: the first stops it (the call under way is abandoned and
+ * the report of what finished is written, marked interrupted); a second ends the process at once.
+ */
+function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    progressDone();
+    process.stderr.write(`asr-parity: ${sig}: stopping; writing the report of what finished (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to quit at once)\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 /** Runs the gate, prints as it goes, writes every output even when a backend failed, and sets the exit code from the verdict. */
@@ -81,10 +122,12 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
   if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
+  const stop = onInterrupt();
   const report = await runGate(
     {
       config,
       plan,
+      signal: stop.signal,
       accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source },
       performance: checks.performance,
       baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
@@ -105,8 +148,14 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }
   await writeOutputs(report, o);
-  print(verdictLine(report));
-  process.exitCode = exitCodeOf(report);
+  stop.dispose();
+  if (report.interrupted) process.stderr.write(`asr-parity: interrupted by ${report.interrupted.signal}: ${o.output || o.markdown || o.html || o.csv || o.junit ? 'the files above hold what finished before it' : 'no report file was asked for'}\n`);
+  // inputs found but not used change what the verdict covers: counted on its line, each reason in the report
+  const skipped = report.inputs?.skipped.length ?? 0;
+  print(`${verdictLine(report)}${skipped ? `; ${skipped} input(s) skipped, not checked (each with its reason in the report)` : ''}`);
+  process.exitCode = report.interrupted ? EXIT.interrupted : exitCodeOf(report);
+  // what was under way when the signal came (an in-process transcription) is not waited for
+  if (report.interrupted) process.exit(EXIT.interrupted);
   return report;
 }
 

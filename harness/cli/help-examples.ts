@@ -21,6 +21,11 @@ export const EXAMPLES: Record<string, string[]> = {
     'asr-parity transcribe --backend cpu-fp32 --audio speech.wav',
     'asr-parity transcribe --backend cpu-fp16 --model models/ggml-f16.bin --audio call.mp3 --json',
   ],
+  convert: [
+    'asr-parity convert --model ./distil-large-v3 --output models/ggml-distil-large-v3-f16.bin --dtype f16',
+    'asr-parity convert --model ./distil-large-v3 --output models/ggml-distil-large-v3-f32.bin --dtype f32',
+    'asr-parity convert --model models/ggml-small-f32.bin --output ./small-hf',
+  ],
   chunked: ['asr-parity chunked --backend cpu-fp16 --audio lecture.m4a --chunk-length 30 --batch-size 4'],
   compare: [
     'asr-parity compare --backend cpu-fp16 --audio my-test-set/',

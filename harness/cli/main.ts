@@ -65,7 +65,7 @@ const AUDIO_FILE = 'audio file: WAV, FLAC, MP3, Ogg Vorbis or Opus, AIFF; M4A an
 const withBackend = (c: Command, flag = '--backend <name>') =>
   c
     .requiredOption(flag, 'backend: a name from the config or a registered backend (see `asr-parity backends`)')
-    .option('--model <path>', 'model file (default: the backend\'s configured model)')
+    .option('--model <path>', 'model: a ggml file or a Hugging Face Whisper folder (default: the backend\'s configured model)')
     .option('--library <path>', 'libwhisper to load (default: ASR_PARITY_WHISPER_LIB or the bundled CPU build)')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language (default: the config\'s, else en)');
@@ -205,8 +205,8 @@ program
   .description('write a starter config for your own models and backends, every field explained in "$comment" notes')
   .option('--output <file>', 'where to write it', 'asr-parity.config.json')
   .option('--force', 'overwrite an existing file')
-  .option('--baseline-model <path>', 'your fp32 ggml model, for the baseline (cpu-fp32)')
-  .option('--model <path>', 'your model for the device backend (fp16)')
+  .option('--baseline-model <path>', 'your fp32 model for the baseline (cpu-fp32): a ggml file or a Hugging Face Whisper folder')
+  .option('--model <path>', 'your model for the device backend (fp16): a ggml file or a Hugging Face Whisper folder')
   .option('--device-backend <name>', 'the backend under test: cann-fp16, cuda-fp16, cpu-fp16 or one of `asr-parity backends`', 'cpu-fp16')
   .option('--fixtures <manifest>', 'your test set, a .jsonl manifest')
   .action(async (o) => (await import('./commands/init.ts')).run(o));
@@ -216,6 +216,14 @@ program
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
+
+program
+  .command('convert')
+  .description('convert a Hugging Face Whisper folder to a whisper.cpp ggml file (as convert-h5-to-ggml.py does), or a ggml f32/f16 file back to a folder')
+  .requiredOption('--model <path>', 'a Hugging Face Whisper folder (config.json, model.safetensors, vocab.json, ...) or a ggml model file')
+  .requiredOption('--output <path>', 'the ggml file to write (from a folder), or the folder to write (from a ggml file)')
+  .addOption(new Option('--dtype <type>', 'precision of the ggml file: f16 keeps 1-D tensors, conv biases and positional embeddings in f32, as whisper.cpp\'s converters do').choices(['f32', 'f16']).default('f16'))
+  .action(async (o) => (await import('./commands/convert.ts')).run(o));
 
 program
   .command('backends')

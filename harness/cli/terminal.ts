@@ -19,6 +19,12 @@ export function progressDone(): void {
   reporter.done();
 }
 
+/** Says on stderr where a file was written: every file a command writes is announced, the default ones too. */
+export function announceWritten(path: string, what = ''): void {
+  progressDone();
+  process.stderr.write(`asr-parity: wrote ${what ? `${what} ` : ''}${path}\n`);
+}
+
 export function print(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 }

@@ -60,6 +60,8 @@ export interface Config {
   thresholds: GateThresholds;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
+  /** How often a backend whose process ended on a case is started again in one run. */
+  maxRestarts: number;
   results: string;
   /** The baseline's results on disk (harness/run/baseline-cache.ts). */
   baselineCache: { enabled: boolean; dir: string };
@@ -125,6 +127,7 @@ export function loadConfig(path?: string): Config {
     thresholds: c.thresholds,
     performance: c.performance,
     isolation: c.isolation,
+    maxRestarts: c.maxRestarts,
     results: resolve(base, c.results),
     baselineCache: baselineCacheOf(c.baselineCache, base),
   };

@@ -25,7 +25,7 @@ const fromConfig = (configFile: string, p: string) => relative(dirname(resolve(c
  * comments, so the notes are "$comment" fields, which the schema allows and the loader drops.
  */
 export function starterConfig(o: StarterOptions): object {
-  const noModel = ' Set "model" to its ggml file (relative to this file); without it the generated test model is used, which only tests the harness.';
+  const noModel = ' Set "model" to its ggml file or its Hugging Face Whisper folder (relative to this file; a folder is converted once for whisper.cpp); without it the generated test model is used, which only tests the harness.';
   const schema = fromConfig(o.output, SCHEMA);
   return {
     // an editor that reads "$schema" completes and checks the fields; relative, so the file can move

@@ -15,4 +15,6 @@ export const PARITY_MODELS = {
   fp32: join(MODEL_DIR, 'parity-seed1-f32.bin'),
   fp16: join(MODEL_DIR, 'parity-seed1-f16.bin'),
   otherSeedFp32: join(MODEL_DIR, 'parity-seed2-f32.bin'),
+  /** The seed-1 model again as a Hugging Face Whisper folder (F32 safetensors), converted from the f32 file. */
+  hfSeed1: join(MODEL_DIR, 'parity-seed1-hf'),
 };

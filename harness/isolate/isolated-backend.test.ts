@@ -92,7 +92,8 @@ export default { ...cpu, name: 'aborts', async load() {
     // (generous) bound, so a loaded machine that starts the process slowly does not trip it
     const b = await loadIsolated('hangs', misbehaving('hangs', `libc.func('unsigned int sleep(unsigned int)')(600); return { text: '', timings: { totalMs: 1 } };`), {}, { callTimeoutMs: 1500 });
     // sleep(600) outlasts the test's own timeout: only the kill lets this settle
-    await expect(b.transcribe(speech)).rejects.toThrow(/hangs: transcribe took longer than 1500 ms; the backend process was killed/);
+    // and says which setting to raise: the isolation's, in the config
+    await expect(b.transcribe(speech)).rejects.toThrow(/hangs: transcribe took longer than 1500 ms; the backend process was killed.*\(raise "isolation": \{"callTimeoutMs"\} in the config, or look for a hang in the backend\)/);
     await expect(b.transcribe(speech)).rejects.toThrow(/killed/);
     b.dispose();
   });

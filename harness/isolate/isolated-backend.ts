@@ -15,6 +15,9 @@ export interface IsolationOptions {
 
 export const DEFAULT_LOAD_TIMEOUT_MS = 600_000;
 
+/** Where the isolated process's timeouts are set: named when one fires. */
+export const ISOLATION_TIMEOUT_SETTINGS = { call: '"isolation": {"callTimeoutMs"} in the config', load: '"isolation": {"loadTimeoutMs"} in the config' };
+
 /**
  * Loads a backend module in a child process that speaks the worker protocol, as any external
  * worker does (one mechanism: backends/worker/). Native code that aborts, segfaults or hangs
@@ -24,7 +27,7 @@ export const DEFAULT_LOAD_TIMEOUT_MS = 600_000;
  */
 export async function loadIsolated(name: string, module: string, options: BackendOptions, iso: IsolationOptions): Promise<LoadedBackend> {
   const w = await loadWorker(
-    { name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS },
+    { name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, timeoutSettings: ISOLATION_TIMEOUT_SETTINGS },
     { load: { options }, audio: 'samples', identity: { isolated: true } },
   );
   return w;

@@ -2,7 +2,7 @@ import type { BackendOptions } from '../../backends/types.ts';
 import { encodeFloat32 } from '../../backends/worker/protocol.ts';
 import { WorkerProcess } from '../../backends/worker/worker-process.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import { DEFAULT_LOAD_TIMEOUT_MS, type IsolationOptions } from './isolated-backend.ts';
+import { DEFAULT_LOAD_TIMEOUT_MS, ISOLATION_TIMEOUT_SETTINGS, type IsolationOptions } from './isolated-backend.ts';
 import { inTreeWorkerCommand } from './worker-exec.ts';
 
 export interface IsolatedMeasure {
@@ -23,7 +23,7 @@ export async function measureIsolated<T>(name: string, module: string, options: 
   // the load has its own bound; every call the measurement makes (first, short clip, warm runs) has the call timeout
   const load = iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
   const limitMs = iso.callTimeoutMs > 0 && load > 0 ? load + iso.callTimeoutMs * (m.runs + 2) : 0;
-  const { proc } = await WorkerProcess.start({ name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: load });
+  const { proc } = await WorkerProcess.start({ name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: load, timeoutSettings: ISOLATION_TIMEOUT_SETTINGS });
   try {
     return await proc.call<T>('measure', { options, audio: wire(m.audio), shortAudio: wire(m.shortAudio), runs: m.runs }, { timeoutMs: limitMs, progress: m.progress });
   } finally {

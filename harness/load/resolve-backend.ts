@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { addBackendFolders, backendModules, getBackend } from '../../backends/index.ts';
 import type { Availability, Backend, BackendOptions } from '../../backends/types.ts';
@@ -63,6 +64,7 @@ export function optionsOf(entry: BackendEntry, backend: Backend, source: string)
   }
   const dir = entry.origin?.dir ?? process.cwd();
   for (const p of declared.paths ?? []) if (typeof fields[p] === 'string') fields[p] = resolve(dir, fields[p]);
+  for (const p of declared.pathsOrNames ?? []) if (typeof fields[p] === 'string' && existsSync(resolve(dir, fields[p]))) fields[p] = resolve(dir, fields[p]);
   if (!declared.options) return fields;
   try {
     return declared.options(fields, dir);

@@ -12,6 +12,8 @@ const COLUMNS = [
   'baseline_text', 'device_text',
   // against what was said, where the case carries it
   'reference_text', 'reference_words', 'baseline_wer_vs_reference', 'device_wer_vs_reference', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
+  // a case one side failed on: a row of its own, its figures empty, saying which backend failed, how and why
+  'failure_kind', 'failure_backend', 'failure_message',
 ] as const;
 
 /**
@@ -32,7 +34,11 @@ export function renderCsv(report: Report): string {
         b.name, c.id, c.audio, c.audioFormat ?? null, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
         c.baselineText, c.deviceText, c.referenceText ?? null, truth.get(c.id)?.refWords ?? null, truth.get(c.id)?.baseline.wer ?? null, truth.get(c.id)?.device.wer ?? null,
         t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
+        null, null, null,
       ]);
+    }
+    for (const f of a.casesLeftOut ?? []) {
+      rows.push([b.name, f.case, f.audio, ...Array<null>(3).fill(null), false, ...Array<null>(COLUMNS.length - 10).fill(null), f.kind, f.backend, f.message]);
     }
   }
   return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { thresholdLine } from '../config/threshold-table.ts';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.html.hbs', import.meta.url);
 
@@ -45,7 +45,8 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
   const t = r.config.thresholds;
   return compiled({
     ...r,
-    verdictLabel: r.verdict.toUpperCase(),
+    // an interrupted run says so first: its verdict covers only what finished
+    verdictLabel: r.interrupted ? `INTERRUPTED (${r.interrupted.signal}): ${r.verdict.toUpperCase()}` : r.verdict.toUpperCase(),
     verdictReasons: groupedReasons(r),
     checksText: r.checks.join(' and '),
     configSource: r.config.source ?? 'built-in defaults',
@@ -59,6 +60,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
       model: b.environment?.model ? `${b.environment.model} (${params(b)} parameters, sha256 ${String(b.environment.modelSha256 ?? '').slice(0, 12)}…)` : NA,
     })),
     skippedInputs: r.inputs?.skipped ?? [],
+    failedCases: failedCases(r),
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     perfMeasured: r.checks.includes('performance'),

@@ -53,6 +53,12 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
         tc.ele('failure', { message: f.map((x) => x.message).join('; '), type: 'threshold' }).txt(c.alignment);
       } else if (!c.exact) tc.ele('system-out').txt(c.alignment);
     }
+    // a case one side could not transcribe: an error of its own, named by how it failed (the structured fields, not a message)
+    for (const f of a.casesLeftOut ?? []) {
+      n.tests++;
+      n.errors++;
+      suite.ele('testcase', { classname, name: f.case, file: f.audio }).ele('error', { message: `${f.backend} failed on this case (${f.kind}): ${f.message}`, type: f.kind });
+    }
     // the corpus-wide checks (WER, CER, exact match, their evidence, token parity): the gate's other failures
     n.tests++;
     // a classname of its own: a case may be named "corpus" too
@@ -102,7 +108,7 @@ export function renderJunit(report: Report): string {
   const verdict = root.ele('testsuite', { name: 'verdict' });
   const vc = verdict.ele('testcase', { classname: 'asr-parity', name: 'verdict' });
   const failed = report.verdict !== 'pass';
-  if (failed) vc.ele('failure', { message: verdictLine(report), type: report.verdict }).txt(report.verdictReasons.map((x) => x.message).join('\n'));
+  if (failed) vc.ele('failure', { message: `${report.interrupted ? `INTERRUPTED (${report.interrupted.signal}): ` : ''}${verdictLine(report)}`, type: report.interrupted ? 'interrupted' : report.verdict }).txt(report.verdictReasons.map((x) => x.message).join('\n'));
   else vc.ele('system-out').txt(verdictLine(report));
   const all: Counts[] = [counted(verdict, { tests: 1, failures: failed ? 1 : 0, errors: 0, skipped: 0 })];
   for (const check of report.checks) {

@@ -4,7 +4,7 @@ import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.md.hbs', import.meta.url);
 
@@ -112,7 +112,8 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
   const plot = (id: string) => plots.find((p) => p.href.endsWith(`/${id}.svg`) || p.href === `${id}.svg`);
   return compiled({
     ...r,
-    verdictLabel: r.verdict.toUpperCase(),
+    // an interrupted run says so first: its verdict covers only what finished
+    verdictLabel: r.interrupted ? `INTERRUPTED (${r.interrupted.signal}): ${r.verdict.toUpperCase()}` : r.verdict.toUpperCase(),
     baselineCache: base?.baselineCache && cell(baselineCacheLine(base.baselineCache)),
     verdictReasons: groupedReasons(r),
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',
@@ -130,6 +131,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
       threads: b.environment?.threads ?? NA,
     })),
     skippedInputs: (r.inputs?.skipped ?? []).map((x) => ({ path: cell(x.path), reason: cell(x.reason) })),
+    failedCases: failedCases(r).map((f) => ({ backend: cell(f.backend), case: cell(f.case), audio: cell(f.audio), kind: f.kind, message: cell(f.message) })),
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     accuracyPlots: [plot('case-wer')].filter(Boolean),

@@ -54,6 +54,23 @@ export interface AccuracyResult {
   tokenParity: TokenParityResult;
   /** Where cases carry reference text: both backends against it, and the device-minus-baseline WER difference. */
   groundTruth?: GroundTruth;
+  /** Cases left out of every figure above because one side failed on them (either backend's failures); the gate fails when any is. */
+  casesLeftOut?: CaseFailure[];
+}
+
+/**
+ * A case one backend could not transcribe; the run went on with the next case. `kind`: its
+ * process died (`crash`), was killed past the call timeout (`timeout`) or for breaking the
+ * protocol (`protocol`); it answered an error (`error`); or the case was never tried because the
+ * backend could not be started again (`not-run`). `message` is for people only.
+ */
+export interface CaseFailure {
+  kind: 'crash' | 'timeout' | 'protocol' | 'error' | 'not-run';
+  /** The backend's name in the config (the report entry's `name`). */
+  backend: string;
+  case: string;
+  audio: string;
+  message: string;
 }
 
 /** Defined beside the code that measures it (result types live with the stage that produces them). */
@@ -89,6 +106,8 @@ export interface BackendReport {
   environment?: Environment;
   accuracy?: AccuracyResult;
   performance?: PerformanceResult;
+  /** The cases this backend failed on (its other cases' results are kept). */
+  failedCases?: CaseFailure[];
   /** The baseline only, when its cache was on. */
   baselineCache?: BaselineCacheUse;
 }
@@ -120,5 +139,7 @@ export interface Report {
   config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };
+  /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
+  interrupted?: { signal: string };
   regressions?: { against: string; latencyTolerance: number; items: Regression[] };
 }

@@ -4,7 +4,7 @@ import { getNormalizer } from '../score/normalizers.ts';
 import type { CaseTokenParity } from '../score/token-parity.ts';
 import { formatDrift, formatPercentile } from './format-latency.ts';
 import type { FindingMetric } from '../score/finding.ts';
-import type { AccuracyResult, BackendReport, Finding, Regression, Report } from './report-types.ts';
+import type { AccuracyResult, BackendReport, CaseFailure as FailedCase, Finding, Regression, Report } from './report-types.ts';
 
 /**
  * What the Markdown and the HTML report both show, as plain text rows: computed once here so the
@@ -142,6 +142,11 @@ export function caseDifferences(a: AccuracyResult): CaseFailure[] {
     const divergence = divergenceText(c.tokenParity);
     return { id: c.id, audio: c.audio, wer: pct(c.wer), cer: pct(c.cer), divergence, failed, line: `${c.id}: WER ${pct(c.wer)}, CER ${pct(c.cer)}; first divergence ${divergence}` };
   });
+}
+
+/** Every case a backend failed on, baseline first, in run order: one table in each report. */
+export function failedCases(r: Pick<Report, 'backends'>): FailedCase[] {
+  return r.backends.flatMap((b) => b.failedCases ?? []);
 }
 
 /**

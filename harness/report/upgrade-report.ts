@@ -13,6 +13,7 @@ const SAID: readonly [RegExp, FindingKind][] = [
   [/WER against the reference text rose/, 'wer-increase'],
   [/teacher-forced top-1 agreement/, 'token-parity'],
   [/^teacher forcing failed/, 'teacher-forcing-error'],
+  [/ case\(s\) not compared, left out/, 'cases-not-compared'],
   [/under performance load/, 'under-load'],
   [/^corpus: (WER|CER|exact match) /, 'corpus-threshold'],
 ];

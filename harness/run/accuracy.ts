@@ -1,8 +1,9 @@
+import type { Finding } from '../score/finding.ts';
 import type { LoadedBackend } from '../../backends/types.ts';
 import { loadAudioOnce } from '../audio/decoded-once.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
-import type { AccuracyResult, CaseResult, TokenParityResult } from '../report/report-types.ts';
+import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
 import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure } from '../score/gate.ts';
 import { DEFAULT_CER_SPACES, type CerSpaces } from '../score/error-rate.ts';
@@ -10,6 +11,7 @@ import { scoreAgainstReference } from '../score/ground-truth.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import { scoringConvention } from '../score/scoring-convention.ts';
 import { compareCase, summarizeTokenParity, type CaseTokenParity, type TokenParitySummary } from '../score/token-parity.ts';
+import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import type { CaseTranscript } from './transcribe-cases.ts';
 
 export interface TranscribedRun {
@@ -25,6 +27,19 @@ export interface AccuracyOptions {
   /** Teacher forcing needs both backends in memory; false skips it with that reason. */
   tokenParity?: boolean;
   progress?: (msg: string) => void;
+  /** Stops teacher forcing when the run is interrupted: token parity is then not measured, which is not a failure. */
+  signal?: AbortSignal;
+  /** Cases one side failed on: left out of every figure (the results hold only the cases both finished), named in the report, and a failure of the gate. */
+  leftOut?: readonly CaseFailure[];
+}
+
+/** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
+function leftOutFailure(leftOut: readonly CaseFailure[], compared: number): Finding | undefined {
+  if (!leftOut.length) return undefined;
+  const ids = new Set(leftOut.map((f) => f.case));
+  const each = leftOut.map((f) => `${f.case} (${f.backend}: ${f.kind})`).join(', ');
+  // corpus-wide: the cases themselves are in casesLeftOut, each with its backend, kind and reason
+  return { kind: 'cases-not-compared', observed: ids.size, message: `${ids.size} case(s) not compared, left out of every figure (${compared} compared): ${each}` };
 }
 
 /** An accuracy result, and the error that stopped token parity part-way if one did: the scores are kept either way. */
@@ -50,8 +65,8 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
     const audio = await loadAudioOnce(b.case.audio);
     const forced = b.result.tokens!;
-    const baseLogits = await baseline.loaded.forcedLogits!(audio, forced);
-    const devLogits = await device.loaded.forcedLogits!(audio, forced);
+    const baseLogits = await untilAborted(baseline.loaded.forcedLogits!(audio, forced), o.signal);
+    const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
   }
   return parity;
@@ -92,14 +107,18 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
-      error = e as Error;
-      tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
+      if (e instanceof Interrupted) tokenParity = { available: false, reason: `not measured: ${e.message}` };
+      else {
+        error = e as Error;
+        tokenParity = { available: false, reason: `failed during teacher forcing: ${error.message}` };
+      }
     }
   }
   const evidence = evidenceOf(scores, o.thresholds);
   const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
-  const failures = [...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  const notCompared = leftOutFailure(o.leftOut ?? [], pairs.length);
+  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
@@ -127,6 +146,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       tokenParity: parity.get(c.id) ?? null,
     };
   });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}) };
+  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}), ...(o.leftOut?.length ? { casesLeftOut: [...o.leftOut] } : {}) };
   return error ? { accuracy, error } : { accuracy };
 }

@@ -72,6 +72,9 @@ export async function withBaselineCache(
       forcedLogits,
       describe: () => loaded.describe(),
       memory: loaded.memory?.bind(loaded),
+      // a restart under the cache (harness/load/restartable-backend.ts) keeps the cache and its figures
+      ended: loaded.ended?.bind(loaded),
+      restart: loaded.restart?.bind(loaded),
       dispose: () => loaded.dispose(),
     },
     use,

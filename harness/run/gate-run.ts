@@ -7,13 +7,15 @@ import { AudioInputError } from '../errors.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { assembleReport, configSummary } from '../report/assemble-report.ts';
 import { baselineCacheLine } from '../report/format-baseline-cache.ts';
-import type { BackendReport, BaselineCacheUse, Check, Report } from '../report/report-types.ts';
+import type { BackendReport, BaselineCacheUse, CaseFailure, Check, Report } from '../report/report-types.ts';
 import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../score/gate.ts';
 import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
-import { transcribeCases } from './transcribe-cases.ts';
+import { Interrupted, untilAborted } from '../io/until-aborted.ts';
+import { loadRestartable } from '../load/restartable-backend.ts';
+import { failureMessage, transcribeEachCase } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
 export interface GateRun {
@@ -22,6 +24,8 @@ export interface GateRun {
   /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
   accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
+  /** Aborted (Ctrl-C): the case or measurement under way is abandoned, what finished is scored and reported, backends not reached are left out, and the report says it was interrupted. */
+  signal?: AbortSignal;
   /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
   baselineCache?: { dir: string };
 }
@@ -44,9 +48,9 @@ interface RunState {
   references: References;
 }
 
-/** What the report keeps of an error: its message (which for a crashed backend holds its last output). */
+/** What the report keeps of an error, beside the backend's name: its message (which for a crashed backend holds its last output). */
 function why(stage: string, e: unknown): string {
-  return `${stage}: ${(e as Error)?.message ?? String(e)}`;
+  return `${stage}: ${failureMessage(e)}`;
 }
 
 /** Bad audio is the user's input, not the backend's fault: it ends the run as bad input (exit 2). */
@@ -63,7 +67,8 @@ function isolationOf(config: Config): IsolationOptions | undefined {
  * keeps one. A key that cannot be made (a file that cannot be hashed) runs without the cache.
  */
 async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
-  const loaded = await loadBackend(p, isolationOf(run.config));
+  // a backend whose process ends on a case is loaded again, as often as the config allows
+  const loaded = await loadRestartable(p.entry.name, () => loadBackend(p, isolationOf(run.config)), run.config.maxRestarts);
   if (p.role !== 'baseline' || !run.baselineCache) return { loaded };
   try {
     const c = await withBaselineCache(loaded, p.backend.name, p.options, { dir: run.baselineCache.dir, run: state.id, onProblem: (x) => ev.note?.(`baseline cache: ${x.file}: ${x.problem}; recomputed`) });
@@ -79,7 +84,17 @@ async function referenceOf(loaded: LoadedBackend, perf: NonNullable<GateRun['per
   return { audio: await loaded.transcribe(perf.audio), short: await loaded.transcribe(perf.shortAudio), source };
 }
 
-async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<{ run?: TranscribedRun; failure?: BackendReport; cache?: BaselineCacheUse }> {
+/** The accuracy path's transcripts of one backend, the cases it failed on (each with its reason), or the failure that stopped it. */
+interface Transcribed {
+  run?: TranscribedRun;
+  failed: CaseFailure[];
+  failure?: BackendReport;
+  cache?: BaselineCacheUse;
+  /** Stopped by the user before it finished a case: nothing to report for it. */
+  interrupted?: boolean;
+}
+
+async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, cases: readonly Case[], ev: GateEvents): Promise<Transcribed> {
   let loaded: LoadedBackend;
   let cache: BaselineCacheUse | undefined;
   ev.progress?.(`${p.entry.name}: loading`);
@@ -87,27 +102,37 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
     ({ loaded, cache } = await loadChecked(p, run, state, ev));
   } catch (e) {
     rethrowInputError(e);
-    return { failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
+    return { failed: [], failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
   }
-  let at = 0;
+  const t = await transcribeEachCase(loaded, cases, p.entry.name, (m) => ev.progress?.(m), run.signal).catch((e: unknown) => {
+    loaded.dispose();
+    throw e;
+  });
+  const failedCases = t.failed.length ? { failedCases: t.failed } : {};
+  if (t.interrupted && !t.results.length) {
+    loaded.dispose();
+    return { failed: t.failed, interrupted: true };
+  }
+  // a backend that finished nothing, or could not be started again, fails as a whole; the cases it failed on stay in the report
+  if (t.abandoned || !t.results.length) {
+    const environment = safeDescribe(loaded);
+    loaded.dispose();
+    const first = t.failed[0];
+    const reason = t.abandoned ? why(`failed on ${t.failed.filter((f) => f.kind !== 'not-run').length} case(s), then could not be started again`, t.abandoned) : `failed on every case (${cases.length}); the first, ${first?.case} (${first?.audio}): ${first?.message}`;
+    return { failed: t.failed, failure: fragmentOf(p, { status: 'failed', reason, environment, ...failedCases }) };
+  }
+  if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
   try {
-    const results = await transcribeCases(loaded, cases, p.entry.name, (m) => {
-      at++;
-      ev.progress?.(m);
-    });
-    if (cache) ev.note?.(baselineCacheLine(cache, 'cases'));
-    if (run.performance) {
-      at = cases.length + 1;
+    if (run.performance && !t.interrupted) {
       ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
       state.references.set(p.entry.name, await referenceOf(loaded, run.performance, 'accuracy run'));
     }
-    return { run: { loaded, results }, cache };
+    return { run: { loaded, results: t.results }, failed: t.failed, cache };
   } catch (e) {
+    const environment = safeDescribe(loaded);
     loaded.dispose();
     rethrowInputError(e);
-    const c = cases[Math.max(0, at - 1)];
-    const where = c && at <= cases.length ? `case ${c.id} (${at} of ${cases.length}, ${c.audio})` : 'the performance audio (untimed)';
-    return { failure: fragmentOf(p, { status: 'failed', reason: why(`failed on ${where}`, e), environment: safeDescribe(loaded) }) };
+    return { failed: t.failed, failure: fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio (untimed)', e), environment, ...failedCases }) };
   }
 }
 
@@ -127,6 +152,7 @@ function safeDescribe(loaded: LoadedBackend): BackendReport['environment'] {
 async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case[], emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   const { plan, config } = run;
   let baseline: TranscribedRun | undefined;
+  let baselineFailed: CaseFailure[] = [];
   let baselineFragment: BackendReport | undefined;
   let baselineMissing = '';
   if (!plan.baseline.availability.ok) {
@@ -134,17 +160,20 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
     baselineMissing = `the baseline ${plan.baseline.entry.name} did not run (${plan.baseline.availability.reason})`;
   } else {
     const b = await transcribeAll(plan.baseline, run, state, cases, ev);
+    if (b.interrupted) return;
     if (b.failure) {
       emit(b.failure);
       baselineMissing = `the baseline ${plan.baseline.entry.name} failed`;
     } else {
       baseline = b.run!;
+      baselineFailed = b.failed;
       // emitted once the devices are done: its cache figures include the teacher-forced logits they used
-      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}) });
+      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}), ...(b.failed.length ? { failedCases: b.failed } : {}) });
     }
   }
   try {
     for (const p of plan.devices) {
+      if (run.signal?.aborted) break;
       if (!p.availability.ok) {
         emit(fragmentOf(p));
         continue;
@@ -153,16 +182,23 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         emit(fragmentOf(p, { status: 'skipped', reason: `not compared: ${baselineMissing}` }));
         continue;
       }
-      const d = await transcribeAll(p, run, state, cases, ev);
+      // a case the baseline failed on cannot be compared: the device is not asked for it
+      const baselineDone = new Set(baseline.results.map((r) => r.case.id));
+      const d = await transcribeAll(p, run, state, cases.filter((c) => baselineDone.has(c.id)), ev);
+      if (d.interrupted) break;
       if (d.failure) {
         emit(d.failure);
         continue;
       }
       const device = d.run!;
+      const failedCases = d.failed.length ? { failedCases: d.failed } : {};
       try {
-        const r = await runAccuracyKeepingScores(baseline, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress });
+        // the figures are over the cases both sides finished; the rest are named and fail the gate
+        const deviceDone = new Set(device.results.map((r) => r.case.id));
+        const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
         const environment = safeDescribe(device.loaded);
-        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy }) : fragmentOf(p, { environment, accuracy: r.accuracy }));
+        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy, ...failedCases }) : fragmentOf(p, { environment, accuracy: r.accuracy, ...failedCases }));
       } finally {
         device.loaded.dispose();
       }
@@ -192,6 +228,7 @@ async function untimedReference(p: PlannedBackend, run: GateRun, state: RunState
  */
 async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable<GateRun['performance']>, emit: (f: BackendReport) => void, ev: GateEvents): Promise<void> {
   for (const p of [run.plan.baseline, ...run.plan.devices]) {
+    if (run.signal?.aborted) return;
     if (!p.availability.ok) {
       emit(fragmentOf(p));
       continue;
@@ -200,18 +237,20 @@ async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable
     let cache: BaselineCacheUse | undefined;
     if (!reference) {
       try {
-        ({ reference, cache } = await untimedReference(p, run, state, perf, ev));
+        ({ reference, cache } = await untilAborted(untimedReference(p, run, state, perf, ev), run.signal));
       } catch (e) {
         rethrowInputError(e);
+        if (e instanceof Interrupted) return;
         emit(fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio, untimed', e) }));
         continue;
       }
     }
     try {
-      const r = await measurePerformance(p, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) });
+      const r = await untilAborted(measurePerformance(p, { ...perf, progress: ev.progress, isolation: isolationOf(run.config) }), run.signal);
       emit(fragmentOf(p, { environment: r.environment, performance: { ...r.performance, underLoad: underLoadCheck(reference, r.transcripts) }, ...(cache ? { baselineCache: cache } : {}) }));
     } catch (e) {
       rethrowInputError(e);
+      if (e instanceof Interrupted) return;
       emit(fragmentOf(p, { status: 'failed', reason: why('failed while measuring performance', e) }));
     }
   }
@@ -240,5 +279,6 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs });
+  const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort') } : undefined;
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted });
 }

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { thresholdsFromFlags, type ThresholdFlags } from '../config/threshold-table.ts';
 import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
+import { backendOf } from '../load/resolve-backend.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
 import { findEntry, planBackend, planBackends, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
@@ -48,7 +51,12 @@ export async function planFromFlags(c: Config, o: PlanFlags): Promise<{ config: 
     devices = [{ ...e, optional: false, name: e.name === baseline.name ? `${e.name}-device` : e.name }];
   }
   const shared: BackendOptions = defined({ library: o.library, threads: o.threads, language: o.language });
-  const plan = await planBackends({ ...config, baseline, backends: devices }, { baseline: { ...shared, ...defined({ model: o.baselineModel }) }, devices: { ...shared, ...defined({ model: o.model }) } });
+  // a path on the command line is the shell's: absolute before it reaches a worker running in the config's folder
+  const model = o.model !== undefined && existsSync(o.model) ? resolve(o.model) : o.model;
+  // one model named once serves both sides where the baseline runs it at its own precision (one
+  // transformers folder: fp32 on the CPU against fp16 on the device); else the baseline keeps its own
+  const baselineModel = o.baselineModel ?? (model !== undefined && (await backendOf(baseline, c.source ?? 'command line')).readsModel?.(model) ? model : undefined);
+  const plan = await planBackends({ ...config, baseline, backends: devices }, { baseline: { ...shared, ...defined({ model: baselineModel }) }, devices: { ...shared, ...defined({ model }) } });
   return { config: { ...config, baseline, backends: devices }, plan };
 }
 

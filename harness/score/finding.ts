@@ -12,12 +12,14 @@ export const FINDING_KINDS = [
   'token-parity', // teacher-forced top-1 agreement on decisive steps below its minimum
   'wer-increase', // the device's WER against the reference text rose more than maxWerIncrease
   'teacher-forcing-error', // teacher forcing failed: the check could not be made
+  'cases-not-compared', // cases a backend failed on (AccuracyResult.casesLeftOut), left out of every figure
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
   'not-run', // a required backend was skipped or failed
   'missing-result', // a required backend ran without a check's result
   'no-baseline', // the report holds no baseline: nothing was compared with anything
   'nothing-compared', // no device backend has every check's result (INCOMPLETE)
+  'interrupted', // the run was stopped by a signal: never PASS
   'optional-not-run', // a note: changes nothing
   'point-only', // a note: passed on observed values, the bounds would not support it
   'passed', // what a device passed

@@ -6,6 +6,8 @@ token bytes); tensors until end of file (n_dims, name length, type, dims innermo
 name, data). Only f32 (type 0) and f16 (type 1) tensors are read: quantized files are refused.
 """
 
+import mmap
+import os
 import struct
 
 import numpy as np
@@ -19,14 +21,21 @@ MAX_TOKEN_BYTES = 1 << 16
 
 
 class ModelFileError(Exception):
-    """The file is not a whisper.cpp ggml model this engine can read (crosses the protocol as code MODEL)."""
+    """A model this engine cannot read (crosses the protocol as code MODEL); `path`: the very file at fault, where it is not the one named."""
+
+    def __init__(self, problem, path=None):
+        super().__init__(problem)
+        self.path = path
 
 
 class GgmlWhisperFile:
     def __init__(self, path):
         self.path = path
+        # memory-mapped, not read: the tensors are views of the file until the model copies them,
+        # so a 3 GB model does not sit in memory twice while it loads
         with open(path, "rb") as f:
-            data = f.read()
+            size = os.fstat(f.fileno()).st_size
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         self.bytes = len(data)
         view = memoryview(data)
         pos = 0

@@ -17,9 +17,10 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from ggml_file import GgmlWhisperFile
+from checkpoint import open_checkpoint
+from ggml_file import ModelFileError
+from whisper_modules import build_model
 
 SAMPLE_RATE = 16000
 N_FFT = 400
@@ -70,20 +71,15 @@ class WhisperTorch:
         if threads:
             torch.set_num_threads(threads)
         t0 = time.perf_counter()
-        self.file = GgmlWhisperFile(path)
+        self.file = open_checkpoint(path)
         self.device = torch.device(device)
         self.dtype = DTYPES[dtype]
         self.dtype_name = dtype
-        # whisper.cpp 1.9.3 with flash attention (its default) attends over the audio positions
-        # padded to a multiple of 256 (1500 -> 1536) without a mask: 36 zero keys and values
-        # dilute every encoder self-attention and cross-attention. Off by default: this engine
-        # is the independent reference; on, it shows how much of a difference that explains.
-        self.audio_pad = (-self.file.hparams["n_audio_ctx"]) % 256 if emulate_flash_attn_padding else 0
         # encoder outputs of recent inputs: teacher forcing re-reads audio that was just transcribed
         self._encoded = {}
-        h = self.file.hparams
-        self.h = h
-        self.n_vocab = h["n_vocab"]
+        dims = self.file.dims
+        self.h = dims.as_dict()
+        self.n_vocab = dims.n_vocab
         self.special = SpecialTokens(self.n_vocab)
         # token strings as whisper.cpp builds them: the file's, then names for the ones it lacks
         self.vocab = list(self.file.vocab)
@@ -95,18 +91,18 @@ class WhisperTorch:
         if b" " not in self.token_to_id:
             raise ValueError("the vocabulary has no ' ' token (whisper.cpp's suppress_blank needs it)")
         self.mel_filters = torch.from_numpy(self.file.mel_filters.astype(np.float64))
-        self.w = {}
-        for name, arr in self.file.tensors.items():
-            t = torch.from_numpy(arr.astype(np.float32))
-            # norms, biases and positional embeddings in float32 (as OpenAI's model keeps its
-            # LayerNorm in float32); matrices and embeddings in the compute dtype
-            keep32 = name.endswith("ln.weight") or name.endswith("ln.bias") or name.endswith("ln_post.weight") or name.endswith("ln_post.bias")
-            self.w[name] = t.to(self.device, torch.float32 if keep32 else self.dtype)
-        for k in ("encoder.conv1.bias", "encoder.conv2.bias"):
-            self.w[k] = self.w[k].reshape(-1)
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-            torch.cuda.reset_peak_memory_stats(self.device)
+        # transformers' module tree, loaded strictly; norms in float32 (as OpenAI's model keeps
+        # its LayerNorm), everything else in the compute dtype
+        try:
+            self.model = build_model(dims, self.file.state_dict, dtype=self.dtype, device=self.device)
+        except RuntimeError as e:  # load_state_dict(strict=True): a missing, unexpected or misshapen tensor
+            raise ModelFileError(f"tensors do not fit the architecture it declares: {' '.join(str(e).split())[:400]}", path)
+        self.file.state_dict = None  # the model holds the weights now: let the file's copy go
+        # whisper.cpp 1.9.3 with flash attention (its default) attends over the audio positions
+        # padded to a multiple of 256 (1500 -> 1536) without a mask: 36 zero keys and values
+        # dilute every encoder self-attention and cross-attention. Off by default: this engine
+        # is the independent reference; on, it shows how much of a difference that explains.
+        self.audio_pad = self.model.emulate_flash_attn_padding() if emulate_flash_attn_padding else 0
         self.load_ms = (time.perf_counter() - t0) * 1000
 
     def _extra_token_name(self, i):
@@ -135,83 +131,18 @@ class WhisperTorch:
         n_len_org = 1 + (len(samples) + N_FFT // 2 - N_FFT) // HOP
         return ((log_spec + 4.0) / 4.0).to(torch.float32), n_len_org
 
-    # ---- network ----
-    def _linear(self, x, prefix, bias=True):
-        w = self.w[prefix + ".weight"]
-        b = self.w.get(prefix + ".bias") if bias else None
-        return F.linear(x, w, b)
-
-    def _ln(self, x, prefix):
-        return F.layer_norm(x.float(), (x.shape[-1],), self.w[prefix + ".weight"], self.w[prefix + ".bias"]).to(self.dtype)
-
-    def _attend(self, q, k, v, n_head, mask=None):
-        n_ctx, d = q.shape
-        scale = (d // n_head) ** -0.25
-        q = (q * scale).view(n_ctx, n_head, -1).transpose(0, 1)
-        if self.audio_pad and k.shape[0] == self.h["n_audio_ctx"]:
-            z = torch.zeros(self.audio_pad, d, dtype=k.dtype, device=k.device)
-            k, v = torch.cat([k, z]), torch.cat([v, z])
-        k = (k * scale).view(k.shape[0], n_head, -1).transpose(0, 1)
-        v = v.view(v.shape[0], n_head, -1).transpose(0, 1)
-        qk = (q @ k.transpose(1, 2)).float()
-        if mask is not None:
-            qk = qk + mask
-        w = torch.softmax(qk, dim=-1).to(self.dtype)
-        return (w @ v).transpose(0, 1).reshape(n_ctx, d)
-
-    def _mlp(self, x, prefix):
-        return self._linear(F.gelu(self._linear(self._ln(x, prefix + ".mlp_ln"), prefix + ".mlp.0")), prefix + ".mlp.2")
-
+    # ---- network: transformers' modules (whisper_modules) ----
     def encode(self, mel_window):
         """mel_window: [n_mels, 2 * n_audio_ctx] float32 -> [n_audio_ctx, n_state]."""
-        x = mel_window.to(self.device, self.dtype).unsqueeze(0)
-        x = F.gelu(F.conv1d(x, self.w["encoder.conv1.weight"], self.w["encoder.conv1.bias"], padding=1))
-        x = F.gelu(F.conv1d(x, self.w["encoder.conv2.weight"], self.w["encoder.conv2.bias"], stride=2, padding=1))
-        x = x[0].transpose(0, 1)
-        x = (x + self.w["encoder.positional_embedding"][: x.shape[0]]).to(self.dtype)
-        n_head = self.h["n_audio_head"]
-        for l in range(self.h["n_audio_layer"]):
-            p = f"encoder.blocks.{l}"
-            a = self._ln(x, p + ".attn_ln")
-            x = x + self._linear(self._attend(self._linear(a, p + ".attn.query"), self._linear(a, p + ".attn.key", bias=False), self._linear(a, p + ".attn.value"), n_head), p + ".attn.out")
-            x = x + self._mlp(x, p)
-        return self._ln(x, "encoder.ln_post")
+        return self.model.model.encoder(mel_window)
 
     def start_decoder(self, audio_features):
         """Cross-attention keys and values of each layer, computed once per window."""
-        cross = []
-        for l in range(self.h["n_text_layer"]):
-            p = f"decoder.blocks.{l}.cross_attn"
-            cross.append((self._linear(audio_features, p + ".key", bias=False), self._linear(audio_features, p + ".value")))
-        return {"cross": cross, "k": [None] * self.h["n_text_layer"], "v": [None] * self.h["n_text_layer"], "n_past": 0}
+        return self.model.model.decoder.start(audio_features)
 
     def decode(self, state, tokens):
         """Feeds tokens after state's past; returns float32 logits of each fed position."""
-        n = len(tokens)
-        n_past = state["n_past"]
-        if n_past + n > self.h["n_text_ctx"]:
-            raise ValueError(f"{n_past + n} tokens exceed the text context of {self.h['n_text_ctx']}")
-        ids = torch.tensor(tokens, dtype=torch.long, device=self.device)
-        x = (self.w["decoder.token_embedding.weight"][ids] + self.w["decoder.positional_embedding"][n_past:n_past + n]).to(self.dtype)
-        mask = None
-        if n > 1:
-            mask = torch.full((n, n_past + n), float("-inf"), device=self.device).triu_(n_past + 1)
-        n_head = self.h["n_text_head"]
-        for l in range(self.h["n_text_layer"]):
-            p = f"decoder.blocks.{l}"
-            a = self._ln(x, p + ".attn_ln")
-            k, v = self._linear(a, p + ".attn.key", bias=False), self._linear(a, p + ".attn.value")
-            if state["k"][l] is not None:
-                k, v = torch.cat([state["k"][l], k]), torch.cat([state["v"][l], v])
-            state["k"][l], state["v"][l] = k, v
-            x = x + self._linear(self._attend(self._linear(a, p + ".attn.query"), k, v, n_head, mask), p + ".attn.out")
-            c = self._ln(x, p + ".cross_attn_ln")
-            ck, cv = state["cross"][l]
-            x = x + self._linear(self._attend(self._linear(c, p + ".cross_attn.query"), ck, cv, n_head), p + ".cross_attn.out")
-            x = x + self._mlp(x, p)
-        state["n_past"] = n_past + n
-        x = self._ln(x, "decoder.ln")
-        return (x @ self.w["decoder.token_embedding.weight"].transpose(0, 1)).float()
+        return self.model.logits(torch.tensor(tokens, dtype=torch.long, device=self.device), state)
 
     # ---- decoding ----
     def prompt(self, language):

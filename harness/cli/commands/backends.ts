@@ -6,9 +6,10 @@ import { print } from '../terminal.ts';
 export async function run(o: { json?: boolean }, config: Config): Promise<void> {
   const rows = await backendRows(config);
   if (o.json) return print(JSON.stringify(rows, null, 2));
+  const width = Math.max(13, ...rows.map((r) => r.name.length));
   for (const r of rows) {
     const role = r.role ? ` [${r.role}${r.role === 'device' ? (r.required ? ', required' : ', optional') : ''}]` : '';
-    print(`${r.name.padEnd(13)} ${r.ok ? 'available  ' : 'unavailable'}  ${r.device}/${r.precision}${role}  ${r.description}`);
+    print(`${r.name.padEnd(width)} ${r.ok ? 'available  ' : 'unavailable'}  ${r.device}/${r.precision}${role}  ${r.description}`);
     if (!r.ok) print(`    why not: ${r.reason}`);
     else for (const [k, v] of Object.entries(r.details ?? {})) print(`    ${k}: ${v}`);
   }
