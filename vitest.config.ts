@@ -24,6 +24,10 @@ const EXTENDED_ONLY = [
   'suites/report-html.test.ts',
   // init, then eval-accuracy on all 43 fixtures with the starter config (a newcomer's first two commands)
   'suites/init-then-gate.test.ts',
+  // real eval-perf runs beside a CPU hog, compared for regressions (issue 21 item 3): minutes on a loaded machine
+  'suites/regression-judgement.test.ts',
+  // real human speech (pocketsphinx-testdata) scored against its transcripts by PocketSphinx, pruned and not
+  'suites/real-speech.test.ts',
 ];
 
 export default defineConfig({

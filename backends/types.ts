@@ -1,4 +1,5 @@
 import type { Audio16k } from '../harness/audio/decoded-audio.ts';
+import type { ResidentMemory } from '../harness/io/proc-figures.ts';
 
 /** What a backend returns for one audio input. */
 export interface BackendTranscript {
@@ -18,10 +19,8 @@ export interface DeviceMemory {
 }
 
 /** The memory of the process a backend runs in, where that is not the caller's (a worker): RSS before its model loaded, now, and its peak. */
-export interface ProcessMemory {
+export interface ProcessMemory extends ResidentMemory {
   rssBeforeLoadBytes: number;
-  rssBytes: number;
-  peakRssBytes: number;
 }
 
 /** A backend with its model in memory. */
@@ -40,6 +39,8 @@ export interface LoadedBackend {
   dispose(): void;
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
+  /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */
+  processId?(): number | undefined;
   /** What this loaded instance can do, where it is only known once loaded (a worker says so at load); else the backend's. */
   capabilities?: readonly Capability[];
   /** Where it runs in a process of its own (a worker, an isolated backend): why that process ended, or undefined while it lives. One that ended must be loaded again. */

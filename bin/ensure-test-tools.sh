@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian tools the test suites use: NIST sclite (sctk) checks our WER counts, flac is the
-# reference FLAC encoder, PocketSphinx is the command backend's real external engine, gcc
+# reference FLAC encoder, PocketSphinx is the command backend's real external engine (its test data is the real-speech corpus), gcc
 # builds the AscendCL stand-in, and gcc with g++ build the SIMD whisper.cpp engine (npm test
 # builds it before the tests when npm install could not; its equality test is skipped without it), ffmpeg and sox
 # write the audio formats suites/audio-formats.test.ts decodes; chromium opens the HTML report for the browser test;
@@ -12,6 +12,8 @@ need=()
 command -v sctk >/dev/null 2>&1 || need+=(sctk)
 command -v flac >/dev/null 2>&1 || need+=(flac)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx pocketsphinx-en-us)
+# real human speech with transcripts (LibriVox, cards, TIDIGITS, goforward): suites/real-speech.test.ts
+[ -f /usr/share/pocketsphinx/test/data/librivox/transcription ] || need+=(pocketsphinx-testdata)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 # ffmpeg and sox write the MP3, Ogg, Opus, M4A, AIFF, mu-law and RF64 files the audio-format tests decode

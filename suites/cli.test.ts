@@ -86,14 +86,15 @@ describe('asr-parity CLI', () => {
 
     // an earlier run that was twice as fast: the latency regression is flagged
     const earlier = readReport(merged);
-    for (const b of earlier.backends) if (b.performance) for (const k of ['mean', 'p50', 'p90'] as const) b.performance.latencyMs[k]! /= 2;
+    for (const b of earlier.backends) if (b.performance) b.performance.samplesMs = b.performance.samplesMs.map((x) => x / 2);
     const old = join(tmp, 'old.json');
     writeFileSync(old, JSON.stringify(earlier));
     const r = await cli('report', '--input', merged, '--output', join(tmp, 'R2.md'), '--baseline', old, '--fail-on-regression');
     expect(r.exitCode).toBe(1);
     // formatted, with the absolute and the relative change (the latency doubled: +100%)
-    expect(r.stdout).toMatch(/regression: cpu-fp16 mean latency \(ms\) [\d.]+ ms -> [\d.]+ ms \(\+[\d.]+ ms, \+100\.0%\)/);
-    expect(readFileSync(join(tmp, 'R2.md'), 'utf8')).toMatch(/## Regressions against[^]*\| cpu-fp16 \| mean latency \(ms\) \| [\d.]+ ms \| [\d.]+ ms \| \+[\d.]+ ms \| \+100\.0% \|/);
+    expect(r.stdout).toMatch(/regression: cpu-fp16 median warm latency \(ms\) [\d.]+ ms -> [\d.]+ ms \(\+[\d.]+ ms, \+100\.0%\)/);
+    expect(r.stdout).toMatch(/latency: cpu-fp16 warm latency [^\n]* 2\.00x \(95%: [\d.]+x\.\.[\d.]+x\): regression/);
+    expect(readFileSync(join(tmp, 'R2.md'), 'utf8')).toMatch(/## Regressions against[^]*\| cpu-fp16 \| median warm latency \(ms\) \| [\d.]+ ms \| [\d.]+ ms \| \+[\d.]+ ms \| \+100\.0% \|/);
   });
 
   it('a config file with a bad field gives exit 2 naming the field', async () => {

@@ -17,6 +17,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'backend loading & config', units: ['harness/config', 'harness/load', 'harness/isolate', 'backends/index.ts'] },
   // a backend family owns its engine: backends/whisper-cpp/ holds the binding, probes and memory sampler
   { name: 'backends', units: ['backends'] },
+  // harness/audio/corpus (one reader per corpus format) belongs to harness/audio: manifest.ts reads through it, it uses case.ts
   // harness/checkpoint: model files as a user holds them (Hugging Face Whisper folders, safetensors, whisper.cpp's
   // ggml layout) and converting between them; read by the whisper.cpp backends, the CLI's `convert` and the fixtures
   { name: 'audio, io, errors', units: ['harness/audio', 'harness/io', 'harness/checkpoint', 'harness/errors.ts'] },

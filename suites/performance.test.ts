@@ -21,6 +21,17 @@ const { audioSeconds, shortAudioSeconds, runs } = config.performance;
 const [audio, shortAudio] = await perfAudio(cases, [audioSeconds, shortAudioSeconds], config.fixtures);
 let report: Report;
 
+/** P(Binomial(n, q) <= k), summed directly: the test's own, not the harness's. */
+function binomCdf(k: number, n: number, q: number): number {
+  let c = 1;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += c * q ** i * (1 - q) ** (n - i);
+    c = (c * (n - i)) / (i + 1);
+  }
+  return sum;
+}
+
 describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
   beforeAll(async () => {
     report = await runGate({ config, plan, performance: { audio, shortAudio, runs } });
@@ -34,6 +45,7 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       expect(b.status, `${p.entry.name} is required and ${b.status === 'failed' ? 'failed' : 'did not run'}: ${b.reason}`).toBe('ran');
       const perf = b.performance!;
       const { latencyMs: l, samplesMs } = perf;
+      const sorted = [...samplesMs].sort((a, b) => a - b);
       // tinybench ran and kept exactly the warm runs asked for
       expect(samplesMs).toHaveLength(runs);
       expect(l.runs).toBe(runs);
@@ -41,12 +53,38 @@ describe(`performance: ${runs} warm runs on ${audioSeconds} s of audio`, () => {
       for (const [k, need] of [['p50', 5], ['p90', 29], ['p99', 299]] as const) {
         expect(l[k] === null, `${k} with ${runs} runs`).toBe(runs < need);
         const e = l.intervals[k];
-        // the bounds are observed runs, around the estimate
+        // the bounds are the order statistics the binomial says (distribution-free): the upper one is the
+        // u-th smallest run for the least u with P(Binomial(n, q) <= u - 1) >= 95%, the lower one the
+        // l-th for the greatest l with P(Binomial(n, q) <= l - 1) <= 5%; the estimate interpolates the sorted runs
         if (e) {
-          expect(samplesMs).toContain(e.upper);
-          expect(e.upper).toBeGreaterThanOrEqual(e.value);
-          if (e.lower !== null) expect(e.lower).toBeLessThanOrEqual(e.value);
+          const q = { p50: 0.5, p90: 0.9, p99: 0.99 }[k];
+          let u = 1;
+          while (binomCdf(u - 1, runs, q) < 0.95) u++;
+          let lo = 0;
+          while (binomCdf(lo, runs, q) <= 0.05) lo++;
+          expect(e.upper, `${k} upper bound: the ${u}-th smallest of ${runs} runs`).toBe(sorted[u - 1]);
+          expect(e.lower, `${k} lower bound: the ${lo}-th smallest of ${runs} runs`).toBe(lo >= 1 ? sorted[lo - 1] : null);
+          const rank = q * (runs - 1);
+          expect(e.value, `${k}: interpolated between the sorted runs`).toBeCloseTo(sorted[Math.floor(rank)]! + (sorted[Math.ceil(rank)]! - sorted[Math.floor(rank)]!) * (rank % 1), 9);
         }
+      }
+      // every figure follows from the warm samples, kept in run order
+      const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      expect(l.mean, 'mean of samplesMs').toBeCloseTo(avg(samplesMs), 9);
+      expect([l.min, l.max]).toEqual([sorted[0], sorted[runs - 1]]);
+      expect(perf.rtf, 'RTF = mean / audio seconds').toBeCloseTo(l.mean / 1000 / perf.audioSeconds, 12);
+      expect(perf.rtfx, 'RTFx = audio seconds / mean').toBeCloseTo(perf.audioSeconds / (l.mean / 1000), 9);
+      const third = Math.floor(runs / 3);
+      if (third >= 2) expect(l.drift, 'drift from samplesMs in run order').toBeCloseTo(avg(samplesMs.slice(-third)) / avg(samplesMs.slice(0, third)) - 1, 12);
+      expect(perf.machine, 'the machine\'s state is recorded with the figures').toBeDefined();
+      expect(perf.cpuMsPerRun).toHaveLength(runs);
+      if (config.isolation.enabled) {
+        // measured from outside the backend's process: its peak from /proc is at least what it said it held after loading,
+        // and the times it reported fit in the wall time around its whole measurement
+        const o = perf.outside!;
+        expect(o.processMemory!.peakRssBytes, 'VmHWM of the backend process, read from outside').toBeGreaterThanOrEqual(perf.memory.hostRssAfterLoadBytes);
+        expect(o.measurementWallMs!).toBeGreaterThanOrEqual(perf.firstCallMs + perf.shortAudio.latencyMs + samplesMs.reduce((a, b) => a + b, 0));
+        expect(o.disagreements).toEqual([]);
       }
       expect(l.min).toBeGreaterThan(0);
       expect(perf.audioSeconds).toBeCloseTo(audioSeconds, 3);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../backends/index.ts';
 import { FIXTURE_DIR, PARITY_MODELS } from '../fixtures/generate.ts';
 import { readReport } from '../harness/report/report-file.ts';
+import { ggmlDifferences } from './helpers/ggml-differences.ts';
 import { expectUnittestPasses } from './helpers/python-unittest.ts';
 
 /**
@@ -48,8 +49,8 @@ describe.runIf(availability.ok)('torch backends by name', () => {
     const report = readReport(out);
     const [base, dev] = report.backends;
     expect(base).toMatchObject({ name: 'cpu-fp32', status: 'ran', environment: { engine: 'whisper.cpp' } });
-    expect(dev).toMatchObject({ name: 'torch-cpu-bf16', status: 'ran', environment: { backend: 'torch-cpu-bf16', dtype: 'bfloat16', modelFormat: 'transformers', modelPath: folder } });
-    expect(dev!.environment!.modelFolderSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(dev).toMatchObject({ name: 'torch-cpu-bf16', status: 'ran', environment: { backend: 'torch-cpu-bf16', dtype: 'bfloat16', modelFormat: 'hugging-face', modelPath: folder } });
+    expect(dev!.environment!.modelSha256).toMatch(/^[0-9a-f]{64}$/);
     const tp = dev!.accuracy!.tokenParity;
     expect(tp.available, tp.available ? '' : tp.reason).toBe(true);
     if (tp.available) expect(tp.steps).toBeGreaterThan(CLIPS.length);
@@ -63,7 +64,7 @@ describe.runIf(availability.ok)('torch backends by name', () => {
     const [base, dev] = readReport(out).backends;
     expect(base!.environment).toMatchObject({ backend: 'torch-cpu-fp32', dtype: 'float32', modelPath: folder });
     expect(dev!.environment).toMatchObject({ backend: 'torch-cpu-bf16', dtype: 'bfloat16', modelPath: folder });
-    expect(base!.environment!.modelFolderSha256).toBe(dev!.environment!.modelFolderSha256);
+    expect(base!.environment!.modelSha256).toBe(dev!.environment!.modelSha256);
   });
 
   it('a ggml file the baseline cannot run at its precision is not forced on it: --model f16.bin leaves cpu-fp32 its own f32 model', async () => {
@@ -85,5 +86,23 @@ describe.runIf(availability.ok)('torch backends by name', () => {
     const [twin, hf] = [await said(PARITY_MODELS.fp32), await said(folder)];
     expect(twin.tokens.length).toBeGreaterThan(0);
     expect(hf).toEqual(twin);
+  });
+
+  // issue 20's first "done when": a folder written by someone else's script (export_hf.py, from
+  // torch's own state_dict: not the project's TypeScript writer) on the whisper.cpp side, and back
+  it('the export_hf.py folder transcribes exactly as its ggml twin on cpu-fp32, and convert gives the twin back', async () => {
+    const said = async (model: string) => {
+      const r = await cli('transcribe', '--backend', 'cpu-fp32', '--model', model, '--audio', join(audio, 'speech-03.wav'), '--json');
+      expect(r.exitCode, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { text: string; tokens: number[] };
+      return { text: j.text, tokens: j.tokens };
+    };
+    const [twin, hf] = [await said(PARITY_MODELS.fp32), await said(folder)];
+    expect(twin.tokens.length).toBeGreaterThan(0);
+    expect(hf).toEqual(twin);
+    const back = join(tmp, 'back-f32.bin');
+    const r = await cli('convert', '--model', folder, '--output', back, '--dtype', 'f32');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(ggmlDifferences(PARITY_MODELS.fp32, back)).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ export const COMMAND_FIELD: FieldSchema = {
     program: { type: 'string', minLength: 1 },
     args: { type: 'array', items: { type: 'string' } },
     output: OUTPUT,
-    timeoutMs: { type: 'integer', minimum: 1 },
+    // execa arms one Node timer, which fires at once past 2^31 - 1 ms: a longer limit is refused as bad input, not obeyed wrongly
+    timeoutMs: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 },
     device: { type: 'string' },
     cwd: { type: 'string', description: 'relative to the config file' },
     env: { type: 'object', additionalProperties: { type: 'string' } },

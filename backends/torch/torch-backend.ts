@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { folderSha256, isModelFolder, openHfWhisperFolder } from '../../harness/checkpoint/hf-whisper-folder.ts';
+import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { BackendUnavailableError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
 import { defineBackend, type Availability, type Backend, type BackendOptions } from '../types.ts';
-import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts';
 import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 import { loadWorker } from '../worker/loaded-worker.ts';
 import { probeTorch, type TorchProbe } from './torch-probe.ts';
@@ -53,15 +53,14 @@ function unavailableReason(spec: TorchSpec, dtype: TorchDtype, p: TorchProbe, in
   return undefined;
 }
 
-/** A model's identity for the report: the file's sha256, or for a folder the sha256 of its files' names and sha256s. */
+/**
+ * A model's identity for the report: the file's sha256, or for a Hugging Face folder the same
+ * folder hash and format name the whisper.cpp backends record, so the two engines' records of one
+ * folder compare equal (the folder is checked here too, before Python starts).
+ */
 async function modelHash(model: string): Promise<Record<string, string>> {
-  if (!statSync(model).isDirectory()) return { modelSha256: await sha256File(model) };
-  const h = createHash('sha256');
-  for (const f of readdirSync(model).sort()) {
-    const p = join(model, f);
-    if (statSync(p).isFile()) h.update(`${f}\t${await sha256File(p)}\n`);
-  }
-  return { modelFolderSha256: h.digest('hex') };
+  if (!isModelFolder(model)) return { modelSha256: await sha256File(model) };
+  return { modelSha256: await folderSha256(openHfWhisperFolder(model).files), modelFormat: 'hugging-face' };
 }
 
 /**

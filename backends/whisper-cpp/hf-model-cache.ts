@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hfFolderToGgml } from '../../harness/checkpoint/convert-whisper.ts';
 import type { Precision } from '../../harness/checkpoint/ggml-file.ts';
-import { isModelFolder, openHfWhisperFolder } from '../../harness/checkpoint/hf-whisper-folder.ts';
-import { sha256File } from '../../harness/io/file-sha256.ts';
+import { folderSha256, isModelFolder, openHfWhisperFolder } from '../../harness/checkpoint/hf-whisper-folder.ts';
 
 /**
  * whisper.cpp reads ggml files only; a Hugging Face Whisper folder named as a whisper.cpp
@@ -25,13 +23,6 @@ const CONVERTER_VERSION = 1;
 
 export function modelCacheDir(): string {
   return process.env.ASR_PARITY_MODEL_CACHE ?? join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), '.cache', 'converted-models');
-}
-
-/** The content hash of a folder: the SHA-256 over each of its checkpoint files' names and SHA-256s. */
-export async function folderSha256(files: readonly string[]): Promise<string> {
-  const h = createHash('sha256');
-  for (const f of files) h.update(`${basename(f)}\0${await sha256File(f)}\n`);
-  return h.digest('hex');
 }
 
 export async function ggmlModelFor(model: string, precision: Precision, say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<ModelSource> {

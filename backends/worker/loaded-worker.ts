@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../harness/audio/wav.ts';
+import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
 import type { Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
 import { encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TranscribeValue, type WireAudio } from './protocol.ts';
@@ -19,25 +20,11 @@ export interface WorkerSession {
 /** A loaded backend whose every call is a request to a worker process; what the worker and the in-tree isolation share. */
 export type WorkerBackend = LoadedBackend & { capabilities: readonly Capability[]; process: WorkerProcess };
 
-/** VmRSS and VmHWM (the peak) of a process, from Linux's /proc; undefined where there is none. */
-function procMemory(pid: number | undefined): { rss: number; peak: number } | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-    const rss = kb('VmRSS');
-    const peak = kb('VmHWM');
-    return Number.isFinite(rss) && Number.isFinite(peak) ? { rss: rss * 1024, peak: peak * 1024 } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Starts a worker, says hello, loads its model; the process is killed if any of it fails. */
 export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promise<WorkerBackend> {
   const { proc, hello } = await WorkerProcess.start(launch);
   // the worker's own memory before its model: started, libraries imported
-  const beforeLoad = procMemory(proc.pid);
+  const beforeLoad = proc.pid === undefined ? null : processMemory(proc.pid);
   let info: LoadValue;
   try {
     info = await proc.call<LoadValue>('load', s.load, { timeoutMs: launch.loadTimeoutMs });
@@ -72,6 +59,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     process: proc,
     capabilities: caps,
     loadMs: info.loadMs,
+    processId: () => proc.pid,
     describe: () => ({ ...info.description, ...s.identity }),
     async transcribe(audio) {
       const r = await sent(audio, (a) => proc.call<TranscribeValue>('transcribe', { audio: a }));
@@ -81,8 +69,8 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
     processMemory(): ProcessMemory | undefined {
-      const now = procMemory(proc.pid);
-      return now && beforeLoad ? { rssBeforeLoadBytes: beforeLoad.rss, rssBytes: now.rss, peakRssBytes: now.peak } : undefined;
+      const now = proc.pid === undefined ? null : processMemory(proc.pid);
+      return now && beforeLoad ? { rssBeforeLoadBytes: beforeLoad.rssBytes, ...now } : undefined;
     },
     ended: () => proc.ended,
     dispose() {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { errorFromData, InferenceError } from '../../harness/errors.ts';
+import { setLongTimeout, type LongTimeout } from '../../harness/io/long-timeout.ts';
 import type { ProcessEnd } from '../types.ts';
 import { PROTOCOL_VERSION, schemaProblem, validate, type HelloValue, type Message, type Op } from './protocol.ts';
 
@@ -19,7 +20,7 @@ export interface WorkerLaunch {
   timeoutSettings?: { call: string; load: string };
 }
 
-type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; progress?: (m: string) => void };
+type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: LongTimeout; progress?: (m: string) => void };
 
 /** Keeps the last few kilobytes a process wrote on stderr: what it said before it died. */
 function stderrTail(child: ChildProcess): () => string {
@@ -101,7 +102,7 @@ export class WorkerProcess {
       const tail = this.lastLines();
       this.dead = new InferenceError(this.launch.name, `${problem}${tail ? `; last stderr: ${tail}` : ''}`, hint);
       for (const p of this.pending.values()) {
-        clearTimeout(p.timer);
+        p.timer?.clear();
         p.reject(this.dead);
       }
       this.pending.clear();
@@ -130,7 +131,7 @@ export class WorkerProcess {
       return p.progress?.(msg.progress);
     }
     this.pending.delete(msg.id);
-    clearTimeout(p.timer);
+    p.timer?.clear();
     if (!msg.ok) return p.reject(errorFromData({ input: p.op, ...msg.error }));
     const check = validate.value[p.op];
     if (!check(msg.value)) {
@@ -156,7 +157,8 @@ export class WorkerProcess {
         const isStart = op === 'hello' || op === 'load';
         const setting = isStart ? (this.launch.timeoutSettings?.load ?? 'the load timeout') : (this.launch.timeoutSettings?.call ?? 'the call timeout');
         const hint = isStart ? `raise ${setting}, or look for a hang while the backend starts` : `raise ${setting}, or look for a hang in the backend`;
-        p.timer = setTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, hint, 'timeout'), timeoutMs);
+        // a limit computed from a long run (a call timeout times thousands of runs) can pass Node's 2^31 - 1 ms
+        p.timer = setLongTimeout(() => this.fail(`${this.doing(p)} took longer than ${timeoutMs} ms; the backend process was killed`, hint, 'timeout'), timeoutMs);
       }
       this.pending.set(id, p);
       this.child.stdin!.write(`${JSON.stringify({ id, op, ...body })}\n`);
@@ -185,6 +187,7 @@ export class WorkerProcess {
     const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     t.unref();
     this.child.on('exit', () => clearTimeout(t));
-    this.child.unref();
+    // not unref()ed: this process waits for the worker to end (at most the 5 s above) and reaps it,
+    // so the worker's CPU time is charged to this process's children (`time`, getrusage) instead of escaping
   }
 }

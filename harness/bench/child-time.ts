@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { reapedChildrenCpuMs as childrenCpuMs } from '../io/proc-figures.ts';
 
 /**
  * One child process timed: wall time, and the CPU time (user + system) the kernel charged to it,
@@ -14,14 +14,6 @@ export interface ChildTime {
   stderr: string;
 }
 
-const TICK_MS = 10; // USER_HZ is 100 on every Linux the project runs on
-
-function childrenCpuMs(): number {
-  // fields after the ")" that closes the command name: state is 3rd, cutime 16th, cstime 17th
-  const rest = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(rest[13]) + Number(rest[14])) * TICK_MS;
-}
-
 export function timeChild(command: string, args: string[], options: SpawnSyncOptions = {}): ChildTime {
   const cpu0 = childrenCpuMs();
   const t0 = performance.now();
@@ -31,7 +23,7 @@ export function timeChild(command: string, args: string[], options: SpawnSyncOpt
   return { wallMs, cpuMs: childrenCpuMs() - cpu0, status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
-export const median = (xs: number[]): number => {
+export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const k = s.length >> 1;
   return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;

@@ -6,6 +6,8 @@ import { measureIsolated } from '../isolate/isolated-measure.ts';
 import { loadBackend, runsIsolated } from '../load/load-backend.ts';
 import type { ResolvedBackend } from '../load/resolve-backend.ts';
 import { latencyStats, type LatencyStats } from './latency-stats.ts';
+import { processCpuMs, processMemory, selfCpuMs, type ResidentMemory } from '../io/proc-figures.ts';
+import { watchMachine, type MachineState } from './machine-state.ts';
 import type { PlainTranscript, UnderLoadCheck } from '../score/gate.ts';
 
 export interface PerformanceOptions {
@@ -42,8 +44,41 @@ export interface PerformanceResult {
   speedup: number | null;
   /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
   determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
+  /** CPU time of each warm run (ms, run order; absent in reports from before it was recorded, as machine): this process's, plus the backend process's where it is another (a worker), read from /proc. */
+  cpuMsPerRun?: number[];
+  /** How busy the machine was while this was measured: figures taken beside other work are slower than the backend. */
+  machine?: MachineState;
+  /** What the harness saw from outside a backend that runs in another process; absent for one in this process. */
+  outside?: OutsideFigures;
   /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
   underLoad?: UnderLoadCheck;
+}
+
+/** A call whose reported time the harness's own clock contradicts. */
+export interface TimeDisagreement {
+  /** 'first', 'short' or the warm run's number (1-based); 'measurement' for a whole measurement made in the backend's process. */
+  call: string;
+  reportedMs: number;
+  wallMs: number;
+  /** more: the backend claims more time than the call took from outside, which cannot be; less: under half of it, the rest unaccounted for. */
+  kind: 'more' | 'less';
+}
+
+export interface OutsideFigures {
+  /** The harness's wall time around each warm call (ms, run order), beside samplesMs (what the backend reported); absent when the whole measurement ran in the backend's process. */
+  callWallMs?: number[];
+  /** Around the whole measurement, when it ran in the backend's process (isolation). */
+  measurementWallMs?: number;
+  /** The backend process's resident memory after the runs and its peak (VmRSS, VmHWM of /proc/<pid>/status); null where /proc could not say. */
+  processMemory: ResidentMemory | null;
+  disagreements: TimeDisagreement[];
+}
+
+/** Reported times more than the call took (beyond clock granularity) cannot be; under half of it, with more than 20 ms missing, is suspicious. */
+export function timeDisagreement(call: string, reportedMs: number, wallMs: number): TimeDisagreement | undefined {
+  if (reportedMs > wallMs * 1.01 + 1) return { call, reportedMs, wallMs, kind: 'more' };
+  if (reportedMs < wallMs / 2 && wallMs - reportedMs > 20) return { call, reportedMs, wallMs, kind: 'less' };
+  return undefined;
 }
 
 export interface MeasuredPerformance {
@@ -51,6 +86,8 @@ export interface MeasuredPerformance {
   performance: PerformanceResult;
   /** What the timed calls returned, in order (the first call, then each warm run) and for the short clip: for the under-load check. */
   transcripts: { audio: PlainTranscript[]; short: PlainTranscript };
+  /** The engine's own timings of the first call and each warm run, in order (whisper.cpp: encode ms per window, decode ms per step): the full-size bench's encoder throughput comes from them. Not part of a report. */
+  callTimingsMs: Array<Record<string, number>>;
 }
 
 const plain = (t: PlainTranscript): PlainTranscript => (t.tokens ? { text: t.text, tokens: t.tokens } : { text: t.text });
@@ -74,11 +111,19 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
   if (runsIsolated(r, o.isolation)) {
     // the child trusts this process's availability answer: it loads, measures and answers
     const m = await measureIsolated<MeasuredPerformance>(backend.name, r.module, r.options, o, o.isolation!);
-    return { ...m, environment: { ...m.environment, isolated: true } };
+    // the child timed its own calls; from here, their sum cannot exceed the wall time around the whole measurement
+    const p = m.result.performance;
+    const reported = p.loadMs + p.firstCallMs + p.shortAudio.latencyMs + p.samplesMs.reduce((a, b) => a + b, 0);
+    const d = reported > m.wallMs * 1.01 + 1 ? [{ call: 'measurement', reportedMs: reported, wallMs: m.wallMs, kind: 'more' as const }] : [];
+    return { ...m.result, environment: { ...m.result.environment, isolated: true }, performance: { ...p, outside: { measurementWallMs: m.wallMs, processMemory: m.processMemory, disagreements: d } } };
   }
   const rssBefore = process.memoryUsage().rss;
   o.progress?.(`${backend.name}: loading`);
   const loaded = await loadBackend(r);
+  const pid = loaded.processId?.();
+  // the work's CPU time: this process's, and the backend process's where it is another
+  const cpuNow = () => selfCpuMs() + (pid === undefined ? 0 : (processCpuMs(pid) ?? 0));
+  const machine = watchMachine(cpuNow);
   try {
     // a backend in a process of its own (a worker) reports that process's memory: the harness's RSS holds none of its model
     const own = () => loaded.processMemory?.();
@@ -91,24 +136,40 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
     const [short, shortWallMs] = await timed(() => loaded.transcribe(o.shortAudio));
     const shortMs = latencyOf(loaded, short, shortWallMs);
     const timedAudio = [plain(first)];
+    const callTimingsMs = [{ ...first.timings }];
     const bench = new Bench({ iterations: o.runs, time: 0, warmup: false, retainSamples: true, throws: true });
     let n = 0;
     // tinybench drives the runs; the samples are taken here too because tinybench sorts its own,
     // and run order is what shows warm-up drift
     const inOrder: number[] = [];
+    const wallInOrder: number[] = [];
+    const cpuMsPerRun: number[] = [];
     bench.add(backend.name, async () => {
       o.progress?.(`${backend.name}: run ${++n}/${o.runs}`);
+      const c0 = cpuNow();
       const t0 = performance.now();
       const r = await loaded.transcribe(o.audio);
-      inOrder.push(latencyOf(loaded, r, performance.now() - t0));
+      const wallMs = performance.now() - t0;
+      cpuMsPerRun.push(cpuNow() - c0);
+      wallInOrder.push(wallMs);
+      inOrder.push(latencyOf(loaded, r, wallMs));
       outputs.add(JSON.stringify([r.text, r.tokens ?? null]));
       timedAudio.push(plain(r));
+      callTimingsMs.push({ ...r.timings });
     });
     const [task] = await bench.run();
     const result = task?.result;
     if (!result || !('latency' in result) || result.latency.samples?.length !== inOrder.length) throw new Error(`tinybench ran ${n} of ${o.runs} runs for ${backend.name}`);
     const samples = inOrder;
     const stats = latencyStats(samples);
+    const outside: OutsideFigures | undefined =
+      pid === undefined
+        ? undefined
+        : {
+            callWallMs: wallInOrder,
+            processMemory: processMemory(pid),
+            disagreements: [timeDisagreement('first', firstCallMs, firstWallMs), timeDisagreement('short', shortMs, shortWallMs), ...samples.map((v, i) => timeDisagreement(String(i + 1), v, wallInOrder[i]!))].filter((x) => x !== undefined),
+          };
     return {
       environment: loaded.describe(),
       performance: {
@@ -129,7 +190,11 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
         },
         speedup: null,
         determinism: { runs: n + 1, distinctOutputs: outputs.size, deterministic: outputs.size === 1 },
+        cpuMsPerRun,
+        machine: machine(),
+        ...(outside ? { outside } : {}),
       },
+      callTimingsMs,
       transcripts: { audio: timedAudio, short: plain(short) },
     };
   } finally {

@@ -89,6 +89,17 @@ export function ggmlTensorBytes(t: Tensor, precision: Precision): Buffer[] {
   return [int32s(t.dims.length, name.length, half ? 1 : 0), int32s(...t.dims), name, half ? f16Bytes(t.data) : f32Bytes(t.data)];
 }
 
+/** A tensor record's size in the file from its name and dims alone, no values made (ggmlTensorBytes' lengths). */
+export function ggmlTensorSize(name: string, dims: readonly number[], precision: Precision): number {
+  const elements = dims.reduce((a, b) => a * b, 1);
+  return 4 * (3 + dims.length) + Buffer.byteLength(name, 'utf8') + elements * (storedAsHalf(name, dims, precision) ? 2 : 4);
+}
+
+/** A file's size before it is written: a progress total, and arithmetic a test can check without writing gigabytes. */
+export function ggmlFileSize(h: GgmlHeader, tensors: ReadonlyArray<{ name: string; dims: readonly number[] }>): number {
+  return ggmlHeaderBytes(h).reduce((a, b) => a + b.length, 0) + tensors.reduce((a, t) => a + ggmlTensorSize(t.name, t.dims, h.precision), 0);
+}
+
 /** A whole model in memory (the small test models). */
 export function encodeGgmlModel(h: GgmlHeader & { tensors: Tensor[] }): Buffer {
   return Buffer.concat([...ggmlHeaderBytes(h), ...h.tensors.flatMap((t) => ggmlTensorBytes(t, h.precision))]);

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ModelError } from '../errors.ts';
+import { sha256File } from '../io/file-sha256.ts';
 import { tokenBytes } from './gpt2-bytes.ts';
 import { openSafetensors, readSafetensor, type SafetensorsEntry, type SafetensorsFile } from './safetensors.ts';
 import { PROJ_OUT, whisperLayout, type LayoutTensor, type WhisperDims } from './whisper-layout.ts';
@@ -116,6 +118,10 @@ function readVocab(dir: string, vocabSize: number): { vocab: Buffer[]; added: Ma
   } else {
     throw new ModelError(join(dir, 'vocab.json'), 'missing: a Hugging Face Whisper folder needs vocab.json (+ added_tokens.json) or tokenizer.json', 'clone the whole model repository');
   }
+  // transformers keeps <|endoftext|> in vocab.json (the other specials in added_tokens.json);
+  // whisper.cpp's convert-h5-to-ggml.py deletes it before writing, since whisper.cpp names every
+  // special token itself: the ggml vocabulary is the text tokens only
+  entries = entries.filter(([token]) => token !== '<|endoftext|>');
   const vocab: Buffer[] = new Array(entries.length);
   for (const [token, id] of entries) {
     if (!Number.isInteger(id) || id < 0 || id >= entries.length || vocab[id]) throw new ModelError(source, `token ${JSON.stringify(token)} has id ${id}: the ids are not 0..${entries.length - 1}, each once`, 'whisper.cpp numbers the stored tokens in order; restore the file from the model repository');
@@ -190,4 +196,14 @@ export function openHfWhisperFolder(dir: string): HfWhisperFolder {
       return readSafetensor(t.file, t.entry);
     },
   };
+}
+
+/**
+ * A folder's identity, the same for every engine that reads it (whisper.cpp through its converted
+ * cache, the torch workers directly): the SHA-256 over its checkpoint files' names and SHA-256s.
+ */
+export async function folderSha256(files: readonly string[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const f of files) h.update(`${basename(f)}\0${await sha256File(f)}\n`);
+  return h.digest('hex');
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.ts';
 import { FIXTURE_DIR } from '../io/default-paths.ts';
 import { progress, progressDone } from './terminal.ts';
 
@@ -21,4 +22,35 @@ export async function ensureFixtures(): Promise<void> {
 export async function generateFixturesCommand(quiet: boolean): Promise<void> {
   const { generateFixtures } = await generator();
   await generateFixtures(quiet ? () => {} : (m) => process.stderr.write(`${m}\n`));
+}
+
+/** What `fixtures --shape` can write: ggml in f32 or f16, or a transformers folder (f32). */
+export type ShapedLayout = 'f32' | 'f16' | 'hf';
+
+/** A shaped model's file or folder (`fixtures --shape`, `bench --only full-size`), with what it took to make. */
+export interface ShapedModelFile {
+  layout: ShapedLayout;
+  path: string;
+  bytes: number;
+  made: boolean;
+  writeMs: number;
+  key: Record<string, unknown>;
+}
+
+/**
+ * The parity model at a named shape, one file (or folder) per layout: written (streamed, with a
+ * progress bar) unless an identical one is cached. An unknown shape is a usage error naming the known ones.
+ */
+export async function ensureShapedModels(shape: string, layouts: readonly ShapedLayout[], log: (msg: string) => void): Promise<ShapedModelFile[]> {
+  const { ensureShapedModel, MODEL_SHAPES } = await generator();
+  if (!Object.hasOwn(MODEL_SHAPES, shape)) throw new UsageError(`--shape ${shape}`, 'unknown model shape', `one of ${Object.keys(MODEL_SHAPES).join(', ')}`);
+  const files: ShapedModelFile[] = [];
+  for (const layout of layouts) {
+    const m = ensureShapedModel({ shape: shape as keyof typeof MODEL_SHAPES, layout, progress });
+    progressDone();
+    const mib = `${Math.floor(m.bytes / 2 ** 20)} MiB`;
+    log(m.made ? `wrote ${m.path} (${mib} in ${(m.writeMs / 1000).toFixed(1)} s)` : `up to date: ${m.path} (${mib})`);
+    files.push({ layout, path: m.path, bytes: m.bytes, made: m.made, writeMs: m.writeMs, key: m.key });
+  }
+  return files;
 }

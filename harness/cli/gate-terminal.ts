@@ -3,11 +3,14 @@ import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { CaseList } from '../audio/manifest.ts';
 import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
+import { performanceWarnings } from '../report/report-view.ts';
 import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
 import { flagOf, formatsOf, pathsFromFlags, type GateFormatFlags } from '../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
+import { powerLines } from '../report/format-power.ts';
+import { planPower } from '../run/plan-power.ts';
 import { runGate } from '../run/gate-run.ts';
 import type { GatePlan } from '../run/plan-backends.ts';
 import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
@@ -82,6 +85,7 @@ function printPerformance(b: BackendReport): void {
   const p = b.performance!;
   const l = p.latencyMs;
   print(`${b.name}: load ${p.loadMs.toFixed(0)} ms, first call ${p.firstCallMs.toFixed(0)} ms, ${l.runs} runs mean ${l.mean.toFixed(1)} ms (stdev ${l.stdev.toFixed(1)}), P50 ${formatPercentile(l, 'p50')}, P90 ${formatPercentile(l, 'p90')}, P99 ${formatPercentile(l, 'p99')}, drift ${formatDrift(l)}, RTF ${p.rtf.toFixed(4)}`);
+  for (const w of performanceWarnings(b.name, p)) print(w);
 }
 
 /** What a terminal shows as each backend finishes one check. */
@@ -120,7 +124,9 @@ function onInterrupt(): { signal: AbortSignal; dispose(): void } {
 async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }): Promise<Report> {
   const t = config.thresholds;
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
-  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
+  if (checks.accuracy) for (const l of powerLines(planPower(config, checks.accuracy.cases))) print(l);
+  for (const c of checks.accuracy?.commands ?? []) print(`ran for ${c.where}${c.shell ? ' (through sh -c: it needs a shell)' : ''}: ${c.argv.join(' ')}`);
+  if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}${checks.accuracy.format ? ` (${checks.accuracy.format})` : ''}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
   const stop = onInterrupt();
   const report = await runGate(
@@ -128,7 +134,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
       config,
       plan,
       signal: stop.signal,
-      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source },
+      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source, format: checks.accuracy.format, commands: checks.accuracy.commands },
       performance: checks.performance,
       baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
     },

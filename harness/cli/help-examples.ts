@@ -31,11 +31,14 @@ export const EXAMPLES: Record<string, string[]> = {
     'asr-parity compare --backend cpu-fp16 --audio my-test-set/',
     'asr-parity compare --backend cann-fp16 --audio cases.jsonl --output r.json --markdown r.md --csv cases.csv --junit junit.xml',
     'asr-parity compare --backend cpu-fp16 --model f16.bin --baseline-model f32.bin --audio take1.flac --max-wer 2%',
+    'asr-parity compare --backend cann-fp16 --audio LibriSpeech/test-clean --output r.json',
+    'asr-parity compare --backend cann-fp16 --audio data/test --format kaldi --allow-pipes',
   ],
   'eval-accuracy': [
     'asr-parity eval-accuracy',
     'asr-parity eval-accuracy --backend cann-fp16 --output results/accuracy.json --junit results/accuracy-junit.xml',
     'asr-parity eval-accuracy --manifest my-cases.jsonl --evidence bound --csv cases.csv > log.txt 2>&1',
+    'asr-parity eval-accuracy --plan --manifest cv-corpus/en/test.tsv --max-wer-increase 1%',
   ],
   'eval-perf': [
     'asr-parity eval-perf --output results/perf.json',

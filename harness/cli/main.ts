@@ -1,12 +1,13 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
+import { INPUT_FORMATS } from '../audio/corpus/format-names.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { showThreshold, THRESHOLD_NAMES, THRESHOLD_TABLE, thresholdDefaults, type ThresholdName } from '../config/threshold-table.ts';
 import { isAsrParityError } from '../errors.ts';
 import { flagOf, formatsOf, REPORT_FORMATS } from '../report/formats/index.ts';
 import { EXIT } from './exit-codes.ts';
-import { atLeast, BENCH_SECTIONS, benchSections, nonNegative, positiveInt, positiveNumber, rate, utteranceCounts } from './option-parsers.ts';
+import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, rate, shapedLayouts, runsPerBackend, utteranceCounts } from './option-parsers.ts';
 import { print, progressDone } from './terminal.ts';
 
 /**
@@ -108,17 +109,20 @@ const accuracyOptions = (c: Command) =>
   THRESHOLD_NAMES.reduce((cmd, name) => cmd.addOption(thresholdOption(name)), formatOptions(gateOptions(c), true))
     .addOption(normalizeOption('text normalizer (default: the config\'s)'))
     .addOption(new Option('--cer-spaces <mode>', 'CER counts spaces (include, as jiwer) or drops whitespace (exclude) (default: the config\'s, exclude)').choices(['include', 'exclude']))
-    .option('--pra <file>', 'write the per-utterance word alignments of every device backend in sclite\'s .pra layout');
+    .option('--pra <file>', 'write the per-utterance word alignments of every device backend in sclite\'s .pra layout')
+    .addOption(new Option('--format <name>', 'read the cases as this corpus format (default: recognised by layout and content)').choices(INPUT_FORMATS))
+    .option('--allow-pipes', 'run the commands a Kaldi wav.scp names (`cmd |`); refused by default, since they come from a data file');
 
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
-  .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or .jsonl manifest')
+  .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or a corpus: .jsonl manifest, NeMo manifest, Kaldi data folder, LibriSpeech, Common Voice .tsv, Hugging Face parquet')
   .action(async (o) => (await import('./commands/compare.ts')).run(o, cfg()));
 
 accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--num-test-cases <n>', 'how many cases (all by default)', positiveInt)
-  .option('--manifest <file>', 'case manifest (default: the config\'s fixtures)')
+  .option('--manifest <file>', 'case manifest or corpus (default: the config\'s fixtures)')
+  .option('--plan', 'print what the corpus can show (each claim\'s needs, the smallest WER increase the paired test can detect) and run nothing')
   .action(async (o) => (await import('./commands/eval-accuracy.ts')).run(o, cfg()));
 
 const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;
@@ -177,7 +181,7 @@ program
   .option(`${flagOf('csv', 'merge')} <file>`, 'also write the per-case accuracy results as CSV')
   .option(`${flagOf('junit', 'merge')} <file>`, 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
-  .option('--latency-tolerance <f>', 'latency must grow by more than this fraction to count', nonNegative, 0.1)
+  .option('--latency-tolerance <f>', 'latency counts as a regression only when the whole interval of its slowdown (from both runs\' warm samples) exceeds this fraction', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
   .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => (await import('./commands/report.ts')).run(o));
@@ -215,6 +219,8 @@ program
   .command('fixtures')
   .description('generate the fixture audio, manifest and parity test models (cached)')
   .option('--quiet', 'no progress output')
+  .option('--shape <name>', 'instead: the parity model at a named shape, e.g. distil-large-v3 (756M parameters: 2.8 GiB f32, 1.4 GiB f16), streamed to fixtures/generated/models/shaped/ (cached)')
+  .option('--layout <list>', 'with --shape: f32 and f16 ggml files, hf a transformers folder (f32 safetensors), comma-separated', shapedLayouts, ['f32', 'f16', 'hf'])
   .action(async (o) => (await import('./commands/fixtures.ts')).run(o));
 
 program
@@ -233,14 +239,17 @@ program
 
 program
   .command('bench')
-  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench; writes JSON (npm run bench)')
-  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')}`, benchSections, [...BENCH_SECTIONS])
+  .description('benchmarks: CLI start-up vs node -e 0, score vs sctk sclite (10k and 100k utterances), engine-bench, and (--only full-size) the backends at distil-large-v3\'s size; writes JSON (npm run bench)')
+  .option('--only <sections>', `comma-separated: ${BENCH_SECTIONS.join(', ')} (default: all but full-size, which makes a 4.2 GB model pair and runs for tens of minutes)`, benchSections, [...DEFAULT_BENCH_SECTIONS])
   .option('--quick', 'a short run: 5 start-up rounds, score at 10,000 utterances only, engine-bench on 10 s of audio with 5 runs')
   .option('--sizes <list>', 'utterance counts for the score benchmark', utteranceCounts)
   .option('--no-cer', 'skip sclite\'s character alignment (sclite -c is slow and takes about 10 GB at 100,000 utterances)')
   .option('--startup-runs <n>', 'rounds of the start-up benchmark', positiveInt)
+  .option('--backends <list>', 'full-size: the backends measured (default cpu-fp32,cpu-fp16,torch-cpu-fp32,torch-cpu-bf16; one missing here is listed as skipped with the reason)', nameList)
+  .option('--runs <list>', 'full-size: warm runs per backend over the defaults (cpu-fp32=5,cpu-fp16=5,torch-cpu-fp32=2,torch-cpu-bf16=1), e.g. cpu-fp32=2,cpu-fp16=2', runsPerBackend)
+  .option('--threads <n>', 'full-size: CPU threads (default: ASR_PARITY_THREADS, else 2)', positiveInt)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
-  .action(async (o) => (await import('./commands/bench.ts')).run(o));
+  .action(async (o) => (await import('./commands/bench.ts')).run(o, cfg()));
 
 // examples under every command's --help (help-examples.ts), bench's included
 const { addExamples } = await import('./help-examples.ts');

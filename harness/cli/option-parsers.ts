@@ -40,7 +40,35 @@ export const atLeast = (min: number, why: string) => (v: string) => {
 };
 
 /** The sections of `asr-parity bench`, in the order they run. */
-export const BENCH_SECTIONS = ['startup', 'score', 'engine'] as const;
+export const BENCH_SECTIONS = ['startup', 'score', 'engine', 'full-size'] as const;
+
+/** What `bench` runs without --only: full-size is asked for by name (it writes a 4 GB model pair and runs for tens of minutes). */
+export const DEFAULT_BENCH_SECTIONS = BENCH_SECTIONS.filter((s) => s !== 'full-size');
+
+/** `fixtures --layout`: some of f32, f16, hf, separated by commas. */
+export const shapedLayouts = (v: string) => {
+  const xs = [...new Set(v.split(',').map((s) => s.trim()))];
+  if (!xs.length || xs.some((x) => !['f32', 'f16', 'hf'].includes(x))) throw new InvalidArgumentError(`takes some of f32, f16, hf separated by commas, not "${v}"`);
+  return xs as Array<'f32' | 'f16' | 'hf'>;
+};
+
+/** `bench --runs`: warm runs per backend, as backend=n separated by commas ("cpu-fp32=5,torch-cpu-bf16=1"). */
+export const runsPerBackend = (v: string) => {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',')) {
+    const m = /^\s*([\w.-]+)\s*=\s*(\d+)\s*$/.exec(part);
+    if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`takes backend=runs separated by commas, runs >= 1 (cpu-fp32=5,torch-cpu-bf16=1), not "${part.trim()}"`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+};
+
+/** A list of names separated by commas. */
+export const nameList = (v: string) => {
+  const xs = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!xs.length) throw new InvalidArgumentError('takes names separated by commas');
+  return xs;
+};
 
 /** `bench --sizes`: utterance counts separated by commas. */
 export const utteranceCounts = (v: string) => {

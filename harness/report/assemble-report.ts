@@ -31,7 +31,7 @@ export function mergeFragments(fragments: readonly BackendReport[]): BackendRepo
 }
 
 /** The part of a config a report records. */
-export async function configSummary(config: Config, casesFrom: string = config.fixtures): Promise<Report['config']> {
+export async function configSummary(config: Config, casesFrom: string = config.fixtures, corpus?: Report['config']['corpus']): Promise<Report['config']> {
   // the cases' source: the config's fixtures, or the file, folder or manifest a command was given
   const isFile = existsSync(casesFrom) && statSync(casesFrom).isFile();
   return {
@@ -41,6 +41,7 @@ export async function configSummary(config: Config, casesFrom: string = config.f
     baseline: config.baseline.name,
     fixtures: casesFrom,
     fixturesSha256: isFile ? await sha256File(casesFrom) : null,
+    ...(corpus ? { corpus } : {}),
   };
 }
 

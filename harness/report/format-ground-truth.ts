@@ -17,7 +17,7 @@ export function truthDifference(g: GroundTruth, t: Pick<GateThresholds, 'evidenc
   const d = g.difference;
   const s = d.sign;
   const rule = t.maxWerIncrease === undefined ? 'no maxWerIncrease set' : `allowed at most ${points(t.maxWerIncrease)} (judged on ${t.evidence === 'bound' ? 'the upper end of the interval' : 'the observed difference, evidence "point"'})`;
-  return `device minus baseline ${points(d.difference)} WER points, ${pct(d.confidence)} interval ${points(d.lower)} to ${points(d.upper)} (paired bootstrap over ${d.utterances} utterances); sign test: device worse in ${s.worse}, better in ${s.better}, tied in ${s.ties}, p = ${pValue(s.pValue)}; ${rule}`;
+  return `device minus baseline ${points(d.difference)} WER points, ${pct(d.confidence)} interval ${points(d.lower)} to ${points(d.upper)} (paired bootstrap over ${d.utterances} utterances); sign test: device worse in ${s.worse}, better in ${s.better}, tied in ${s.ties}, p = ${pValue(s.pValue)}; ${g.mapsswe ? `MAPSSWE (NIST sc_stats): ${g.mapsswe.segments} segments, device minus baseline ${g.mapsswe.mean.toFixed(3)} errors per segment, Z = ${g.mapsswe.z.toFixed(3)}, p = ${pValue(g.mapsswe.pValue)}; ` : ''}${rule}`;
 }
 
 /** Which cases were left out, and why, so the scored set is never a silent subset. */

@@ -5,8 +5,8 @@ import { mergeNamedReports } from './merge-report-files.ts';
 import type { BackendReport, PerformanceResult, Report } from './report-types.ts';
 
 const thresholds = { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.9, minTop1Agreement: 0.999, marginTolerance: 0.5, evidence: 'bound' as const, confidence: 0.95, maxWerIncrease: 0.01 };
-// findRegressions and the speedup read only these fields of a performance result
-const perf = (mean: number) => ({ latencyMs: { mean, p50: mean }, firstCallMs: 2 * mean }) as unknown as PerformanceResult;
+// findRegressions and the speedup read only these fields of a performance result: warm samples spread around `mean`
+const perf = (mean: number) => ({ latencyMs: { mean, p50: mean }, samplesMs: [0.96, 0.98, 1, 1.02, 1.04].map((f) => f * mean), firstCallMs: 2 * mean }) as unknown as PerformanceResult;
 const backend = (name: string, role: BackendReport['role'], mean: number): BackendReport => ({ name, role, backend: 'cpu-fp16', device: 'cpu', precision: 'fp16', required: true, status: 'ran', performance: perf(mean) });
 const report = (o: { mean?: number; cpu?: string; normalizer?: 'basic' | 'english' } = {}): Report =>
   assembleReport({
@@ -37,11 +37,18 @@ describe('merging report files', () => {
     expect(m.report.verdictReasons[0]!.message).toBe('not comparable (allowed): b.json vs a.json: host cpu cpu A x2 vs cpu B x2');
   });
 
-  it('flags what got slower than the baseline report beyond the tolerance, and records it in the report', () => {
+  it('flags what got slower than the baseline report beyond the tolerance over the whole interval, and records it in the report', () => {
     const m = mergeNamedReports([named('now.json', report({ mean: 60 }))], { name: 'old.json', load: () => report({ mean: 50 }) }, { latencyTolerance: 0.1 });
-    expect(m.regressions!.map((r) => `${r.backend} ${r.metric} ${r.before} -> ${r.after}`)).toEqual(['dev mean latency (ms) 50 -> 60', 'dev p50 latency (ms) 50 -> 60', 'dev first call (ms) 100 -> 120']);
-    expect(m.report.regressions).toEqual({ against: 'old.json', latencyTolerance: 0.1, items: m.regressions });
+    // 20% slower, every run: the interval of the ratio (5 runs a side) lies beyond 10%; the first call (one sample) is never a regression
+    expect(m.regressions!.map((r) => `${r.backend} ${r.metric} ${r.before} -> ${r.after}`)).toEqual(['dev median warm latency (ms) 50 -> 60']);
+    expect(m.regressions![0]!.interval!.lower).toBeGreaterThan(1.1);
+    expect(m.report.regressions).toMatchObject({ against: 'old.json', latencyTolerance: 0.1, items: m.regressions });
+    expect(m.report.regressions!.latency!.map((c) => `${c.backend} ${c.metric} ${c.judgement}`)).toEqual(['base warm latency no regression', 'base first call not judged (one sample)', 'dev warm latency regression', 'dev first call not judged (one sample)']);
+    // 8% slower: within the tolerance; 14% slower, but the interval reaches below 10%: inconclusive, not a regression
     expect(mergeNamedReports([named('now.json', report({ mean: 54 }))], { name: 'old.json', load: () => report({ mean: 50 }) }, { latencyTolerance: 0.1 }).regressions).toEqual([]);
+    const close = mergeNamedReports([named('now.json', report({ mean: 57 }))], { name: 'old.json', load: () => report({ mean: 50 }) }, { latencyTolerance: 0.1 });
+    expect(close.regressions).toEqual([]);
+    expect(close.report.regressions!.latency!.find((c) => c.backend === 'dev' && c.metric === 'warm latency')!.judgement).toBe('inconclusive');
   });
 
   it('reads the baseline report only after the inputs merged, so their own problem is the one reported', () => {

@@ -1,14 +1,14 @@
 import { ReportError } from '../errors.ts';
 import { mergeReports } from './assemble-report.ts';
 import { mismatches } from './comparability.ts';
-import { findRegressions } from './compare-reports.ts';
+import { compareLatency, findRegressions } from './compare-reports.ts';
 import { readReport } from './report-file.ts';
 import type { Regression, Report } from './report-types.ts';
 
 export interface MergeOptions {
   /** An earlier report: what got worse since it is flagged. */
   baseline?: string;
-  /** Latency must grow by more than this fraction to count as a regression. */
+  /** Latency must grow by more than this fraction, over the whole interval of the slowdown, to count as a regression. */
   latencyTolerance: number;
   /** Merge and compare reports whose figures come from different models, engines, settings or hosts; the differences head the verdict's reasons. */
   allowMismatch?: boolean;
@@ -52,7 +52,7 @@ export function mergeNamedReports(inputs: readonly NamedReport[], baseline: { na
     const old = { name: baseline.name, report: baseline.load() };
     check(old);
     regressions = findRegressions(old.report, report, o.latencyTolerance);
-    report.regressions = { against: old.name, latencyTolerance: o.latencyTolerance, items: regressions };
+    report.regressions = { against: old.name, latencyTolerance: o.latencyTolerance, items: regressions, latency: compareLatency(old.report, report, o.latencyTolerance) };
   }
   if (differences.length) report.verdictReasons = [...differences.map((d) => ({ kind: 'not-comparable' as const, message: `not comparable (allowed): ${d}` })), ...report.verdictReasons];
   return { report, differences, regressions };

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { thresholdLine } from '../config/threshold-table.ts';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, wordAlignment } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, latencyComparisonRow, wordAlignment } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.html.hbs', import.meta.url);
 
@@ -70,7 +70,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     perfRows: perfRows(r.backends.filter((b) => b.status === 'ran')),
     memoryNote: memoryNote(r.backends),
     plots,
-    regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow) },
+    regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), latencyRows: (r.regressions.latency ?? []).map(latencyComparisonRow), rows: r.regressions.items.map(regressionRow) },
     environmentRows: Object.entries(r.environment).map(([key, value]) => ({ key, value: String(value) })),
     backendDetails: r.backends.filter((b) => b.environment).map((b) => ({ name: b.name, rows: Object.entries(b.environment!).map(([key, value]) => ({ key, value: String(value) })) })),
   });

@@ -4,7 +4,7 @@ import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
-import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, summaryRows, type Row } from './report-view.ts';
+import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, latencyComparisonRow, summaryRows, type Row } from './report-view.ts';
 
 const TEMPLATE = new URL('../../reports/report.md.hbs', import.meta.url);
 
@@ -142,7 +142,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     perfRows: cells(perfRows(r.backends.filter((b) => b.status === 'ran'))),
     memoryNote: memoryNote(r.backends),
     perfPlots: ['latency-runs', 'latency-distribution', 'speedup', 'memory'].map(plot).filter(Boolean),
-    regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), rows: r.regressions.items.map(regressionRow).map((x) => ({ ...x, metric: cell(x.metric) })) },
+    regressions: r.regressions && { ...r.regressions, tolerance: pct(r.regressions.latencyTolerance), latencyRows: (r.regressions.latency ?? []).map(latencyComparisonRow), rows: r.regressions.items.map(regressionRow).map((x) => ({ ...x, metric: cell(x.metric) })) },
     environmentRows: rowsOf(r.environment),
     backendDetails: r.backends.filter((b) => b.environment).map((b) => ({ name: b.name, rows: rowsOf(b.environment!) })),
   });

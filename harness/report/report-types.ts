@@ -5,6 +5,7 @@ import type { Finding } from '../score/finding.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { GroundTruth } from '../score/ground-truth.ts';
+import type { CorpusPower } from '../score/corpus-power.ts';
 import type { CaseTokenParity, TokenParitySummary } from '../score/token-parity.ts';
 
 /** The shape of report.json; reports/report.schema.json is its contract and is checked on every write and read. */
@@ -119,13 +120,31 @@ export interface Regression {
   after: number;
   /** How to read before and after: a rate in [0, 1] or milliseconds. Absent in older reports. */
   unit?: 'fraction' | 'ms';
+  /** A latency regression: the interval of after/before at `confidence`, all of it beyond 1 + the tolerance. */
+  interval?: { lower: number; upper: number; confidence: number };
+}
+
+/**
+ * One backend's latency against the baseline report's, judged from both runs' warm samples
+ * (harness/bench/latency-shift.ts): before and after are the medians, the ratio the
+ * Hodges-Lehmann estimate with its interval. The first call is one sample: shown, never judged.
+ */
+export interface LatencyComparison extends LatencyShift {
+  backend: string;
+  metric: 'warm latency' | 'first call';
+  beforeMs: number;
+  afterMs: number;
+  judgement: ShiftJudgement | 'not judged (one sample)';
+  /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
+  busyMachine: ('before' | 'after')[];
 }
 
 /** What a gate run set out to check; each required backend must have a result for each. */
 export type Check = 'accuracy' | 'performance';
 
 export type { SkippedInput } from '../audio/manifest.ts';
-import type { SkippedInput } from '../audio/manifest.ts';
+import type { LatencyShift, ShiftJudgement } from '../bench/latency-shift.ts';
+import type { CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
   /** 3: failures and verdict reasons are values, not sentences (schema 2 is read and upgraded, report-file.ts). */
@@ -136,10 +155,19 @@ export interface Report {
   verdictReasons: Finding[];
   checks: Check[];
   environment: Environment;
-  config: { source: string | null; normalizer: string; thresholds: GateThresholds; baseline: string; fixtures: string; fixturesSha256: string | null };
+  config: {
+    source: string | null;
+    normalizer: string;
+    thresholds: GateThresholds;
+    baseline: string;
+    fixtures: string;
+    fixturesSha256: string | null;
+    /** How the cases were read: the corpus format (detected or --format) and any command a corpus named to make audio (Kaldi pipes, --allow-pipes). */
+    corpus?: { format: string; commands?: CorpusCommand[]; power?: CorpusPower };
+  };
   backends: BackendReport[];
   inputs?: { skipped: SkippedInput[] };
   /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
   interrupted?: { signal: string };
-  regressions?: { against: string; latencyTolerance: number; items: Regression[] };
+  regressions?: { against: string; latencyTolerance: number; items: Regression[]; latency?: LatencyComparison[] };
 }

@@ -4,7 +4,9 @@ import { getNormalizer } from '../score/normalizers.ts';
 import type { CaseTokenParity } from '../score/token-parity.ts';
 import { formatDrift, formatPercentile } from './format-latency.ts';
 import type { FindingMetric } from '../score/finding.ts';
-import type { AccuracyResult, BackendReport, CaseFailure as FailedCase, Finding, Regression, Report } from './report-types.ts';
+import type { AccuracyResult, BackendReport, CaseFailure as FailedCase, Finding, LatencyComparison, Regression, Report } from './report-types.ts';
+import type { MachineState } from '../bench/machine-state.ts';
+import { median } from '../bench/child-time.ts';
 
 /**
  * What the Markdown and the HTML report both show, as plain text rows: computed once here so the
@@ -205,6 +207,22 @@ export function perfRows(list: BackendReport[]): Row[] {
       if (!u) return 'not checked';
       return u.passed ? `yes, ${u.calls} of ${u.calls} equal the ${u.reference}'s` : `NO: ${u.calls - u.matching} of ${u.calls} differ from the ${u.reference}'s (${u.differences.map((d) => `${d.call}: "${d.text}" vs "${d.referenceText}"`).join('; ')})`;
     }),
+    row('CPU time per warm run (median)', (b) => (p(b).cpuMsPerRun?.length ? ms(median(p(b).cpuMsPerRun!)) : NA)),
+    row('machine during the runs', (b) => (p(b).machine ? machineText(p(b).machine!) : NA)),
+    // figures taken from outside a backend in another process, never its own word
+    row('backend process RSS / peak (from /proc)', (b) => {
+      const m = p(b).outside?.processMemory;
+      return m ? `${mib(m.rssBytes)} / ${mib(m.peakRssBytes)}` : NA;
+    }),
+    row('reported time vs harness clock', (b) => {
+      const o = p(b).outside;
+      if (!o) return NA;
+      const wall = o.callWallMs ? `harness median ${ms(median(o.callWallMs))} per warm call` : `whole measurement ${ms(o.measurementWallMs ?? Number.NaN)} from outside`;
+      if (!o.disagreements.length) return `agree (${wall})`;
+      const more = o.disagreements.filter((d) => d.kind === 'more');
+      const less = o.disagreements.filter((d) => d.kind === 'less');
+      return [more.length ? `IMPOSSIBLE: ${more.length} call(s) claim more time than they took (${more.map((d) => `${d.call}: ${ms(d.reportedMs)} claimed, ${ms(d.wallMs)} taken`).slice(0, 3).join('; ')})` : '', less.length ? `SUSPICIOUS: ${less.length} call(s) claim under half the time they took (${less.map((d) => `${d.call}: ${ms(d.reportedMs)} claimed, ${ms(d.wallMs)} taken`).slice(0, 3).join('; ')})` : ''].filter(Boolean).join('; ');
+    }),
     row('speedup over baseline', (b) => (b.role === 'baseline' ? '1.00x (baseline)' : p(b).speedup === null ? NA : `${num(p(b).speedup!, 2)}x`)),
   ]);
 }
@@ -220,6 +238,40 @@ export function memoryNote(list: BackendReport[]): string {
   return shared.length
     ? `Memory: ${shared.join(', ')} measured in one shared process, one after another: a later backend's RSS includes, or reuses, what earlier ones left, so neither its load delta nor its peak is its own (isolation, on by default, measures each in a process of its own).`
     : 'Memory: each backend ran in a process of its own, so its load delta (RSS after loading minus before) and its peak are its own, never another backend\'s.';
+}
+
+/** How busy the machine was: load averages, other processes' share of the CPU, steal; BUSY first when it was. */
+export function machineText(m: MachineState): string {
+  const share = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(0)}%`);
+  const facts = `load ${m.loadAverageBefore[0]!.toFixed(2)} -> ${m.loadAverageAfter[0]!.toFixed(2)} on ${m.cpus} CPUs, other processes ${share(m.othersCpuShare)} of the CPU, steal ${share(m.stealShare)}`;
+  return m.busy ? `BUSY (figures slower than the backend alone): ${facts}` : facts;
+}
+
+/** What a reader must know before trusting a backend's performance figures: a busy machine, a worker's times the harness's clock contradicts. */
+export function performanceWarnings(name: string, p: NonNullable<BackendReport['performance']>): string[] {
+  const out: string[] = [];
+  if (p.machine?.busy) out.push(`warning: ${name} was measured on a busy machine: ${machineText(p.machine)}`);
+  for (const kind of ['more', 'less'] as const) {
+    const d = p.outside?.disagreements.filter((x) => x.kind === kind) ?? [];
+    if (d.length) out.push(`warning: ${name} reported ${kind === 'more' ? 'more time than' : 'under half the time'} the harness measured around ${d.length} call(s)${kind === 'more' ? ' (impossible: its timings are not to be trusted)' : ' (suspicious: the rest is unaccounted for)'}, e.g. ${d[0]!.call}: ${ms(d[0]!.reportedMs)} reported, ${ms(d[0]!.wallMs)} taken`);
+  }
+  return out;
+}
+
+export interface LatencyComparisonRow {
+  backend: string;
+  metric: string;
+  before: string;
+  after: string;
+  ratio: string;
+  judgement: string;
+}
+
+/** A latency comparison for reading: medians, the ratio with its interval, the judgement and whether the machine was busy. */
+export function latencyComparisonRow(c: LatencyComparison): LatencyComparisonRow {
+  const interval = c.lower === null || c.upper === null ? (c.runsBefore === 1 ? 'one sample each' : 'too few runs for an interval') : `${(100 * c.confidence).toFixed(0)}%: ${c.lower.toFixed(2)}x..${c.upper.toFixed(2)}x`;
+  const busy = c.busyMachine.length ? ` (machine busy ${c.busyMachine.join(' and ')})` : '';
+  return { backend: c.backend, metric: c.metric, before: `${ms(c.beforeMs)}${c.metric === 'warm latency' ? ` (median of ${c.runsBefore})` : ''}`, after: `${ms(c.afterMs)}${c.metric === 'warm latency' ? ` (median of ${c.runsAfter})` : ''}`, ratio: `${c.ratio.toFixed(2)}x (${interval})`, judgement: `${c.judgement}${busy}` };
 }
 
 export interface RegressionRow {

@@ -1,6 +1,6 @@
 import type { Finding } from '../score/finding.ts';
 import type { LoadedBackend } from '../../backends/types.ts';
-import { loadAudioOnce } from '../audio/decoded-once.ts';
+import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
@@ -63,7 +63,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
-    const audio = await loadAudioOnce(b.case.audio);
+    const audio = await loadCaseAudio(b.case);
     const forced = b.result.tokens!;
     const baseLogits = await untilAborted(baseline.loaded.forcedLogits!(audio, forced), o.signal);
     const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);

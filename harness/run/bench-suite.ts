@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScoreBenchSize } from '../bench/score-bench.ts';
 import type { StartupRow } from '../bench/startup-bench.ts';
+import type { FullSizeOptions, FullSizeResult, FullSizeRow } from './full-size-bench.ts';
 import { environmentRecord } from '../report/environment.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
 
@@ -20,6 +21,8 @@ export interface BenchSuiteOptions {
   output: string;
   /** How it was asked for, recorded in the JSON. */
   command: string;
+  /** The full-size section's inputs (the CLI makes the models through the fixtures door). */
+  fullSize?: Omit<FullSizeOptions, 'progress' | 'row'>;
 }
 
 /** What the caller shows as each section finishes. */
@@ -29,12 +32,13 @@ export interface BenchSuiteEvents {
   score?: (r: ScoreBenchSize) => void;
   /** sctk is missing: score is timed without the comparison. */
   noSclite?: () => void;
+  fullSizeRow?: (r: FullSizeRow, sgemm: FullSizeResult['sgemm']) => void;
 }
 
 /**
  * `asr-parity bench` (npm run bench): CLI start-up against `node -e 0`, `score` against sclite on
- * generated 10,000- and 100,000-utterance trn pairs, and the engine benchmark (engine-bench, in a
- * process of its own), side by side in one run, all in one JSON file written after each section,
+ * generated 10,000- and 100,000-utterance trn pairs, the engine benchmark (engine-bench, in a
+ * process of its own), and, asked for by name, the full-size section (full-size-bench.ts), side by side in one run, all in one JSON file written after each section,
  * so a partial run keeps what it measured. Not a test: figures are recorded, nothing is asserted
  * against a clock.
  */
@@ -74,6 +78,25 @@ export async function runBenchSuite(o: BenchSuiteOptions, on: BenchSuiteEvents):
       out.engine = JSON.parse(readFileSync(file, 'utf8'));
       save();
     }
+    if (o.only.includes('full-size')) {
+      if (!o.fullSize) throw new Error('the full-size section needs its models');
+      const { fullSizeBench } = await import('./full-size-bench.ts');
+      const partial: FullSizeRow[] = [];
+      out.fullSize = await fullSizeBench({
+        ...o.fullSize,
+        progress: on.progress,
+        row: (r, sgemm) => {
+          partial.push(r);
+          out.fullSize = { partial: true, models: o.fullSize!.models, sgemm, rows: partial };
+          save();
+          on.fullSizeRow?.(r, sgemm);
+        },
+      });
+      save();
+    }
+    // a loaded machine slows every figure: the load before (above) and after say how loaded
+    out.loadAverageAfter = loadavg();
+    save();
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

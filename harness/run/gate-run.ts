@@ -1,6 +1,6 @@
 import type { LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import type { Case, SkippedInput } from '../audio/manifest.ts';
+import type { Case, CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 import { measurePerformance } from '../bench/measure-performance.ts';
 import type { Config } from '../config/load-config.ts';
 import { AudioInputError } from '../errors.ts';
@@ -15,6 +15,7 @@ import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.
 import { loadBackend } from '../load/load-backend.ts';
 import { Interrupted, untilAborted } from '../io/until-aborted.ts';
 import { loadRestartable } from '../load/restartable-backend.ts';
+import { planPower } from './plan-power.ts';
 import { failureMessage, transcribeEachCase } from './transcribe-cases.ts';
 
 /** What one gate run checks: the accuracy of every device against the baseline, their performance, or both. */
@@ -22,7 +23,7 @@ export interface GateRun {
   config: Config;
   plan: GatePlan;
   /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
-  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string };
+  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string; format?: string; commands?: CorpusCommand[] };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
   /** Aborted (Ctrl-C): the case or measurement under way is abandoned, what finished is scored and reported, backends not reached are left out, and the report says it was interrupted. */
   signal?: AbortSignal;
@@ -280,5 +281,6 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
   const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort') } : undefined;
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted });
+  const corpus = run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}), power: planPower(run.config, run.accuracy.cases) } : undefined;
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, corpus), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted });
 }

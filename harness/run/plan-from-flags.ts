@@ -31,18 +31,23 @@ export function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** The normalizer, CER convention and thresholds with the command line over the config (no backend is resolved: `eval-accuracy --plan` needs only these). */
+export function scoringFromFlags(c: Config, o: PlanFlags): Config {
+  return {
+    ...c,
+    normalizer: o.normalize ?? c.normalizer,
+    cerSpaces: o.cerSpaces ?? c.cerSpaces,
+    thresholds: { ...c.thresholds, ...thresholdsFromFlags(o) },
+  };
+}
+
 /**
  * The config with the command line on top, and the gate's plan from it. A backend named with
  * --backend replaces the config's device list and is required; --baseline picks the baseline by
  * config name or registered backend.
  */
 export async function planFromFlags(c: Config, o: PlanFlags): Promise<{ config: Config; plan: GatePlan }> {
-  const config: Config = {
-    ...c,
-    normalizer: o.normalize ?? c.normalizer,
-    cerSpaces: o.cerSpaces ?? c.cerSpaces,
-    thresholds: { ...c.thresholds, ...thresholdsFromFlags(o) },
-  };
+  const config = scoringFromFlags(c, o);
   const baseline: BackendEntry = o.baseline ? findEntry(c, o.baseline) : c.baseline;
   let devices = c.backends;
   if (o.backend) {

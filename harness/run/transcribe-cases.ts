@@ -1,5 +1,5 @@
 import type { BackendTranscript, LoadedBackend } from '../../backends/types.ts';
-import { loadAudioOnce } from '../audio/decoded-once.ts';
+import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { Case } from '../audio/manifest.ts';
 import { AudioInputError, isAsrParityError } from '../errors.ts';
 import { Interrupted, untilAborted } from '../io/until-aborted.ts';
@@ -44,7 +44,7 @@ export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly 
       break;
     }
     progress(`${backend}: ${i + 1}/${cases.length} ${c.id}`);
-    const audio = await loadAudioOnce(c.audio);
+    const audio = await loadCaseAudio(c);
     try {
       run.results.push({ case: c, duration: audio.duration, format: audio.source.format, result: await untilAborted(loaded.transcribe(audio), signal) });
       continue;
@@ -79,7 +79,7 @@ export async function transcribeCases(loaded: LoadedBackend, cases: readonly Cas
   const out: CaseTranscript[] = [];
   for (const [i, c] of cases.entries()) {
     progress(`${label}: ${i + 1}/${cases.length} ${c.id}`);
-    const audio = await loadAudioOnce(c.audio);
+    const audio = await loadCaseAudio(c);
     out.push({ case: c, duration: audio.duration, format: audio.source.format, result: await loaded.transcribe(audio) });
   }
   return out;

@@ -1,4 +1,5 @@
 import { scoreCorpus, scoreUtterance, type CorpusScore, type UtteranceScore } from './error-rate.ts';
+import { mapsswe, type Mapsswe } from './mapsswe.ts';
 import { pairedWerDifference, type PairedDifference } from './paired-difference.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface GroundTruth {
   device: CorpusScore;
   /** Device WER minus baseline WER against the reference, with its paired interval and sign test. */
   difference: PairedDifference;
+  /** NIST's matched-pair segment test on the same alignments: A is the device, B the baseline (mean > 0: the device makes more errors). */
+  mapsswe: Mapsswe;
   cases: TruthCase[];
 }
 
@@ -69,6 +72,7 @@ export function scoreAgainstReference(rows: readonly TruthRow[], normalize: (s: 
     baseline: scoreCorpus(base),
     device: scoreCorpus(dev),
     difference,
+    mapsswe: mapsswe(base.map((b, i) => ({ a: dev[i]!.alignment.pairs, b: b.alignment.pairs }))),
     cases: base.map((b, i) => ({ id: b.id, refWords: b.refWords, baseline: counts(b), device: counts(dev[i]!) })),
   };
 }

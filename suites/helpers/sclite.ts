@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,4 +26,19 @@ export async function sclitePra(utts: Array<{ id: string; ref: string; hyp: stri
   // run in the folder: sclite names the system by the hypothesis path as given
   const { stdout } = await execa('sctk', ['sclite', '-r', 'ref.trn', 'trn', '-h', systemName, 'trn', '-i', 'rm', '-o', 'pra', 'stdout'], { cwd: dir, stripFinalNewline: false });
   return stdout;
+}
+
+/** NIST sc_stats' MAPSSWE of two systems on word lists (each scored by sclite into SGML, piped into `sc_stats -t mapsswe -v`): its MTCH_PR_RESULTS line and segmentation totals. */
+export function scStatsMapsswe(refs: string[][], a: string[][], b: string[][]) {
+  const dir = mkdtempSync(join(tmpdir(), 'asr-parity-mapsswe-'));
+  const trn = (name: string, rows: string[][]) => writeFileSync(join(dir, name), rows.map((r, i) => `${r.join(' ')} (spk_${String(i).padStart(4, '0')})\n`).join(''));
+  trn('ref.trn', refs);
+  trn('A.trn', a);
+  trn('B.trn', b);
+  const sgml = ['A.trn', 'B.trn'].map((h) => execFileSync('sctk', ['sclite', '-r', 'ref.trn', 'trn', '-h', h, 'trn', '-i', 'rm', '-o', 'sgml', 'stdout'], { cwd: dir, encoding: 'utf8' })).join('');
+  const out = execFileSync('sctk', ['sc_stats', '-p', '-t', 'mapsswe', '-v', '-n', '-'], { cwd: dir, input: sgml, encoding: 'utf8' });
+  const m = /MTCH_PR_RESULTS .*\(# segs: (\d+)\).*\(mean: (-?[\d.]+)\) \(std dev: ([\d.]+)\) \(Z Stat: (-?[\d.]+)\)/.exec(out);
+  if (!m) throw new Error(`no MTCH_PR_RESULTS line in sc_stats output:\n${out}`);
+  const totals = /Totals\s+(\d+)\s+(\d+)\s+(\d+)/.exec(out)!;
+  return { segments: Number(m[1]), mean: Number(m[2]), stdDev: Number(m[3]), z: Number(m[4]), refWords: Number(totals[1]), errorsA: Number(totals[2]), errorsB: Number(totals[3]) };
 }

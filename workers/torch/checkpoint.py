@@ -165,14 +165,17 @@ def slaney_mel_filters(sr, n_fft, n_mels):
 
     mels = np.linspace(hz_to_mel(0.0), hz_to_mel(sr / 2), n_mels + 2)
     mel_f = np.where(mels < min_log_mel, f_sp * mels, min_log_hz * np.exp(logstep * (mels - min_log_mel)))
-    fftfreqs = np.linspace(0, sr / 2, 1 + n_fft // 2)
+    # librosa's own order of operations, so the filters are bit-equal to librosa's (and to
+    # openai/whisper's mel_filters.npz, which the TypeScript writer matches): rfftfreq's bins, the
+    # triangles stored in float32 first, then scaled in place by the Slaney norm
+    fftfreqs = np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
     fdiff = np.diff(mel_f)
-    ramps = mel_f[:, None] - fftfreqs[None, :]
-    lower = -ramps[:-2] / fdiff[:-1, None]
-    upper = ramps[2:] / fdiff[1:, None]
-    weights = np.maximum(0, np.minimum(lower, upper))
-    weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, None]
-    return weights.astype(np.float32)
+    ramps = np.subtract.outer(mel_f, fftfreqs)
+    weights = np.zeros((n_mels, 1 + n_fft // 2), dtype=np.float32)
+    for i in range(n_mels):
+        weights[i] = np.maximum(0, np.minimum(-ramps[i] / fdiff[i], ramps[i + 2] / fdiff[i + 1]))
+    weights *= (2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels]))[:, np.newaxis]
+    return weights
 
 
 def read_hf_folder(folder, n_text_tokens=None):
@@ -201,4 +204,4 @@ def read_hf_folder(folder, n_text_tokens=None):
     vocab = read_vocab(folder, n_text_tokens if n_text_tokens is not None else eot)
     names = {torch.float32: "float32", torch.float16: "float16", torch.bfloat16: "bfloat16"}
     wd = "+".join(sorted(names[d] for d in dtypes)) or "none"
-    return Checkpoint(folder, "transformers", dims, slaney_mel_filters(SAMPLE_RATE, N_FFT, dims.n_mels), vocab, sd, sum(os.path.getsize(f) for f in files), wd)
+    return Checkpoint(folder, "hugging-face", dims, slaney_mel_filters(SAMPLE_RATE, N_FFT, dims.n_mels), vocab, sd, sum(os.path.getsize(f) for f in files), wd)

@@ -1,12 +1,21 @@
-import { resolveCases } from '../../audio/manifest.ts';
+import { resolveCases, type ResolveOptions } from '../../audio/manifest.ts';
 import type { Config } from '../../config/load-config.ts';
 import { accuracyCases } from '../../run/accuracy-cases.ts';
+import { powerLines } from '../../report/format-power.ts';
+import { scoringFromFlags } from '../../run/plan-from-flags.ts';
+import { planPower } from '../../run/plan-power.ts';
 import { checkOutputs, runAccuracyGate, type GateFlags } from '../gate-terminal.ts';
+import { print } from '../terminal.ts';
 
 /** `asr-parity eval-accuracy`: the accuracy gate on the config's fixtures (or --manifest), the report in eval_accuracy_result.json unless --output says otherwise. */
-export async function run(o: GateFlags & { numTestCases?: number; manifest?: string }, config: Config): Promise<void> {
+export async function run(o: GateFlags & ResolveOptions & { numTestCases?: number; manifest?: string; plan?: boolean }, config: Config): Promise<void> {
   const source = o.manifest ?? config.fixtures;
-  const flags = { output: 'eval_accuracy_result.json', ...o };
-  checkOutputs(flags);
-  await runAccuracyGate(config, flags, { ...accuracyCases(await resolveCases(source), o.numTestCases), source });
+  if (!o.plan) checkOutputs({ output: 'eval_accuracy_result.json', ...o });
+  const cases = accuracyCases(await resolveCases(source, o), o.numTestCases);
+  if (o.plan) {
+    // --plan: what this corpus can show under these thresholds, before any backend loads
+    for (const l of powerLines(planPower(scoringFromFlags(config, o), cases.cases))) print(l);
+    return;
+  }
+  await runAccuracyGate(config, { output: 'eval_accuracy_result.json', ...o }, { ...cases, source });
 }

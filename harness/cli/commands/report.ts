@@ -1,7 +1,7 @@
 import { pathsFromFlags } from '../../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../../report/report-file.ts';
 import { mergeReportFiles } from '../../report/merge-report-files.ts';
-import { regressionRow } from '../../report/report-view.ts';
+import { latencyComparisonRow, performanceWarnings, regressionRow } from '../../report/report-view.ts';
 import { exitCodeOf, verdictLine } from '../../report/verdict.ts';
 import { EXIT } from '../exit-codes.ts';
 import { print } from '../terminal.ts';
@@ -25,7 +25,9 @@ export async function run(o: ReportFlags): Promise<void> {
   if (regressions) {
     for (const r of regressions.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
     if (!regressions.length) print('no regressions');
+    for (const c of (report.regressions?.latency ?? []).map(latencyComparisonRow)) print(`latency: ${c.backend} ${c.metric} ${c.before} -> ${c.after}, ${c.ratio}: ${c.judgement}`);
   }
+  for (const b of report.backends) if (b.performance) for (const w of performanceWarnings(b.name, b.performance)) print(w);
   for (const d of differences) print(`not comparable (allowed): ${d}`);
   const html = o.html ?? htmlBeside(o.output);
   await writeReportFiles(report, { ...pathsFromFlags(o, 'merge'), html });

@@ -1,0 +1,48 @@
+import { cpus, loadavg } from 'node:os';
+import { machineTicks, selfCpuMs, TICK_MS } from '../io/proc-figures.ts';
+
+/**
+ * How busy the machine was while a measurement ran. Other processes' share is the machine's busy
+ * CPU time minus this process's and its measured child's, over all the machine's CPU time: on a
+ * quiet machine it is near 0; a figure taken beside a build or another benchmark shows it.
+ */
+export interface MachineState {
+  cpus: number;
+  /** 1, 5 and 15 minute load averages when the measurement started and when it ended. */
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+  wallMs: number;
+  /** CPU time of the measuring process (and of the backend's process, when it is another) over the measurement. */
+  cpuMs: number;
+  /** The share of all the machine's CPU time that went to other processes; null without /proc/stat. */
+  othersCpuShare: number | null;
+  /** The share stolen by the hypervisor (a virtual machine's neighbours); null where the kernel does not say. */
+  stealShare: number | null;
+  /** Other processes took more than a quarter of the machine, the load average passed the core count, or steal passed 2%. */
+  busy: boolean;
+}
+
+export const BUSY_OTHERS_SHARE = 0.25;
+export const BUSY_STEAL_SHARE = 0.02;
+
+/** Starts watching the machine; the returned function ends it. `ownCpuMs` gives the CPU time of what is measured (this process, plus a backend process). */
+export function watchMachine(ownCpuMs: () => number = () => selfCpuMs()): () => MachineState {
+  const before = { load: loadavg(), ticks: machineTicks(), cpu: ownCpuMs(), t: performance.now() };
+  return () => {
+    const ticks = machineTicks();
+    const cpuMs = ownCpuMs() - before.cpu;
+    const n = cpus().length;
+    let othersCpuShare: number | null = null;
+    let stealShare: number | null = null;
+    if (before.ticks && ticks && ticks.total > before.ticks.total) {
+      const total = ticks.total - before.ticks.total;
+      const busy = total - (ticks.idle - before.ticks.idle);
+      othersCpuShare = Math.min(1, Math.max(0, (busy - cpuMs / TICK_MS) / total));
+      stealShare = (ticks.steal - before.ticks.steal) / total;
+    }
+    const loadAverageAfter = loadavg();
+    const busy = (othersCpuShare ?? 0) > BUSY_OTHERS_SHARE || (stealShare ?? 0) > BUSY_STEAL_SHARE || Math.max(before.load[0]!, loadAverageAfter[0]!) > n;
+    return { cpus: n, loadAverageBefore: before.load, loadAverageAfter, wallMs: performance.now() - before.t, cpuMs, othersCpuShare, stealShare, busy };
+  };
+}
+
