@@ -21,7 +21,7 @@ let decoded = 0;
 
 function explain(a: AccuracyResult): string {
   const bad = a.cases.filter((c) => !c.exact).map((c) => `\n  ${c.id} (${c.audio}):\n    baseline: ${c.baselineText}\n    device:   ${c.deviceText}\n${c.alignment.replace(/^/gm, '    ')}`);
-  return `gate failed:\n  ${a.failures.join('\n  ')}${bad.join('')}`;
+  return `gate failed:\n  ${a.failures.map((f) => f.message).join('\n  ')}${bad.join('')}`;
 }
 
 function outcome(name: string): BackendReport {

@@ -113,7 +113,7 @@ async function expectCase2Lost(name: string, device: Record<string, unknown>, ki
   expect(a.cases.map((c) => c.baselineText)).toEqual([0, 2, 3].map((i) => `a clip of ${lengths[i]} samples`));
   expect(a.corpus.utterances).toBe(3);
   expect(a.casesLeftOut).toEqual(port.failedCases);
-  expect(report.verdictReasons.join('\n')).toMatch(/1 case\(s\) not compared.*case-2 \(port: /);
+  expect(report.verdictReasons.map((r) => r.message).join('\n')).toMatch(/1 case\(s\) not compared.*case-2 \(port: /);
   expect(r.stdout).toMatch(new RegExp(`port: FAILED on case case-2 \\(${kind}\\)`));
   // every other format: the three scored cases and the failed one, with how it failed
   for (const [format, text] of Object.entries({ md, html, csv, junit })) {
@@ -184,7 +184,7 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(port!.reason).toMatch(/failed while measuring performance: .*backend process died \(exit code 5\).*died under timing/);
     expect(report.verdict).toBe('fail');
     expect(r.exitCode, r.stderr).toBe(1);
-    expect(report.verdictReasons.join('\n')).toMatch(/port \(required\) failed: failed while measuring performance/);
+    expect(report.verdictReasons.map((r) => r.message).join('\n')).toMatch(/port \(required\) failed: failed while measuring performance/);
   });
 
   it('Ctrl-C (a real SIGINT to the CLI) writes what finished in every format, marked INTERRUPTED, says where, exit 130', async () => {
@@ -213,7 +213,7 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(report.interrupted).toEqual({ signal: 'SIGINT' });
     // two exact cases would pass: an interrupted run never does
     expect(report.verdict).toBe('incomplete');
-    expect(report.verdictReasons[0]).toMatch(/^interrupted by SIGINT/);
+    expect(report.verdictReasons[0]!.message).toMatch(/^interrupted by SIGINT/);
     const port = report.backends.find((b) => b.name === 'port')!;
     expect(port.accuracy!.cases.map((c) => c.id)).toEqual(['case-1', 'case-2']);
     expect(port.failedCases, 'the case under way is not the backend\'s failure').toBeUndefined();

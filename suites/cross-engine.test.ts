@@ -66,7 +66,7 @@ describe(`cross-engine: PyTorch worker against whisper.cpp ${plan.baseline.entry
   });
 
   it('the cross-engine report says PASS', () => {
-    expect(report.verdict, report.verdictReasons.join('\n')).toBe('pass');
+    expect(report.verdict, report.verdictReasons.map((r) => r.message).join('\n')).toBe('pass');
   });
 
   it("most of the logit gap is whisper.cpp's flash attention over 1536 padded, unmasked audio positions: emulating it in torch shrinks the gap", async () => {

@@ -29,7 +29,7 @@ describe('a required backend that cannot run fails the gate; an optional one doe
     expect(lastLine(r.stdout)).toMatch(new RegExp(`^verdict: FAIL; npu-port not run: ${NOT_FOUND}`));
     const rep = readReport(out);
     expect(rep.verdict).toBe('fail');
-    expect(rep.verdictReasons).toContainEqual(expect.stringMatching(new RegExp(`^npu-port \\(required\\) did not run: ${NOT_FOUND}`)));
+    expect(rep.verdictReasons.map((r) => r.message)).toContainEqual(expect.stringMatching(new RegExp(`^npu-port \\(required\\) did not run: ${NOT_FOUND}`)));
     expect(rep.backends.find((b) => b.name === 'cpu-fp16')!.accuracy!.passed).toBe(true);
   });
 
@@ -49,7 +49,7 @@ describe('a required backend that cannot run fails the gate; an optional one doe
     const r = await cli('--config', optional, 'eval-accuracy', '--num-test-cases', '1', '--output', out, '--markdown', md);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(lastLine(r.stdout)).toMatch(new RegExp(`^verdict: PASS \\(on observed values only: too few samples for the confidence bounds, see the report\\); npu-port not run \\(optional\\): ${NOT_FOUND}`));
-    expect(readReport(out).verdictReasons).toContainEqual(expect.stringMatching(new RegExp(`^npu-port \\(optional\\) not run: ${NOT_FOUND}`)));
+    expect(readReport(out).verdictReasons.map((r) => r.message)).toContainEqual(expect.stringMatching(new RegExp(`^npu-port \\(optional\\) not run: ${NOT_FOUND}`)));
     expect(readFileSync(md, 'utf8')).toMatch(new RegExp(`npu-port \\(optional\\) not run: ${NOT_FOUND}`));
   });
 

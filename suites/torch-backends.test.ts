@@ -55,7 +55,7 @@ if (availability.ok) describe('torch backends by name', () => {
     const tp = dev!.accuracy!.tokenParity;
     expect(tp.available, tp.available ? '' : tp.reason).toBe(true);
     if (tp.available) expect(tp.steps).toBeGreaterThan(CLIPS.length);
-    expect(report.verdict, report.verdictReasons.join('\n')).toBe('pass');
+    expect(report.verdict, report.verdictReasons.map((r) => r.message).join('\n')).toBe('pass');
   });
 
   it('one model named once serves both sides where both read it: torch-cpu-fp32 as the baseline of torch-cpu-bf16 on one folder', async () => {

@@ -191,7 +191,9 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
           ...(source.hf ? { modelFormat: 'hugging-face', modelDtypes: source.hf.dtypes.join(','), modelGgml: source.ggml } : {}),
           modelFtype: m.file.ftype,
           modelParameters: m.file.parameters,
-          precision: spec.precision,
+          // the weights' own type, read from the file: --model with an f32 file under cpu-fp16 is fp32 weights
+          precision: weightsPrecision(m.file.ftype),
+          backendPrecision: spec.precision,
           threads: decode.threads,
           language: decode.language,
           greedy: true,
@@ -210,4 +212,9 @@ export function defaultThreads(): number {
   const env = Number(process.env.ASR_PARITY_THREADS);
   if (Number.isInteger(env) && env > 0) return env;
   return 2;
+}
+
+/** ggml's file type as a precision label: 0 all f32, 1 mostly f16; the rest are quantized types, named by number. */
+export function weightsPrecision(ftype: number): string {
+  return ftype === 0 ? 'fp32' : ftype === 1 ? 'fp16' : `quantized (ggml ftype ${ftype})`;
 }

@@ -92,7 +92,7 @@ describe('worker backend: a misbehaving worker is a failure of that backend', ()
     expect(by('dies').reason).toMatch(/exit code 3.*fatal: out of device memory/);
     expect(by('hangs').reason).toMatch(/took longer than 3000 ms/);
     expect(report.verdict).toBe('fail');
-    expect(report.verdictReasons.join('\n')).toMatch(/garbage \(required\) failed/);
+    expect(report.verdictReasons.map((r) => r.message).join('\n')).toMatch(/garbage \(required\) failed/);
   });
 
   it('the minimal worker in the README is the one in workers/minimal, word for word', () => {

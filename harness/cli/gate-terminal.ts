@@ -5,6 +5,7 @@ import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
 import { performanceWarnings } from '../report/report-view.ts';
 import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
+import { flagOf, formatsOf, pathsFromFlags, type GateFormatFlags } from '../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import type { BackendReport, Check, Report } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
@@ -27,17 +28,10 @@ import { announceWritten, print, progress, progressDone } from './terminal.ts';
  */
 
 /** The flags of compare, eval-accuracy and eval-perf: planning flags (any flag given wins over the config file) and outputs. */
-export interface GateFlags extends PlanFlags {
-  output?: string;
-  markdown?: string;
+export interface GateFlags extends PlanFlags, GateFormatFlags {
   pra?: string;
   /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
   cache?: boolean;
-  /** Per-case accuracy rows (compare, eval-accuracy). */
-  csv?: string;
-  /** JUnit XML for CI dashboards. */
-  junit?: string;
-  html?: string;
 }
 
 /** Every file a gate command will write (the HTML beside the Markdown unless --html names it). */
@@ -54,7 +48,7 @@ export function checkOutputs(o: GateFlags): void {
 /** The JSON, the Markdown with its plots, and the HTML (beside the Markdown unless --html names it). */
 async function writeOutputs(report: Report, o: GateFlags): Promise<void> {
   const html = o.html ?? (o.markdown ? htmlBeside(o.markdown) : undefined);
-  const written = await writeReportFiles(report, { json: o.output, markdown: o.markdown, html, csv: o.csv, junit: o.junit });
+  const written = await writeReportFiles(report, { ...pathsFromFlags(o, 'gate'), html });
   // the plots: one line for their folder, not one per picture
   const plotDirs = new Set(written.filter((f) => f.endsWith('.svg')).map((f) => dirname(f)));
   for (const f of written.filter((x) => !x.endsWith('.svg'))) announceWritten(f);
@@ -84,7 +78,7 @@ function printAccuracy(b: BackendReport): void {
   const t = a.tokenParity;
   print(t.available ? `token parity: top-1 ${pct(t.top1Agreement)} of ${t.steps} forced steps, decisive ${pct(t.decisiveTop1Agreement)}, max |logit error| ${t.maxAbsError.toFixed(4)}, ${t.divergences} divergence(s), ${t.nearTieDivergences} at a near-tie` : `token parity: not measured (${t.reason})`);
   const thin = !evidenceSupports(e);
-  print(a.passed ? `gate: PASS${e.mode === 'point' && thin ? ' on the observed values (evidence "point"); the data alone would not support these thresholds' : ''}` : `gate: FAIL\n  ${a.failures.join('\n  ')}`);
+  print(a.passed ? `gate: PASS${e.mode === 'point' && thin ? ' on the observed values (evidence "point"); the data alone would not support these thresholds' : ''}` : `gate: FAIL\n  ${a.failures.map((f) => f.message).join('\n  ')}`);
 }
 
 function printPerformance(b: BackendReport): void {
@@ -155,7 +149,7 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   );
   progressDone();
   for (const s of report.inputs?.skipped ?? []) print(`skipped input ${s.path}: ${s.reason}`);
-  if (!o.output && !o.markdown && !o.html && !o.csv && !o.junit) print('(no report written: pass --output R.json, --markdown R.md, --html R.html, --csv cases.csv or --junit junit.xml)');
+  if (!Object.keys(pathsFromFlags(o, 'gate')).length) print(`(no report written: pass ${formatsOf({ accuracy: report.checks.includes('accuracy') }).map((n) => `${flagOf(n, 'gate')} FILE`).join(', ')})`);
   if (report.checks.includes('performance')) {
     for (const b of report.backends) if (b.role === 'device' && b.performance?.speedup) print(`${b.name}: speedup over ${config.baseline.name} ${b.performance.speedup.toFixed(2)}x (mean latency)`);
   }

@@ -1,9 +1,11 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { INPUT_FORMATS } from '../audio/corpus/format-names.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
+import { showThreshold, THRESHOLD_NAMES, THRESHOLD_TABLE, thresholdDefaults, type ThresholdName } from '../config/threshold-table.ts';
 import { isAsrParityError } from '../errors.ts';
+import { flagOf, formatsOf, REPORT_FORMATS } from '../report/formats/index.ts';
 import { EXIT } from './exit-codes.ts';
 import { atLeast, BENCH_SECTIONS, benchSections, DEFAULT_BENCH_SECTIONS, nameList, nonNegative, positiveInt, positiveNumber, rate, shapedLayouts, runsPerBackend, utteranceCounts } from './option-parsers.ts';
 import { print, progressDone } from './terminal.ts';
@@ -23,7 +25,26 @@ function cfg(): Config {
   return config;
 }
 
+/**
+ * A threshold flag's help ends with the value the gate would use: the config's (as --config,
+ * ASR_PARITY_CONFIG or ./asr-parity.config.json give it) or the built-in default. Computed when
+ * help is shown, so a command that runs never pays for it.
+ */
+const HELP = new Help();
+function helpWithDefaults(opt: Option): string {
+  const text = HELP.optionDescription(opt);
+  const name = THRESHOLD_NAMES.find((n) => THRESHOLD_TABLE[n].flag.startsWith(`${opt.long} `));
+  if (!name) return text;
+  try {
+    const c = loadConfig(program.opts().config);
+    return `${text} (default: ${showThreshold(name, c.thresholds[name])}${c.source ? `, from ${c.source}` : ', built in'})`;
+  } catch {
+    return `${text} (default: ${showThreshold(name, thresholdDefaults()[name])} built in; the config could not be read)`;
+  }
+}
+
 const program = new Command('asr-parity')
+  .configureHelp({ optionDescription: helpWithDefaults })
   .description('Accuracy parity and performance gate for speech models ported to accelerators')
   .option('-V, --version', 'print the version of asr-parity and of the whisper.cpp engine it loads')
   .option('--verbose', 'print stack traces on errors')
@@ -70,28 +91,25 @@ const gateOptions = (c: Command) =>
     .option('--library <path>', 'libwhisper to load for both (default: per backend)')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
-    .option('--output <file>', 'write the report JSON (reports/report.schema.json)')
-    .option('--markdown <file>', 'also render the Markdown report (its plots go to <name>-plots/ beside it, the HTML report to <name>.html)')
-    .option('--html <file>', 'the self-contained HTML report with plots (default: beside --markdown)')
-    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)')
-    .option('--junit <file>', 'also write JUnit XML (one test case per accuracy case, the verdict as one more) for CI');
+    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)');
+
+/** One flag per report format the command offers, from the registry (harness/report/formats/). */
+const formatOptions = (c: Command, accuracy: boolean) => formatsOf({ accuracy }).reduce((cmd, name) => cmd.option(`${flagOf(name, 'gate')} <file>`, REPORT_FORMATS[name].help), c);
 
 const normalizeOption = (description: string) => new Option('--normalize <mode>', description).choices(NORMALIZER_NAMES);
 
+/** One flag per threshold, from the table (harness/config/threshold-table.ts); the help adds the effective value (helpWithDefaults). */
+const thresholdOption = (name: ThresholdName) => {
+  const { flag, parse, help } = THRESHOLD_TABLE[name];
+  const o = new Option(flag, help);
+  return typeof parse === 'string' ? o.argParser(parse === 'rate' ? rate : nonNegative) : o.choices(parse);
+};
+
 const accuracyOptions = (c: Command) =>
-  gateOptions(c)
+  THRESHOLD_NAMES.reduce((cmd, name) => cmd.addOption(thresholdOption(name)), formatOptions(gateOptions(c), true))
     .addOption(normalizeOption('text normalizer (default: the config\'s)'))
     .addOption(new Option('--cer-spaces <mode>', 'CER counts spaces (include, as jiwer) or drops whitespace (exclude) (default: the config\'s, exclude)').choices(['include', 'exclude']))
     .option('--pra <file>', 'write the per-utterance word alignments of every device backend in sclite\'s .pra layout')
-    .option('--max-wer <rate>', 'WER must be below this: a fraction (0.01) or a percent (1%) (default 0.01)', rate)
-    .option('--max-cer <rate>', 'CER must be below this: a fraction or a percent (default 0.01)', rate)
-    .option('--min-exact <rate>', 'exact-match rate at least this: a fraction or a percent (default: the config\'s, 0.9)', rate)
-    .option('--min-top1 <rate>', 'teacher-forced top-1 agreement on decisive steps: a fraction or a percent (default 0.999)', rate)
-    .option('--margin-tolerance <logits>', 'a step is decisive when the baseline margin exceeds this (default 0.5)', nonNegative)
-    .addOption(new Option('--evidence <mode>', 'bound: the confidence bounds must meet the thresholds (too little data fails as insufficient evidence); point: the observed values must (default: the config\'s, bound)').choices(['bound', 'point']))
-    .option('--confidence <level>', 'one-sided confidence level of the bounds (default 0.95)', rate)
-    .option('--csv <file>', 'also write the per-case results as CSV (WER, CER, transcripts, first divergence)')
-    .option('--max-wer-increase <rate>', 'against reference text: device WER at most this above the baseline\'s, absolute (default: the config\'s, 0.01)', rate)
     .addOption(new Option('--format <name>', 'read the cases as this corpus format (default: recognised by layout and content)').choices(INPUT_FORMATS))
     .option('--allow-pipes', 'run the commands a Kaldi wav.scp names (`cmd |`); refused by default, since they come from a data file');
 
@@ -110,7 +128,7 @@ accuracyOptions(program.command('eval-accuracy').description('device backends vs
 const runsWhy = `fewer warm runs cannot bound even the median (P50 needs ${MIN_RUNS_FOR.p50} for its 95% bound to be an observed run, P90 ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;
 const runsOption = `warm runs (at least ${MIN_PERF_RUNS}, for P50 and its 95% bound; P90 needs ${MIN_RUNS_FOR.p90}, P99 ${MIN_RUNS_FOR.p99})`;
 
-gateOptions(program.command('eval-perf').description('load time, first call, warm latency, RTF, memory and speedup over the baseline'))
+formatOptions(gateOptions(program.command('eval-perf').description('load time, first call, warm latency, RTF, memory and speedup over the baseline')), false)
   .option('--backend <name>', 'one device backend (default: every backend of the config)')
   .option('--duration <seconds>', 'audio length (default: the config\'s, 30)', positiveNumber)
   .option('--num-runs <n>', `${runsOption} (default: the config's)`, atLeast(MIN_PERF_RUNS, runsWhy))
@@ -157,11 +175,11 @@ program
   .command('report')
   .description('merge report JSON files (e.g. eval-accuracy + eval-perf), render Markdown, flag regressions against an earlier report; exit 1 unless the verdict is PASS')
   .requiredOption('--input <files...>', 'report.json files written by asr-parity')
-  .option('--output <file>', 'Markdown report to write (plots in <name>-plots/ beside it)', 'REPORT.md')
-  .option('--html <file>', 'the self-contained HTML report (default: beside --output, <name>.html)')
-  .option('--json <file>', 'also write the merged report JSON')
-  .option('--csv <file>', 'also write the per-case accuracy results as CSV')
-  .option('--junit <file>', 'also write JUnit XML of the merged report')
+  .option(`${flagOf('markdown', 'merge')} <file>`, 'Markdown report to write (plots in <name>-plots/ beside it)', 'REPORT.md')
+  .option(`${flagOf('html', 'merge')} <file>`, 'the self-contained HTML report (default: beside --output, <name>.html)')
+  .option(`${flagOf('json', 'merge')} <file>`, 'also write the merged report JSON')
+  .option(`${flagOf('csv', 'merge')} <file>`, 'also write the per-case accuracy results as CSV')
+  .option(`${flagOf('junit', 'merge')} <file>`, 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency counts as a regression only when the whole interval of its slowdown (from both runs\' warm samples) exceeds this fraction', nonNegative, 0.1)
   .option('--fail-on-regression', 'exit 1 when a regression is found')

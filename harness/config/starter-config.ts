@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './load-config.ts';
+import { thresholdDefaults } from './threshold-table.ts';
 import { UsageError } from '../errors.ts';
 
 /** What `asr-parity init` is told: where to write, and the models, backend and test set to name. */
@@ -27,8 +28,9 @@ export function starterConfig(o: StarterOptions): object {
   const noModel = ' Set "model" to its ggml file or its Hugging Face Whisper folder (relative to this file; a folder is converted once for whisper.cpp); without it the generated test model is used, which only tests the harness.';
   const schema = fromConfig(o.output, SCHEMA);
   return {
-    // an editor that reads "$schema" completes and checks the fields; absolute when the package is elsewhere
-    $schema: schema.startsWith('..') ? SCHEMA : schema,
+    // an editor that reads "$schema" completes and checks the fields; relative, so the file can move
+    // with its project (an absolute path names one machine's install)
+    $schema: schema,
     $comment: [
       'Starter config written by `asr-parity init`. JSON has no comments: notes are "$comment" fields, which asr-parity ignores.',
       'The gate: each device backend in "backends" transcribes the fixtures and is compared with the baseline against "thresholds". README "The gate" explains every field; harness/config/config.schema.json lists them.',
@@ -51,13 +53,8 @@ export function starterConfig(o: StarterOptions): object {
     normalizer: 'english',
     thresholds: {
       $comment: 'Rates are fractions (0.01 is 1%). evidence "bound": the 95% confidence bounds must meet the thresholds, so a small test set fails as insufficient evidence (a 99% exact-match claim needs 299 utterances); "point" judges the observed values and says so in the report.',
-      maxWer: 0.01,
-      maxCer: 0.01,
-      minExactMatchRate: 0.99,
-      minTop1Agreement: 0.999,
-      marginTolerance: 0.5,
-      evidence: 'bound',
-      confidence: 0.95,
+      // the schema's defaults, the ones the README states and a config without thresholds gets
+      ...thresholdDefaults(),
     },
     performance: {
       $comment: 'eval-perf: warm runs on audioSeconds of speech; P90 needs 29 runs and P99 299 before they are printed as known.',

@@ -5,6 +5,7 @@ import { sha256File } from '../io/file-sha256.ts';
 import { environmentRecord } from './environment.ts';
 import type { BackendReport, Check, Environment, Report, SkippedInput } from './report-types.ts';
 import { verdictOf } from './verdict.ts';
+import type { Finding } from '../score/finding.ts';
 
 const STATUS_RANK = { skipped: 0, ran: 1, failed: 2 } as const;
 const CHECK_ORDER: readonly Check[] = ['accuracy', 'performance'];
@@ -57,7 +58,7 @@ export interface ReportParts {
 /** An interrupted run checked only part of what it set out to: never PASS (INCOMPLETE), and a FAIL found before the stop stays FAIL. */
 function interruptedVerdict(v: Pick<Report, 'verdict' | 'verdictReasons'>, interrupted: Report['interrupted']): Pick<Report, 'verdict' | 'verdictReasons' | 'interrupted'> {
   if (!interrupted) return v;
-  const why = `interrupted by ${interrupted.signal}: the report holds only what finished before it`;
+  const why: Finding = { kind: 'interrupted', message: `interrupted by ${interrupted.signal}: the report holds only what finished before it` };
   return { verdict: v.verdict === 'fail' ? 'fail' : 'incomplete', verdictReasons: [why, ...v.verdictReasons], interrupted };
 }
 
@@ -69,7 +70,7 @@ export function assembleReport(p: ReportParts): Report {
   const checks = CHECK_ORDER.filter((c) => p.checks.includes(c));
   const skipped = [...new Map((p.skippedInputs ?? []).map((s) => [s.path, s])).values()];
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: 'asr-parity',
     generatedAt: new Date().toISOString(),
     ...interruptedVerdict(verdictOf(backends, checks), p.interrupted),

@@ -34,7 +34,7 @@ describe('merging report files', () => {
   it('with allowMismatch lists each difference and puts it first among the verdict reasons', () => {
     const m = mergeNamedReports([named('a.json', report()), named('b.json', report({ cpu: 'cpu B' }))], undefined, { latencyTolerance: 0.1, allowMismatch: true });
     expect(m.differences).toEqual(['b.json vs a.json: host cpu cpu A x2 vs cpu B x2']);
-    expect(m.report.verdictReasons[0]).toBe('not comparable (allowed): b.json vs a.json: host cpu cpu A x2 vs cpu B x2');
+    expect(m.report.verdictReasons[0]!.message).toBe('not comparable (allowed): b.json vs a.json: host cpu cpu A x2 vs cpu B x2');
   });
 
   it('flags what got slower than the baseline report beyond the tolerance over the whole interval, and records it in the report', () => {

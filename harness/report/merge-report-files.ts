@@ -54,7 +54,7 @@ export function mergeNamedReports(inputs: readonly NamedReport[], baseline: { na
     regressions = findRegressions(old.report, report, o.latencyTolerance);
     report.regressions = { against: old.name, latencyTolerance: o.latencyTolerance, items: regressions, latency: compareLatency(old.report, report, o.latencyTolerance) };
   }
-  if (differences.length) report.verdictReasons = [...differences.map((d) => `not comparable (allowed): ${d}`), ...report.verdictReasons];
+  if (differences.length) report.verdictReasons = [...differences.map((d) => ({ kind: 'not-comparable' as const, message: `not comparable (allowed): ${d}` })), ...report.verdictReasons];
   return { report, differences, regressions };
 }
 

@@ -1,14 +1,17 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Report } from './report-types.ts';
+import type { Finding, Report } from './report-types.ts';
 
-/** Whether a case met the per-case thresholds, as the gate judged it (its failures name the case). */
-export function caseFailures(failures: readonly string[], id: string): string[] {
-  return failures.filter((f) => f.startsWith(`${id}: `));
+/** The gate's failures of one case (by its id field: a case named "corpus" or holding ": " is still that case). */
+export function caseFailures(failures: readonly Finding[], id: string): Finding[] {
+  return failures.filter((f) => f.case === id);
 }
 
 const COLUMNS = [
-  'backend', 'case', 'audio', 'audio_format', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'ref_words',
-  'baseline_text', 'device_text', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
+  // wer..baseline_words: the device against the baseline's transcript (the comparison the gate makes)
+  'backend', 'case', 'audio', 'audio_format', 'kind', 'audio_seconds', 'passed', 'exact', 'wer', 'cer', 'hits', 'substitutions', 'deletions', 'insertions', 'baseline_words',
+  'baseline_text', 'device_text',
+  // against what was said, where the case carries it
+  'reference_text', 'reference_words', 'baseline_wer_vs_reference', 'device_wer_vs_reference', 'forced_steps', 'top1_agreements', 'decisive_steps', 'decisive_agreements', 'max_abs_logit_error', 'first_divergence_step', 'first_divergence_margin', 'first_divergence_cause',
   // a case one side failed on: a row of its own, its figures empty, saying which backend failed, how and why
   'failure_kind', 'failure_backend', 'failure_message',
 ] as const;
@@ -23,12 +26,14 @@ export function renderCsv(report: Report): string {
   for (const b of report.backends) {
     const a = b.accuracy;
     if (b.role !== 'device' || !a) continue;
+    const truth = new Map((a.groundTruth?.cases ?? []).map((x) => [x.id, x]));
     for (const c of a.cases) {
       const t = c.tokenParity;
       const d = t?.transcriptDivergence ?? null;
       rows.push([
         b.name, c.id, c.audio, c.audioFormat ?? null, c.kind, c.audioSeconds, caseFailures(a.failures, c.id).length === 0, c.exact, c.wer, c.cer, c.hits, c.substitutions, c.deletions, c.insertions, c.refWords,
-        c.baselineText, c.deviceText, t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
+        c.baselineText, c.deviceText, c.referenceText ?? null, truth.get(c.id)?.refWords ?? null, truth.get(c.id)?.baseline.wer ?? null, truth.get(c.id)?.device.wer ?? null,
+        t?.steps ?? null, t?.top1Agreements ?? null, t?.decisiveSteps ?? null, t?.decisiveAgreements ?? null, t?.maxAbsError ?? null, d?.step ?? null, d?.margin ?? null, d?.cause ?? null,
         null, null, null,
       ]);
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { thresholdLine } from '../config/threshold-table.ts';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
 import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, latencyComparisonRow, wordAlignment } from './report-view.ts';
@@ -13,7 +14,6 @@ function accuracySection(b: BackendReport) {
   const a = b.accuracy!;
   const tp = a.tokenParity;
   const ev = evidenceView(a);
-  const caseIds = new Set(a.cases.map((x) => x.id));
   return {
     name: b.name,
     passed: a.passed,
@@ -21,7 +21,7 @@ function accuracySection(b: BackendReport) {
     tokenParity: tp.available
       ? `${tp.passed ? 'PASS' : 'FAIL'}: top-1 agreement ${pct(tp.top1Agreement)} over ${tp.steps} teacher-forced steps, ${pct(tp.decisiveTop1Agreement)} on the ${tp.decisiveSteps} decisive ones; max logit error ${num(tp.maxAbsError, 4)}; ${tp.divergences} divergence(s), ${tp.nearTieDivergences} at a near-tie.`
       : `not measured: ${tp.reason}.`,
-    failures: [...caseDifferences(a).filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => !caseIds.has(f.slice(0, f.indexOf(': '))))],
+    failures: [...caseDifferences(a).filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => f.case === undefined).map((f) => f.message)],
     cases: a.cases.map((c) => ({
       id: c.id,
       kind: c.kind,
@@ -50,7 +50,7 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     verdictReasons: groupedReasons(r),
     checksText: r.checks.join(' and '),
     configSource: r.config.source ?? 'built-in defaults',
-    thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
+    thresholdLine: thresholdLine(t),
     backendRows: r.backends.map((b) => ({
       name: b.name,
       role: b.role,

@@ -7,7 +7,7 @@ import { verdictOf } from './verdict.ts';
 
 // the writers read these fields of a case and an accuracy result; the rest of the report is as the gate writes it
 const kase = (id: string, wer: number, deviceText: string): CaseResult => ({ id, audio: `/a/${id}.wav`, audioFormat: 'wav/pcm16', kind: 'speech', audioSeconds: 2, baselineText: 'the cat sat', deviceText, wer, cer: wer, exact: wer === 0, hits: 3, substitutions: wer ? 1 : 0, deletions: 0, insertions: 0, refWords: 3, alignment: `REF: the cat sat\nHYP: ${deviceText}`, tokenParity: null });
-const accuracy = { passed: false, failures: ['c2: WER 33.33% >= 1.00%', 'corpus: WER 16.67% >= 1.00%'], corpus: { utterances: 2, wer: 1 / 6, cer: 1 / 6, exactMatches: 1 }, evidence: { mode: 'point' }, cases: [kase('c1', 0, 'the cat sat'), kase('c2', 1 / 3, 'the "cat", sad')] } as unknown as AccuracyResult;
+const accuracy = { passed: false, failures: [{ kind: 'case-threshold', case: 'c2', metric: 'wer', observed: 1 / 3, limit: 0.01, message: 'c2: WER 33.33% >= 1.00%' }, { kind: 'corpus-threshold', metric: 'wer', observed: 1 / 6, limit: 0.01, message: 'corpus: WER 16.67% >= 1.00%' }], corpus: { utterances: 2, wer: 1 / 6, cer: 1 / 6, exactMatches: 1 }, evidence: { mode: 'point' }, cases: [kase('c1', 0, 'the cat sat'), kase('c2', 1 / 3, 'the "cat", sad')] } as unknown as AccuracyResult;
 const base = { backend: 'x', device: 'cpu', precision: 'fp16', required: true } as const;
 const backends: BackendReport[] = [
   { ...base, name: 'cpu-fp32', role: 'baseline', status: 'ran' },
@@ -50,5 +50,19 @@ describe('CSV from a report', () => {
     expect(lines[1]).toMatch(/^cpu-fp16,c1,\/a\/c1\.wav,wav\/pcm16,speech,2,true,true,0,0,/);
     expect(lines[2]).toMatch(/^cpu-fp16,c2,\/a\/c2\.wav,wav\/pcm16,speech,2,false,false,/);
     expect(lines[2]).toContain(',"the ""cat"", sad",');
+  });
+
+  it('names the baseline-word column honestly and carries the reference text with each side\'s WER against it', () => {
+    const truth = { cases: [{ id: 'c2', refWords: 3, baseline: { wer: 0 }, device: { wer: 1 / 3 } }] };
+    const withTruth = { ...accuracy, groundTruth: truth, cases: accuracy.cases.map((c) => (c.id === 'c2' ? { ...c, referenceText: 'the cat sat' } : c)) } as unknown as AccuracyResult;
+    const r = { ...report, backends: report.backends.map((b) => (b.name === 'cpu-fp16' ? { ...b, accuracy: withTruth } : b)) } as Report;
+    const [header, c1, c2] = renderCsv(r).trim().split('\n');
+    const cols = header!.split(',');
+    expect(cols).toContain('baseline_words');
+    expect(cols).not.toContain('ref_words');
+    // the four columns right after device_text (the transcripts are quoted, the columns after them are not)
+    expect(cols.slice(cols.indexOf('device_text') + 1, cols.indexOf('device_text') + 5)).toEqual(['reference_text', 'reference_words', 'baseline_wer_vs_reference', 'device_wer_vs_reference']);
+    expect(c2).toContain(`,"the ""cat"", sad",the cat sat,3,0,${1 / 3},`);
+    expect(c1).toContain(',the cat sat,,,,,');
   });
 });

@@ -50,7 +50,7 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
       const f = caseFailures(a.failures, c.id);
       if (f.length) {
         n.failures++;
-        tc.ele('failure', { message: f.join('; '), type: 'threshold' }).txt(c.alignment);
+        tc.ele('failure', { message: f.map((x) => x.message).join('; '), type: 'threshold' }).txt(c.alignment);
       } else if (!c.exact) tc.ele('system-out').txt(c.alignment);
     }
     // a case one side could not transcribe: an error of its own, named by how it failed (the structured fields, not a message)
@@ -61,8 +61,9 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
     }
     // the corpus-wide checks (WER, CER, exact match, their evidence, token parity): the gate's other failures
     n.tests++;
-    const corpus = suite.ele('testcase', { classname, name: 'corpus' });
-    const rest = a.failures.filter((f) => !a.cases.some((c) => f.startsWith(`${c.id}: `)));
+    // a classname of its own: a case may be named "corpus" too
+    const corpus = suite.ele('testcase', { classname: `${classname}.corpus`, name: 'corpus' });
+    const rest = a.failures.filter((f) => f.case === undefined).map((f) => f.message);
     const k = a.corpus;
     corpus.ele('system-out').txt(`${k.utterances} cases, WER ${pct(k.wer)}, CER ${pct(k.cer)}, exact ${k.exactMatches}/${k.utterances}; evidence ${a.evidence.mode}`);
     if (rest.length || (!a.passed && !a.failures.length)) {
@@ -107,7 +108,7 @@ export function renderJunit(report: Report): string {
   const verdict = root.ele('testsuite', { name: 'verdict' });
   const vc = verdict.ele('testcase', { classname: 'asr-parity', name: 'verdict' });
   const failed = report.verdict !== 'pass';
-  if (failed) vc.ele('failure', { message: `${report.interrupted ? `INTERRUPTED (${report.interrupted.signal}): ` : ''}${verdictLine(report)}`, type: report.interrupted ? 'interrupted' : report.verdict }).txt(report.verdictReasons.join('\n'));
+  if (failed) vc.ele('failure', { message: `${report.interrupted ? `INTERRUPTED (${report.interrupted.signal}): ` : ''}${verdictLine(report)}`, type: report.interrupted ? 'interrupted' : report.verdict }).txt(report.verdictReasons.map((x) => x.message).join('\n'));
   else vc.ele('system-out').txt(verdictLine(report));
   const all: Counts[] = [counted(verdict, { tests: 1, failures: failed ? 1 : 0, errors: 0, skipped: 0 })];
   for (const check of report.checks) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
@@ -68,7 +69,6 @@ function accuracySection(b: BackendReport) {
   const differing = caseDifferences(a);
   const byId = new Map(a.cases.map((x) => [x.id, x]));
   const ev = evidenceView(a);
-  const caseIds = new Set(a.cases.map((x) => x.id));
   const g = a.groundTruth;
   const groundTruth = g && {
     coverage: truthCoverage(g),
@@ -86,9 +86,9 @@ function accuracySection(b: BackendReport) {
     scoring,
     groundTruth,
     // one line per case over a threshold, then the corpus-level failures
-    failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => !caseIds.has(f.slice(0, f.indexOf(': '))))],
+    failures: [...differing.filter((x) => x.failed).map((x) => x.line), ...a.failures.filter((f) => f.case === undefined).map((f) => f.message)],
     differing: differing.map((x) => ({ ...x, baselineText: byId.get(x.id)!.baselineText, deviceText: byId.get(x.id)!.deviceText, alignment: byId.get(x.id)!.alignment })),
-    evidence: { ...ev, rows: ev.rows.map((r) => ({ ...r, supported: r.supported ? 'yes' : '**no: insufficient evidence**' })) },
+    evidence: { ...ev, rows: ev.rows.map((r) => ({ ...r, judgement: r.supported ? r.judgement : `**${r.judgement}**` })) },
   };
 }
 
@@ -117,7 +117,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     baselineCache: base?.baselineCache && cell(baselineCacheLine(base.baselineCache)),
     verdictReasons: groupedReasons(r),
     configSource: r.config.source ? `\`${r.config.source}\`` : 'built-in defaults',
-    thresholds: { maxWer: pct(t.maxWer), maxCer: pct(t.maxCer), minExactMatchRate: pct(t.minExactMatchRate), minTop1Agreement: pct(t.minTop1Agreement) },
+    thresholdLine: thresholdLine(t),
     devices,
     summaryRows: cells(summaryRows(r, devices)),
     backendRows: r.backends.map((b) => ({

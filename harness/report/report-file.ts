@@ -4,6 +4,8 @@ import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
 import { ReportError } from '../errors.ts';
 import type { ReportPlot } from './plots.ts';
 import type { Report } from './report-types.ts';
+import { FORMAT_NAMES, REPORT_FORMATS, type ReportPaths } from './formats/index.ts';
+import { upgradeFromV2, type ReportV2 } from './upgrade-report.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
 const SCHEMA = new URL('../../reports/report.schema.json', import.meta.url);
@@ -23,21 +25,13 @@ export function readReport(path: string): Report {
     throw new ReportError(path, problem, 'give a report.json written by asr-parity');
   }
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version < 2) throw new ReportError(path, `written by an older asr-parity (report schema ${version}; this one reads 2)`, 're-run the command that wrote it');
-  validateReport(raw, path);
-  return raw;
+  if (typeof version === 'number' && version < 2) throw new ReportError(path, `written by an older asr-parity (report schema ${version}; this one reads 2 and 3)`, 're-run the command that wrote it');
+  const report = version === 2 ? upgradeFromV2<Report>(raw as ReportV2) : raw;
+  validateReport(report, path);
+  return report;
 }
 
-/** Where a report goes: any of the JSON, the Markdown (with its plots as SVG files beside it) and the HTML. */
-export interface ReportPaths {
-  json?: string;
-  markdown?: string;
-  html?: string;
-  /** Per-case accuracy rows. */
-  csv?: string;
-  /** JUnit XML for CI dashboards. */
-  junit?: string;
-}
+export type { ReportPaths } from './formats/index.ts';
 
 /** The HTML report beside a Markdown one: R.md gives R.html. */
 export function htmlBeside(markdown: string): string {
@@ -52,27 +46,20 @@ export function htmlBeside(markdown: string): string {
  */
 export async function writeReportFiles(report: Report, paths: ReportPaths, drawn?: ReportPlot[]): Promise<string[]> {
   validateReport(report, paths.json ?? paths.markdown ?? paths.html ?? 'report');
-  const written: string[] = [];
-  const put = (path: string, data: string) => {
-    writeFileAtomic(path, data);
-    written.push(path);
-  };
+  const asked = FORMAT_NAMES.filter((name) => paths[name]);
   // the renderers (Observable Plot with linkedom, handlebars, xmlbuilder2: over half a second of
   // CPU to import) load only for a format that needs them: a run that writes JSON, or nothing, skips them
-  const { PLOT_IDS, renderPlots } = paths.markdown || paths.html ? await import('./plots.ts') : { PLOT_IDS: [], renderPlots: () => [] };
-  const plots = drawn ?? (paths.markdown || paths.html ? renderPlots(report) : []);
-  if (paths.json) put(paths.json, `${JSON.stringify(report, null, 2)}\n`);
-  if (paths.markdown) {
-    const folder = `${basename(paths.markdown, extname(paths.markdown))}-plots`;
-    const dir = join(dirname(paths.markdown), folder);
-    for (const id of PLOT_IDS) if (!plots.some((p) => p.id === id)) rmSync(join(dir, `${id}.svg`), { force: true });
-    for (const p of plots) put(join(dir, `${p.id}.svg`), `${p.svg}\n`);
-    const { renderMarkdown } = await import('./render-markdown.ts');
-    put(paths.markdown, renderMarkdown(report, plots.map((p) => ({ title: p.title, caption: p.caption, href: `${folder}/${p.id}.svg` }))));
+  const plots = drawn ?? (asked.some((name) => REPORT_FORMATS[name].usesPlots) ? (await import('./plots.ts')).renderPlots(report) : []);
+  const written: string[] = [];
+  for (const name of asked) {
+    for (const f of await REPORT_FORMATS[name].render(report, paths[name]!, plots)) {
+      if (f.data === null) rmSync(f.path, { force: true });
+      else {
+        writeFileAtomic(f.path, f.data);
+        written.push(f.path);
+      }
+    }
   }
-  if (paths.html) put(paths.html, (await import('./render-html.ts')).renderHtml(report, plots));
-  if (paths.csv) put(paths.csv, (await import('./render-csv.ts')).renderCsv(report));
-  if (paths.junit) put(paths.junit, (await import('./render-junit.ts')).renderJunit(report));
   return written;
 }
 

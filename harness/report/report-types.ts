@@ -1,6 +1,7 @@
 import type { PerformanceResult } from '../bench/measure-performance.ts';
 import type { GateThresholds } from '../config/load-config.ts';
 import type { CorpusScore } from '../score/error-rate.ts';
+import type { Finding } from '../score/finding.ts';
 import type { Evidence, UnderLoadCheck } from '../score/gate.ts';
 import type { ScoringConvention } from '../score/scoring-convention.ts';
 import type { GroundTruth } from '../score/ground-truth.ts';
@@ -18,6 +19,8 @@ export interface CaseResult {
   audioFormat?: string;
   baselineText: string;
   deviceText: string;
+  /** What was said, where the case carries it (absent in reports made before it was recorded). */
+  referenceText?: string;
   wer: number;
   cer: number;
   /** jiwer's MER, WIL and WIP (absent in reports made before they were recorded). */
@@ -39,7 +42,8 @@ export type TokenParityResult = ({ available: true; passed: boolean } & TokenPar
 
 export interface AccuracyResult {
   passed: boolean;
-  failures: string[];
+  /** Every threshold missed, as values (harness/score/finding.ts); none when passed. */
+  failures: Finding[];
   normalizer: string;
   /** How the figures were computed: normalizer version, CER convention, which tool each measure matches. */
   scoring?: ScoringConvention;
@@ -71,7 +75,7 @@ export interface CaseFailure {
 }
 
 /** Defined beside the code that measures it (result types live with the stage that produces them). */
-export type { PerformanceResult };
+export type { PerformanceResult, Finding };
 
 /** How much of the baseline came from the cache (harness/run/baseline-cache.ts), and from which runs. */
 export interface BaselineCacheUse {
@@ -143,11 +147,12 @@ import type { LatencyShift, ShiftJudgement } from '../bench/latency-shift.ts';
 import type { CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 
 export interface Report {
-  schemaVersion: 2;
+  /** 3: failures and verdict reasons are values, not sentences (schema 2 is read and upgraded, report-file.ts). */
+  schemaVersion: 3;
   tool: 'asr-parity';
   generatedAt: string;
   verdict: 'pass' | 'fail' | 'incomplete';
-  verdictReasons: string[];
+  verdictReasons: Finding[];
   checks: Check[];
   environment: Environment;
   config: {

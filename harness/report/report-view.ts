@@ -3,7 +3,8 @@ import { align, type Op } from '../score/align.ts';
 import { getNormalizer } from '../score/normalizers.ts';
 import type { CaseTokenParity } from '../score/token-parity.ts';
 import { formatDrift, formatPercentile } from './format-latency.ts';
-import type { AccuracyResult, BackendReport, CaseFailure as FailedCase, LatencyComparison, Regression, Report } from './report-types.ts';
+import type { FindingMetric } from '../score/finding.ts';
+import type { AccuracyResult, BackendReport, CaseFailure as FailedCase, Finding, LatencyComparison, Regression, Report } from './report-types.ts';
 import type { MachineState } from '../bench/machine-state.ts';
 import { median } from '../bench/child-time.ts';
 
@@ -43,6 +44,24 @@ export interface Row {
   cells: string[];
 }
 
+const METRIC_NAMES: Record<FindingMetric, string> = { wer: 'WER', cer: 'CER', exactMatch: 'exact match', decisiveTop1Agreement: 'top-1 agreement', werIncrease: 'WER increase', timedTranscripts: 'timed transcripts' };
+
+/** Why an accuracy check failed, in a few words, from its findings' kinds and metrics (never their messages). */
+export function failureSummary(failures: readonly Finding[]): string {
+  const cases = new Set(failures.flatMap((f) => (f.kind === 'case-threshold' && f.case !== undefined ? [f.case] : []))).size;
+  const of = (kind: Finding['kind']) => [...new Set(failures.filter((f) => f.kind === kind).map((f) => (f.metric ? METRIC_NAMES[f.metric] : '')))].filter(Boolean).join(', ');
+  const parts = [
+    cases && `${cases} case${cases === 1 ? '' : 's'} over a threshold`,
+    of('corpus-threshold') && `corpus ${of('corpus-threshold')} beyond the threshold`,
+    of('insufficient-evidence') && `insufficient evidence for ${of('insufficient-evidence')}`,
+    failures.some((f) => f.kind === 'token-parity') && 'token parity below its minimum',
+    failures.some((f) => f.kind === 'wer-increase') && 'WER against the reference text rose',
+    failures.some((f) => f.kind === 'teacher-forcing-error') && 'teacher forcing failed',
+    failures.some((f) => f.kind === 'legacy') && 'see its failures',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : 'no failure recorded';
+}
+
 /** The Summary table: one row per check the run made. */
 export function summaryRows(r: Report, devices: BackendReport[]): Row[] {
   const perf = r.checks.includes('performance');
@@ -58,7 +77,7 @@ export function summaryRows(r: Report, devices: BackendReport[]): Row[] {
       const a = b.accuracy;
       if (!a) return NA;
       const c = a.corpus;
-      return `${a.passed ? 'PASS' : 'FAIL'}: WER ${pct(c.wer)}, CER ${pct(c.cer)}, exact ${c.exactMatches}/${c.utterances}${c.exactMatches === c.utterances ? ', texts identical' : ''}`;
+      return `${a.passed ? 'PASS' : `FAIL (${failureSummary(a.failures)})`}: WER ${pct(c.wer)}, CER ${pct(c.cer)}, exact ${c.exactMatches}/${c.utterances}${c.exactMatches === c.utterances ? ', texts identical' : ''}`;
     }));
   }
   if (perf) rows.push(row('speedup over baseline', (b) => (b.performance?.speedup == null ? NA : `${num(b.performance.speedup, 2)}x`)));
@@ -78,17 +97,23 @@ export interface EvidenceRow {
   bound: string;
   threshold: string;
   supported: boolean;
+  /** What the row says of the claim: supported, missed outright (the observed value is already beyond the threshold: that is evidence, a FAIL), or too little data. */
+  judgement: string;
   needs: string;
 }
+
+const MISSED = 'no: the observed value already misses the threshold (FAIL)';
+const THIN = 'no: insufficient evidence';
+const judged = (supported: boolean, missed: boolean) => (supported ? 'yes' : missed ? MISSED : THIN);
 
 /** Each accuracy claim with the bound the data supports and whether that meets the threshold. */
 export function evidenceView(a: AccuracyResult) {
   const e = a.evidence;
   const t = a.thresholds;
   const rows: EvidenceRow[] = [
-    { figure: 'WER', observed: `${pct(e.wer.point)} (${e.wer.errors} errors in ${e.wer.units} words)`, bound: `<= ${pct(e.wer.upper)}`, threshold: `< ${pct(t.maxWer)}`, supported: e.wer.sufficient, needs: e.wer.unitsNeeded === null ? '' : `${e.wer.unitsNeeded} words without errors` },
-    { figure: 'CER', observed: `${pct(e.cer.point)} (${e.cer.errors} errors in ${e.cer.units} characters)`, bound: `<= ${pct(e.cer.upper)}`, threshold: `< ${pct(t.maxCer)}`, supported: e.cer.sufficient, needs: e.cer.unitsNeeded === null ? '' : `${e.cer.unitsNeeded} characters without errors` },
-    { figure: 'exact match', observed: `${pct(e.exactMatch.point)} (${e.exactMatch.matches} of ${e.exactMatch.utterances})`, bound: `>= ${pct(e.exactMatch.lower)}`, threshold: `>= ${pct(t.minExactMatchRate)}`, supported: e.exactMatch.sufficient, needs: e.exactMatch.utterancesNeeded === null ? '' : `${e.exactMatch.utterancesNeeded} utterances without a mismatch` },
+    { figure: 'WER', observed: `${pct(e.wer.point)} (${e.wer.errors} errors in ${e.wer.units} words)`, bound: `<= ${pct(e.wer.upper)}`, threshold: `< ${pct(t.maxWer)}`, supported: e.wer.sufficient, judgement: judged(e.wer.sufficient, !(e.wer.point < t.maxWer)), needs: e.wer.unitsNeeded === null ? '' : `${e.wer.unitsNeeded} words without errors` },
+    { figure: 'CER', observed: `${pct(e.cer.point)} (${e.cer.errors} errors in ${e.cer.units} characters)`, bound: `<= ${pct(e.cer.upper)}`, threshold: `< ${pct(t.maxCer)}`, supported: e.cer.sufficient, judgement: judged(e.cer.sufficient, !(e.cer.point < t.maxCer)), needs: e.cer.unitsNeeded === null ? '' : `${e.cer.unitsNeeded} characters without errors` },
+    { figure: 'exact match', observed: `${pct(e.exactMatch.point)} (${e.exactMatch.matches} of ${e.exactMatch.utterances})`, bound: `>= ${pct(e.exactMatch.lower)}`, threshold: `>= ${pct(t.minExactMatchRate)}`, supported: e.exactMatch.sufficient, judgement: judged(e.exactMatch.sufficient, !(e.exactMatch.point >= t.minExactMatchRate)), needs: e.exactMatch.utterancesNeeded === null ? '' : `${e.exactMatch.utterancesNeeded} utterances without a mismatch` },
   ];
   return {
     confidence: pct(e.confidence),
@@ -112,9 +137,10 @@ export interface CaseFailure {
 
 /** Every case whose transcripts differ, one line each: WER, CER and the first divergence. */
 export function caseDifferences(a: AccuracyResult): CaseFailure[] {
-  const t = a.thresholds;
+  const failing = new Set(a.failures.map((f) => f.case));
   return a.cases.filter((c) => !c.exact).map((c) => {
-    const failed = !(c.wer < t.maxWer) || !(c.cer < t.maxCer);
+    // as the gate judged it: a case failed when a failure names it (by its id field, never its text)
+    const failed = failing.has(c.id);
     const divergence = divergenceText(c.tokenParity);
     return { id: c.id, audio: c.audio, wer: pct(c.wer), cer: pct(c.cer), divergence, failed, line: `${c.id}: WER ${pct(c.wer)}, CER ${pct(c.cer)}; first divergence ${divergence}` };
   });
@@ -133,17 +159,15 @@ export function groupedReasons(r: Report): string[] {
   const out: string[] = [];
   const folded = new Set<string>();
   for (const reason of r.verdictReasons) {
-    const b = r.backends.find((x) => x.accuracy && reason.startsWith(`${x.name}: `));
-    const rest = b ? reason.slice(b.name.length + 2) : '';
-    const isCase = b?.accuracy?.cases.some((c) => rest.startsWith(`${c.id}: `));
-    if (!b || !isCase) {
-      out.push(reason);
+    const b = reason.case === undefined ? undefined : r.backends.find((x) => x.accuracy && x.name === reason.backend);
+    if (!b) {
+      out.push(reason.message);
       continue;
     }
     if (folded.has(b.name)) continue;
     folded.add(b.name);
-    const failing = caseDifferences(b.accuracy!).filter((c) => c.failed);
-    out.push(`${b.name}: ${failing.length} of ${b.accuracy!.cases.length} cases over a threshold (${failing.map((c) => c.id).join(', ')}); see its failures`);
+    const failing = [...new Set(b.accuracy!.failures.flatMap((f) => (f.case === undefined ? [] : [f.case])))];
+    out.push(`${b.name}: ${failing.length} of ${b.accuracy!.cases.length} cases over a threshold (${failing.join(', ')}); see its failures`);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import type { Finding } from '../score/finding.ts';
 import type { LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { GateThresholds } from '../config/load-config.ts';
@@ -33,11 +34,12 @@ export interface AccuracyOptions {
 }
 
 /** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
-function leftOutFailure(leftOut: readonly CaseFailure[], compared: number): string | undefined {
+function leftOutFailure(leftOut: readonly CaseFailure[], compared: number): Finding | undefined {
   if (!leftOut.length) return undefined;
   const ids = new Set(leftOut.map((f) => f.case));
   const each = leftOut.map((f) => `${f.case} (${f.backend}: ${f.kind})`).join(', ');
-  return `${ids.size} case(s) not compared, left out of every figure (${compared} compared): ${each}`;
+  // corpus-wide: the cases themselves are in casesLeftOut, each with its backend, kind and reason
+  return { kind: 'cases-not-compared', observed: ids.size, message: `${ids.size} case(s) not compared, left out of every figure (${compared} compared): ${each}` };
 }
 
 /** An accuracy result, and the error that stopped token parity part-way if one did: the scores are kept either way. */
@@ -48,8 +50,9 @@ export interface AccuracyRun {
 
 function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun, wanted: boolean): string | undefined {
   if (!wanted) return 'not requested';
-  if (!baseline.loaded.forcedLogits) return 'the baseline backend cannot decode with given tokens';
-  if (!device.loaded.forcedLogits) return 'the device backend cannot decode with given tokens (external engines expose no logits)';
+  // a capability of this backend, not of a kind of backend: a worker that answers forced decoding has logits
+  if (!baseline.loaded.forcedLogits) return 'the baseline backend offers no teacher-forced decoding (no forcedLogits capability)';
+  if (!device.loaded.forcedLogits) return 'the device backend offers no teacher-forced decoding (no forcedLogits capability)';
   if (baseline.results.some((r) => !r.result.tokens)) return 'the baseline backend returns no token ids';
   return undefined;
 }
@@ -135,7 +138,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
   const notCompared = leftOutFailure(o.leftOut ?? [], pairs.length);
-  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [`teacher forcing failed: ${error.message}`] : [])];
+  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
@@ -147,6 +150,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       audioFormat: b.format,
       baselineText: b.result.text,
       deviceText: d.result.text,
+      ...(b.case.text.trim() ? { referenceText: b.case.text } : {}),
       wer: c.wer,
       cer: c.cer,
       mer: c.mer,

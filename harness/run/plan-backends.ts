@@ -62,7 +62,9 @@ export function fragmentOf(p: PlannedBackend, extra: Partial<BackendReport> = {}
   // a worker's device and dtype are its entry's, not the generic backend's 'external'
   const worker = p.options.worker as { device?: string; dtype?: string } | undefined;
   const device = worker?.device ?? p.backend.device;
-  const precision = worker?.dtype ?? p.backend.precision;
+  // the loaded model's own precision where the backend reports it (an f32 file under cpu-fp16 is fp32), else the entry's or the backend's
+  const loaded = extra.environment?.precision;
+  const precision = (typeof loaded === 'string' ? loaded : undefined) ?? worker?.dtype ?? p.backend.precision;
   const f: BackendReport = { name: p.entry.name, backend: p.backend.name, device, precision, role: p.role, required: p.required, status: p.availability.ok ? 'ran' : 'skipped', ...extra };
   if (!p.availability.ok && !f.reason) f.reason = p.availability.reason;
   return f;

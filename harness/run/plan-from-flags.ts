@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { thresholdsFromFlags, type ThresholdFlags } from '../config/threshold-table.ts';
 import type { BackendOptions, LoadedBackend } from '../../backends/types.ts';
 import { backendOf } from '../load/resolve-backend.ts';
 import type { BackendEntry, Config } from '../config/load-config.ts';
@@ -10,7 +11,7 @@ import { loadBackend } from '../load/load-backend.ts';
  * The command line over the config: every flag given wins over the config file, a flag left out
  * leaves the config's value. The CLI's commands only hand their flags here.
  */
-export interface PlanFlags {
+export interface PlanFlags extends ThresholdFlags {
   backend?: string;
   baseline?: string;
   model?: string;
@@ -20,14 +21,6 @@ export interface PlanFlags {
   language?: string;
   normalize?: Config['normalizer'];
   cerSpaces?: Config['cerSpaces'];
-  maxWer?: number;
-  maxCer?: number;
-  minExact?: number;
-  minTop1?: number;
-  marginTolerance?: number;
-  evidence?: 'bound' | 'point';
-  confidence?: number;
-  maxWerIncrease?: number;
 }
 
 /** The flags a command gives for one backend it loads itself (transcribe, chunked, benchmark, soak, fuzz). */
@@ -44,7 +37,7 @@ export function scoringFromFlags(c: Config, o: PlanFlags): Config {
     ...c,
     normalizer: o.normalize ?? c.normalizer,
     cerSpaces: o.cerSpaces ?? c.cerSpaces,
-    thresholds: { ...c.thresholds, ...defined({ maxWer: o.maxWer, maxCer: o.maxCer, minExactMatchRate: o.minExact, minTop1Agreement: o.minTop1, marginTolerance: o.marginTolerance, evidence: o.evidence, confidence: o.confidence, maxWerIncrease: o.maxWerIncrease }) },
+    thresholds: { ...c.thresholds, ...thresholdsFromFlags(o) },
   };
 }
 

@@ -2,6 +2,7 @@ import type { GateThresholds } from '../config/load-config.ts';
 import { scoreCorpus, scoreUtterance, type CorpusScore, type ScoreOptions, type UtteranceScore } from './error-rate.ts';
 import { proportionLower, rateUpper, trialsNeededAtZero, type RateBound } from './confidence.ts';
 import type { GroundTruth } from './ground-truth.ts';
+import type { Finding } from './finding.ts';
 import type { TokenParitySummary } from './token-parity.ts';
 
 /**
@@ -85,34 +86,33 @@ export function evidenceSupports(e: Evidence): boolean {
   return e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient;
 }
 
-function insufficient(what: string, e: RateEvidence, max: number, unit: string): string {
+function insufficient(what: string, metric: 'wer' | 'cer', e: RateEvidence, max: number, unit: string): Finding {
   const more = e.unitsNeeded === null ? 'fewer errors or more data' : `about ${e.unitsNeeded - e.units} more ${unit} without errors`;
-  return `corpus: insufficient evidence for ${what} < ${pct(max)}: its ${pct(e.confidence)} upper bound is ${pct(e.upper)} (${e.errors} errors in ${e.units} ${unit}); needs ${more}`;
+  return { kind: 'insufficient-evidence', metric, observed: e.upper, limit: max, message: `corpus: insufficient evidence for ${what} < ${pct(max)}: its ${pct(e.confidence)} upper bound is ${pct(e.upper)} (${e.errors} errors in ${e.units} ${unit}); needs ${more}` };
 }
 
-/** Every threshold the scores miss, one line each; none means the accuracy gate passes. */
-export function gateFailures(scores: TranscriptScores, tokenParity: TokenParitySummary | undefined, t: Thresholds & Partial<Pick<GateThresholds, 'minTop1Agreement'>>, evidence: Evidence = evidenceOf(scores, t)): string[] {
+/** Every threshold the scores miss, one finding per case and figure; none means the accuracy gate passes. */
+export function gateFailures(scores: TranscriptScores, tokenParity: TokenParitySummary | undefined, t: Thresholds & Partial<Pick<GateThresholds, 'minTop1Agreement'>>, evidence: Evidence = evidenceOf(scores, t)): Finding[] {
   const { cases, corpus } = scores;
-  const failures: string[] = [];
-  // one line per case, both rates on it: a case over both thresholds is one failure to read, not two
+  const failures: Finding[] = [];
   for (const c of cases) {
-    const over = [!(c.wer < t.maxWer) && `WER >= ${pct(t.maxWer)}`, !(c.cer < t.maxCer) && `CER >= ${pct(t.maxCer)}`].filter(Boolean);
-    if (over.length) failures.push(`${c.id}: WER ${pct(c.wer)}, CER ${pct(c.cer)} (${over.join(', ')})`);
+    if (!(c.wer < t.maxWer)) failures.push({ kind: 'case-threshold', case: c.id, metric: 'wer', observed: c.wer, limit: t.maxWer, message: `${c.id}: WER ${pct(c.wer)} >= ${pct(t.maxWer)}` });
+    if (!(c.cer < t.maxCer)) failures.push({ kind: 'case-threshold', case: c.id, metric: 'cer', observed: c.cer, limit: t.maxCer, message: `${c.id}: CER ${pct(c.cer)} >= ${pct(t.maxCer)}` });
   }
-  if (!(corpus.wer < t.maxWer)) failures.push(`corpus: WER ${pct(corpus.wer)} >= ${pct(t.maxWer)}`);
-  if (!(corpus.cer < t.maxCer)) failures.push(`corpus: CER ${pct(corpus.cer)} >= ${pct(t.maxCer)}`);
-  if (!(corpus.exactMatchRate >= t.minExactMatchRate)) failures.push(`corpus: exact match ${pct(corpus.exactMatchRate)} < ${pct(t.minExactMatchRate)}`);
+  if (!(corpus.wer < t.maxWer)) failures.push({ kind: 'corpus-threshold', metric: 'wer', observed: corpus.wer, limit: t.maxWer, message: `corpus: WER ${pct(corpus.wer)} >= ${pct(t.maxWer)}` });
+  if (!(corpus.cer < t.maxCer)) failures.push({ kind: 'corpus-threshold', metric: 'cer', observed: corpus.cer, limit: t.maxCer, message: `corpus: CER ${pct(corpus.cer)} >= ${pct(t.maxCer)}` });
+  if (!(corpus.exactMatchRate >= t.minExactMatchRate)) failures.push({ kind: 'corpus-threshold', metric: 'exactMatch', observed: corpus.exactMatchRate, limit: t.minExactMatchRate, message: `corpus: exact match ${pct(corpus.exactMatchRate)} < ${pct(t.minExactMatchRate)}` });
   // with 'bound', what the data cannot support fails too, even where every observed value passed
   if (evidence.mode === 'bound') {
-    if (corpus.wer < t.maxWer && !evidence.wer.sufficient) failures.push(insufficient('WER', evidence.wer, t.maxWer, 'words'));
-    if (corpus.cer < t.maxCer && !evidence.cer.sufficient) failures.push(insufficient('CER', evidence.cer, t.maxCer, 'characters'));
+    if (corpus.wer < t.maxWer && !evidence.wer.sufficient) failures.push(insufficient('WER', 'wer', evidence.wer, t.maxWer, 'words'));
+    if (corpus.cer < t.maxCer && !evidence.cer.sufficient) failures.push(insufficient('CER', 'cer', evidence.cer, t.maxCer, 'characters'));
     const x = evidence.exactMatch;
     if (corpus.exactMatchRate >= t.minExactMatchRate && !x.sufficient) {
-      failures.push(`corpus: insufficient evidence for exact match >= ${pct(t.minExactMatchRate)}: its ${pct(evidence.confidence)} lower bound is ${pct(x.lower)} (${x.matches} of ${x.utterances} utterances); needs ${x.utterancesNeeded === null ? 'fewer mismatches or more data' : `about ${x.utterancesNeeded - x.utterances} more utterances without a mismatch`}`);
+      failures.push({ kind: 'insufficient-evidence', metric: 'exactMatch', observed: x.lower, limit: t.minExactMatchRate, message: `corpus: insufficient evidence for exact match >= ${pct(t.minExactMatchRate)}: its ${pct(evidence.confidence)} lower bound is ${pct(x.lower)} (${x.matches} of ${x.utterances} utterances); needs ${x.utterancesNeeded === null ? 'fewer mismatches or more data' : `about ${x.utterancesNeeded - x.utterances} more utterances without a mismatch`}` });
     }
   }
   if (tokenParity && t.minTop1Agreement !== undefined && !tokenParityPasses(tokenParity, { minTop1Agreement: t.minTop1Agreement })) {
-    failures.push(`corpus: teacher-forced top-1 agreement on decisive steps ${pct(tokenParity.decisiveTop1Agreement)} < ${pct(t.minTop1Agreement)}`);
+    failures.push({ kind: 'token-parity', metric: 'decisiveTop1Agreement', observed: tokenParity.decisiveTop1Agreement, limit: t.minTop1Agreement, message: `corpus: teacher-forced top-1 agreement on decisive steps ${pct(tokenParity.decisiveTop1Agreement)} < ${pct(t.minTop1Agreement)}` });
   }
   return failures;
 }
@@ -153,12 +153,13 @@ export function underLoadCheck(reference: { audio: PlainTranscript; short: Plain
   };
 }
 
-/** The under-load failure of one backend, as one line; none when every timed call matched. */
-export function underLoadFailure(u: UnderLoadCheck): string | undefined {
+/** The under-load failure of one backend; none when every timed call matched. */
+export function underLoadFailure(u: UnderLoadCheck, backend: string): Finding | undefined {
   if (u.passed) return undefined;
   const d = u.differences[0]!;
   const cut = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
-  return `under performance load, ${u.calls - u.matching} of ${u.calls} timed transcripts differ from the ${u.reference === 'accuracy run' ? 'accuracy run' : 'untimed run'}'s for the same audio (${d.call}: ${cut(d.text)} vs ${cut(d.referenceText)}${d.text === d.referenceText ? ', same text, other tokens' : ''})`;
+  const message = `${backend}: under performance load, ${u.calls - u.matching} of ${u.calls} timed transcripts differ from the ${u.reference === 'accuracy run' ? 'accuracy run' : 'untimed run'}'s for the same audio (${d.call}: ${cut(d.text)} vs ${cut(d.referenceText)}${d.text === d.referenceText ? ', same text, other tokens' : ''})`;
+  return { kind: 'under-load', backend, metric: 'timedTranscripts', observed: u.matching, limit: u.calls, message };
 }
 
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)} points`;
@@ -168,11 +169,12 @@ const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)} point
  * most `maxWerIncrease` (absolute). Under 'bound' the upper end of the paired interval decides,
  * under 'point' the observed difference.
  */
-export function werIncreaseFailure(g: GroundTruth, t: Thresholds): string | undefined {
+export function werIncreaseFailure(g: GroundTruth, t: Thresholds): Finding | undefined {
   if (t.maxWerIncrease === undefined) return undefined;
   const d = g.difference;
   const interval = `${pct(d.confidence)} interval ${points(d.lower)} to ${points(d.upper)}`;
   const judged = (t.evidence ?? 'bound') === 'bound' ? d.upper : d.difference;
   if (!(judged > t.maxWerIncrease)) return undefined;
-  return `corpus: WER against the reference text rose ${points(d.difference)} over the baseline's (${pct(g.baseline.wer)} to ${pct(g.device.wer)}, ${interval}, ${g.utterances} utterances), more than the ${points(t.maxWerIncrease).slice(1)} allowed`;
+  const message = `corpus: WER against the reference text rose ${points(d.difference)} over the baseline's (${pct(g.baseline.wer)} to ${pct(g.device.wer)}, ${interval}, ${g.utterances} utterances), more than the ${points(t.maxWerIncrease).slice(1)} allowed`;
+  return { kind: 'wer-increase', metric: 'werIncrease', observed: judged, limit: t.maxWerIncrease, message };
 }

@@ -21,6 +21,10 @@ export const MAIN_MAY_IMPORT: readonly string[] = [
   // constants quoted in help text: the minimum runs, the normalizer names, the corpus formats
   'harness/bench/latency-stats.ts',
   'harness/config/normalizer-names.ts',
+  // the thresholds' flags, help and defaults: one table
+  'harness/config/threshold-table.ts',
+  // the report formats' flags and help: a map of plain entries, each importing its renderer only when it renders
+  'harness/report/formats/index.ts',
   'harness/audio/corpus/format-names.ts',
   'harness/errors.ts',
 ];

@@ -1,3 +1,4 @@
+import { pathsFromFlags } from '../../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../../report/report-file.ts';
 import { mergeReportFiles } from '../../report/merge-report-files.ts';
 import { latencyComparisonRow, performanceWarnings, regressionRow } from '../../report/report-view.ts';
@@ -29,7 +30,7 @@ export async function run(o: ReportFlags): Promise<void> {
   for (const b of report.backends) if (b.performance) for (const w of performanceWarnings(b.name, b.performance)) print(w);
   for (const d of differences) print(`not comparable (allowed): ${d}`);
   const html = o.html ?? htmlBeside(o.output);
-  await writeReportFiles(report, { json: o.json, markdown: o.output, html, csv: o.csv, junit: o.junit });
+  await writeReportFiles(report, { ...pathsFromFlags(o, 'merge'), html });
   print(`${verdictLine(report)}; wrote ${o.output} and ${html}`);
   const regressed = Boolean(regressions?.length) && Boolean(o.failOnRegression);
   process.exitCode = regressed ? EXIT.failed : exitCodeOf(report);

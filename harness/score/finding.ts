@@ -1,0 +1,45 @@
+/**
+ * What the gate found, as a value (vitest's TestError idea): every failure of a check and every
+ * reason behind a verdict. Renderers and the verdict filter on `kind`, `backend`, `case` and
+ * `metric`; `message` is for people only and no code reads it back, so rewording a message
+ * changes no CSV column, JUnit count or verdict.
+ */
+export const FINDING_KINDS = [
+  // an accuracy check's failures (AccuracyResult.failures)
+  'case-threshold', // one case's WER or CER over its maximum
+  'corpus-threshold', // a corpus figure beyond its threshold
+  'insufficient-evidence', // the observed value is within the threshold, its confidence bound is not
+  'token-parity', // teacher-forced top-1 agreement on decisive steps below its minimum
+  'wer-increase', // the device's WER against the reference text rose more than maxWerIncrease
+  'teacher-forcing-error', // teacher forcing failed: the check could not be made
+  'cases-not-compared', // cases a backend failed on (AccuracyResult.casesLeftOut), left out of every figure
+  // the verdict's reasons (Report.verdictReasons)
+  'under-load', // timed transcripts differ from the checked ones
+  'not-run', // a required backend was skipped or failed
+  'missing-result', // a required backend ran without a check's result
+  'no-baseline', // the report holds no baseline: nothing was compared with anything
+  'nothing-compared', // no device backend has every check's result (INCOMPLETE)
+  'interrupted', // the run was stopped by a signal: never PASS
+  'optional-not-run', // a note: changes nothing
+  'point-only', // a note: passed on observed values, the bounds would not support it
+  'passed', // what a device passed
+  'not-comparable', // merged reports that differ in a field the merge was allowed to ignore
+  'legacy', // read from a schema-2 report, where findings were sentences only
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** The figure a finding is about, as the thresholds name it. */
+export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts'] as const;
+export type FindingMetric = (typeof FINDING_METRICS)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  /** The backend it concerns; absent for an accuracy check's own failures (the backend holding them is theirs). */
+  backend?: string;
+  /** The case (its id); absent for a corpus-wide or backend-wide finding, so no case id can be mistaken for "corpus". */
+  case?: string;
+  metric?: FindingMetric;
+  observed?: number;
+  limit?: number;
+  message: string;
+}
