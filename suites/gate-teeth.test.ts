@@ -233,7 +233,7 @@ describe('against reference text, a model from another seed fails maxWerIncrease
     expect(r.stdout).toMatch(/FAIL passage-0\d/);
     expect(r.stdout).toMatch(/REF: .*\n.*HYP: /);
     expect(r.stdout).toMatch(/against the reference text \(4 cases with reference text, normalizer basic\): baseline WER [\d.]+% \(S=\d+ D=\d+ I=\d+ of \d+ words\), CER [\d.]+%; cpu-fp32-device WER [\d.]+%/);
-    expect(r.stdout).toMatch(/device minus baseline \+[\d.]+ WER points, 95\.00% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 4 utterances\); sign test: device worse in \d, better in \d, tied in \d, p = [\d.]+; allowed at most \+1\.00/);
+    expect(r.stdout).toMatch(/device minus baseline \+[\d.]+ WER points, 95\.00% interval [-+][\d.]+ to \+[\d.]+ \(paired bootstrap over 4 utterances\); sign test: device worse in \d, better in \d, tied in \d, p = [\d.]+; MAPSSWE \(NIST sc_stats\): \d+ segments[^;]*; allowed at most \+1\.00/);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^verdict: FAIL \(WER against the reference text rose more than maxWerIncrease, see the report\)/);
     const rep = readReport(out);
     expect(rep.verdict).toBe('fail');

@@ -59,8 +59,11 @@ export async function planFromFlags(c: Config, o: PlanFlags): Promise<{ config: 
   // a path on the command line is the shell's: absolute before it reaches a worker running in the config's folder
   const model = o.model !== undefined && existsSync(o.model) ? resolve(o.model) : o.model;
   // one model named once serves both sides where the baseline runs it at its own precision (one
-  // transformers folder: fp32 on the CPU against fp16 on the device); else the baseline keeps its own
-  const baselineModel = o.baselineModel ?? (model !== undefined && (await backendOf(baseline, c.source ?? 'command line')).readsModel?.(model) ? model : undefined);
+  // transformers folder: fp32 on the CPU against fp16 on the device); else the baseline keeps its own.
+  // Not when the device is the baseline's own backend: then --model is what tells the two apart
+  // (cpu-fp32 on another checkpoint against cpu-fp32 on its default one)
+  const sameBackend = devices.some((d) => d.backend === baseline.backend);
+  const baselineModel = o.baselineModel ?? (model !== undefined && !sameBackend && (await backendOf(baseline, c.source ?? 'command line')).readsModel?.(model) ? model : undefined);
   const plan = await planBackends({ ...config, baseline, backends: devices }, { baseline: { ...shared, ...defined({ model: baselineModel }) }, devices: { ...shared, ...defined({ model }) } });
   return { config: { ...config, baseline, backends: devices }, plan };
 }

@@ -22,8 +22,8 @@ export interface ClaimPower {
   /** Units the claim needs (at zero errors; for maxWerIncrease, words for the sign test's floor to reach it). */
   needs: number;
   have: number;
-  /** `needs` as utterances of this corpus's mean length (rounded up). */
-  utterancesNeeded: number;
+  /** `needs` as utterances of this corpus's mean length (rounded up); null where the corpus has no reference text to measure a length from. */
+  utterancesNeeded: number | null;
   enough: boolean;
 }
 
@@ -53,7 +53,7 @@ export function corpusPower(texts: readonly string[], t: Pick<GateThresholds, 'm
   const refChars = scored.reduce((n, s) => n + chars(s, cerSpaces).length, 0);
   const c = t.confidence;
   const minWorse = signTestMinimum(c);
-  const perUtt = (units: number, have: number) => (have && scored.length ? Math.ceil(units / (have / scored.length)) : Number.POSITIVE_INFINITY);
+  const perUtt = (units: number, have: number) => (have && scored.length ? Math.ceil(units / (have / scored.length)) : null);
   const claim = (name: ClaimPower['claim'], threshold: number, unit: ClaimPower['unit'], needs: number, have: number): ClaimPower => ({
     claim: name,
     threshold,
