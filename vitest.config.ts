@@ -28,6 +28,9 @@ const EXTENDED_ONLY = [
   'suites/regression-judgement.test.ts',
   // real human speech (pocketsphinx-testdata) scored against its transcripts by PocketSphinx, pruned and not
   'suites/real-speech.test.ts',
+  // every corpus format through compare, end to end (the case lists of every format are compared
+  // with the JSON Lines manifest in npm test, harness/audio/corpus/corpus-formats.test.ts)
+  'suites/corpus-formats.test.ts',
 ];
 
 export default defineConfig({
