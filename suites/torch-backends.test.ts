@@ -77,9 +77,10 @@ if (availability.ok) describe('torch backends by name', () => {
     expect(dev!.environment).toMatchObject({ modelPath: PARITY_MODELS.fp16, modelFormat: 'ggml', modelFtype: 1 });
   });
 
-  it('the transformers folder transcribes exactly as its ggml twin on torch-cpu-fp32', async () => {
+  /** The folder and its ggml twin, transcribed by one backend: text and tokens of each, which must be equal. */
+  const twinAndFolder = async (backend: string) => {
     const said = async (model: string) => {
-      const r = await cli('transcribe', '--backend', 'torch-cpu-fp32', '--model', model, '--audio', join(audio, 'speech-03.wav'), '--json');
+      const r = await cli('transcribe', '--backend', backend, '--model', model, '--audio', join(audio, 'speech-03.wav'), '--json');
       expect(r.exitCode, r.stderr).toBe(0);
       const j = JSON.parse(r.stdout) as { text: string; tokens: number[] };
       return { text: j.text, tokens: j.tokens };
@@ -87,20 +88,14 @@ if (availability.ok) describe('torch backends by name', () => {
     const [twin, hf] = [await said(PARITY_MODELS.fp32), await said(folder)];
     expect(twin.tokens.length).toBeGreaterThan(0);
     expect(hf).toEqual(twin);
-  });
+  };
+
+  it('the transformers folder transcribes exactly as its ggml twin on torch-cpu-fp32', () => twinAndFolder('torch-cpu-fp32'));
 
   // issue 20's first "done when": a folder written by someone else's script (export_hf.py, from
   // torch's own state_dict: not the project's TypeScript writer) on the whisper.cpp side, and back
   it('the export_hf.py folder transcribes exactly as its ggml twin on cpu-fp32, and convert gives the twin back', async () => {
-    const said = async (model: string) => {
-      const r = await cli('transcribe', '--backend', 'cpu-fp32', '--model', model, '--audio', join(audio, 'speech-03.wav'), '--json');
-      expect(r.exitCode, r.stderr).toBe(0);
-      const j = JSON.parse(r.stdout) as { text: string; tokens: number[] };
-      return { text: j.text, tokens: j.tokens };
-    };
-    const [twin, hf] = [await said(PARITY_MODELS.fp32), await said(folder)];
-    expect(twin.tokens.length).toBeGreaterThan(0);
-    expect(hf).toEqual(twin);
+    await twinAndFolder('cpu-fp32');
     const back = join(tmp, 'back-f32.bin');
     const r = await cli('convert', '--model', folder, '--output', back, '--dtype', 'f32');
     expect(r.exitCode, r.stderr).toBe(0);
