@@ -18,7 +18,7 @@ export interface MachineState {
   othersCpuShare: number | null;
   /** The share stolen by the hypervisor (a virtual machine's neighbours); null where the kernel does not say. */
   stealShare: number | null;
-  /** Other processes took more than a quarter of the machine, the load average passed the core count, or steal passed 2%. */
+  /** Other processes took more than a quarter of the machine or steal passed 2%; without /proc/stat, the load average passed the core count. */
   busy: boolean;
 }
 
@@ -41,7 +41,11 @@ export function watchMachine(ownCpuMs: () => number = () => selfCpuMs()): () => 
       stealShare = (ticks.steal - before.ticks.steal) / total;
     }
     const loadAverageAfter = loadavg();
-    const busy = (othersCpuShare ?? 0) > BUSY_OTHERS_SHARE || (stealShare ?? 0) > BUSY_STEAL_SHARE || Math.max(before.load[0]!, loadAverageAfter[0]!) > n;
+    // The load average counts the measured engine's own threads too (a 2-thread whisper.cpp call
+    // on 2 cores alone holds it near 2), so it marked every full-size bench row busy on a quiet
+    // machine; where /proc/stat gives the others' share, that share and steal decide, and the load
+    // average only where the kernel says nothing else.
+    const busy = othersCpuShare === null ? Math.max(before.load[0]!, loadAverageAfter[0]!) > n : othersCpuShare > BUSY_OTHERS_SHARE || (stealShare ?? 0) > BUSY_STEAL_SHARE;
     return { cpus: n, loadAverageBefore: before.load, loadAverageAfter, wallMs: performance.now() - before.t, cpuMs, othersCpuShare, stealShare, busy };
   };
 }
