@@ -33,6 +33,9 @@ const EXTENDED_ONLY = [
   'suites/corpus-formats.test.ts',
 ];
 
+/** Compares two runs' timings: runs by itself, after the rest of the extended project. */
+const ALONE_EXTENDED = 'suites/regression-judgement.test.ts';
+
 export default defineConfig({
   test: {
     // Native code (whisper.cpp through koffi) runs in the test process: forks keep a crash in one file from taking the run down.
@@ -66,7 +69,14 @@ export default defineConfig({
           name: 'extended',
           env: { ASR_PARITY_BASELINE_CACHE: 'off', OMP_WAIT_POLICY: 'passive', ASR_PARITY_CONFORMANCE: 'external' },
           include: [...EXTENDED_ONLY, 'suites/conformance.test.ts'],
+          exclude: [ALONE_EXTENDED, '**/node_modules/**'],
         },
+      },
+      {
+        extends: true,
+        // after the other extended files, alone: two runs compared for a regression must not see
+        // another test file's load come and go between them (its own CPU hog is the load it means)
+        test: { name: 'extended-alone', env: { ASR_PARITY_BASELINE_CACHE: 'off' }, include: [ALONE_EXTENDED], sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
