@@ -5,7 +5,7 @@ import { encodeWav } from '../../harness/audio/wav.ts';
 import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
 import type { Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
-import { encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { decodeFloat32, encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
 export interface WorkerSession {
@@ -67,6 +67,13 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
       return r;
     },
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
+    tensors: caps.includes('tensors')
+      ? (audio, tokens, request) =>
+          sent(audio, async (a) => {
+            const v = await proc.call<TensorsValue>('tensors', { audio: a, tokens, ...request });
+            return { ...v, tensors: v.tensors.map(({ values, ...t }) => ({ ...t, ...(values === undefined ? {} : { values: decodeFloat32(values) }) })) };
+          })
+      : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
     processMemory(): ProcessMemory | undefined {
       const now = proc.pid === undefined ? null : processMemory(proc.pid);

@@ -2,7 +2,7 @@ import { endianness } from 'node:os';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { schemaDefValidators } from '../../harness/io/json-schema.ts';
 import type { ErrorCode } from '../../harness/errors.ts';
-import type { Capability, DeviceMemory } from '../types.ts';
+import type { Capability, CapturedTensor, DeviceMemory, TensorCapture } from '../types.ts';
 
 /**
  * asr-parity's worker protocol: JSON Lines on a long-lived process's stdin/stdout, described by
@@ -11,7 +11,7 @@ import type { Capability, DeviceMemory } from '../types.ts';
  */
 export const PROTOCOL_VERSION = 1;
 
-export type Op = 'hello' | 'load' | 'transcribe' | 'forcedLogits' | 'memory' | 'dispose' | 'measure';
+export type Op = 'hello' | 'load' | 'transcribe' | 'forcedLogits' | 'tensors' | 'memory' | 'dispose' | 'measure';
 
 /** Audio as a WAV file the harness wrote, or the samples themselves (base64 little-endian float32). */
 export type WireAudio = { path: string } | { samples: string; sampleRate: 16000; source?: object };
@@ -49,11 +49,15 @@ export interface ForcedLogitsValue {
   dtype: 'float32';
   base64: string;
 }
+/** The tensors op's value: as TensorCapture, with each tensor's values still base64. */
+export interface TensorsValue extends Omit<TensorCapture, 'tensors'> {
+  tensors: (Omit<CapturedTensor, 'values'> & { values?: string })[];
+}
 export type MemoryValue = DeviceMemory;
 
 // compiled once, then kept as ajv's standalone code (harness/io/json-schema.ts): compiling the
 // protocol schema at every import was most of an isolated backend process's start
-const defs = schemaDefValidators(new URL('./protocol.schema.json', import.meta.url), ['message', 'request', 'hello', 'load', 'transcribe', 'forcedLogits', 'memory', 'dispose', 'measure'] as const);
+const defs = schemaDefValidators(new URL('./protocol.schema.json', import.meta.url), ['message', 'request', 'hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'memory', 'dispose', 'measure'] as const);
 
 /** One validator per message kind and per op's value. */
 export const validate = {
@@ -64,6 +68,7 @@ export const validate = {
     load: defs.load,
     transcribe: defs.transcribe,
     forcedLogits: defs.forcedLogits,
+    tensors: defs.tensors,
     memory: defs.memory,
     dispose: defs.dispose,
     measure: defs.measure,

@@ -46,6 +46,18 @@ export interface GateThresholds {
   maxWerIncrease: number;
 }
 
+/** Per-layer localization: msprobe's rule as thresholds, the mode, the noise floor (config.schema.json's localization). */
+export interface LocalizationSettings {
+  auto: boolean;
+  mode: 'isolation' | 'propagation';
+  minCosine: number;
+  maxAbsError: number;
+  hardMinCosine: number;
+  hardMaxAbsError: number;
+  floorBackend: string | null;
+  floorFactor: number;
+}
+
 export interface Config {
   /** The file it came from, or null for the built-in defaults. */
   source: string | null;
@@ -58,6 +70,7 @@ export interface Config {
   /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
   cerSpaces: 'include' | 'exclude';
   thresholds: GateThresholds;
+  localization: LocalizationSettings;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
   /** How often a backend whose process ended on a case is started again in one run. */
@@ -125,6 +138,7 @@ export function loadConfig(path?: string): Config {
     normalizer: c.normalizer,
     cerSpaces: c.cerSpaces,
     thresholds: c.thresholds,
+    localization: c.localization,
     performance: c.performance,
     isolation: c.isolation,
     maxRestarts: c.maxRestarts,

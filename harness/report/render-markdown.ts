@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
+import { localizationRule, localizationSections } from './format-localization.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, Report } from './report-types.ts';
 import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, latencyComparisonRow, summaryRows, type Row } from './report-view.ts';
@@ -135,6 +136,8 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
     accuracyPlots: [plot('case-wer')].filter(Boolean),
+    localization: localizationSections(r).map((l) => ({ ...l, line: cell(l.line), rows: l.rows.map((x) => ({ ...x, tensor: cell(x.tensor), verdict: cell(x.verdict) })) })),
+    localizationRule: localizationRule(r),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     perfMeasured: r.checks.includes('performance'),
     // a backend that did not run has its reason in the Backends table, not a column of "not run" here
