@@ -31,6 +31,8 @@ const EXTENDED_ONLY = [
   // every corpus format through compare, end to end (the case lists of every format are compared
   // with the JSON Lines manifest in npm test, harness/audio/corpus/corpus-formats.test.ts)
   'suites/corpus-formats.test.ts',
+  // per-layer localization: torch workers with a fault injected in one module, each against the clean engine and a bfloat16 noise floor
+  'suites/localization.test.ts',
 ];
 
 /** Compares two runs' timings: runs by itself, after the rest of the extended project. */

@@ -227,7 +227,7 @@ def inject_fault(model, spec):
             return out * k
 
         m.register_forward_hook(scaled)
-        return f"{name} output x{k}"
+        return f"{name} output x{k:g}"
     if "dtype" in spec:
         low = {"bfloat16": torch.bfloat16, "float16": torch.float16}.get(spec["dtype"])
         if low is None:
