@@ -54,11 +54,16 @@ export function localizationRows(l: Localization & { available: true }): Localiz
   }));
 }
 
-/** Each device's localization, for the reports' section: its line and table (rows only where available). */
-export function localizationSections(r: Report): { backend: string; line: string; rows: LocalizationTableRow[] }[] {
+/** Each device's localization, for the reports' section: its line, the located case's words and WER, and the table (rows only where available). */
+export function localizationSections(r: Report): { backend: string; caseId: string; caseText?: string; line: string; rows: LocalizationTableRow[] }[] {
   return r.backends
     .filter((b) => b.localization)
-    .map((b) => ({ backend: b.name, line: localizationLine(b.localization!), rows: b.localization!.available ? localizationRows(b.localization!) : [] }));
+    .map((b) => {
+      const l = b.localization!;
+      const c = b.accuracy?.cases.find((x) => x.id === l.caseId);
+      const caseText = c && `WER ${(100 * c.wer).toFixed(2)}%, baseline "${c.baselineText}", device "${c.deviceText}"`;
+      return { backend: b.name, caseId: l.caseId, ...(caseText ? { caseText } : {}), line: localizationLine(l), rows: l.available ? localizationRows(l) : [] };
+    });
 }
 
 /** The rule as the reports word it, from the first localization's recorded thresholds. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { thresholdLine } from '../config/threshold-table.ts';
+import { localizationRule, localizationSections } from './format-localization.ts';
 import type { ReportPlot } from './plots.ts';
 import type { BackendReport, Report } from './report-types.ts';
 import { caseDifferences, divergenceText, evidenceView, failedCases, groupedReasons, NA, num, params, pct, memoryNote, perfRows, regressionRow, latencyComparisonRow, wordAlignment } from './report-view.ts';
@@ -63,6 +64,8 @@ export function renderHtml(r: Report, plots: ReportPlot[]): string {
     failedCases: failedCases(r),
     accuracyMeasured: r.checks.includes('accuracy'),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
+    localization: localizationSections(r),
+    localizationRule: localizationRule(r),
     perfMeasured: r.checks.includes('performance'),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     // a backend that did not run has its reason in the Backends table, not a column of "not run" here

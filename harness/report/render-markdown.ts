@@ -138,6 +138,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     accuracyPlots: [plot('case-wer')].filter(Boolean),
     localization: localizationSections(r).map((l) => ({ ...l, line: cell(l.line), rows: l.rows.map((x) => ({ ...x, tensor: cell(x.tensor), verdict: cell(x.verdict) })) })),
     localizationRule: localizationRule(r),
+    localizationPlots: [plot('localization')].filter(Boolean),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     perfMeasured: r.checks.includes('performance'),
     // a backend that did not run has its reason in the Backends table, not a column of "not run" here
