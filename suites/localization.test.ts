@@ -9,6 +9,7 @@ import { writeReport } from '../harness/report/report-file.ts';
 import type { Localization, Report } from '../harness/report/report-types.ts';
 import { runGate } from '../harness/run/gate-run.ts';
 import { planBackends } from '../harness/run/plan-backends.ts';
+import { openReport, pageProblems, withBrowser } from './helpers/report-browser.ts';
 import { describeUnless } from './helpers/visible-skip.ts';
 
 /**
@@ -57,10 +58,11 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
   let isolation: Report;
   let propagation: Report;
   let markdown: string;
+  let html: string;
   beforeAll(async () => {
     expect(cases, `fixture case ${CASE}`).toHaveLength(1);
     isolation = await gate(config(torchFp32, [fault('enc-x2', ENCODER_FAULT, { scale: 2 }), fault('dec-neg', DECODER_FAULT, { scale: -1 }), fault('enc-bf16', BF16_FAULT, { dtype: 'bfloat16' }), { name: 'clean-bf16', backend: 'torch-cpu-bf16', model: PARITY_MODELS.fp32 }], 'isolation'));
-    markdown = (await writeReport(isolation, join(base.results, 'localization'))).markdown;
+    ({ markdown, html } = await writeReport(isolation, join(base.results, 'localization')));
     propagation = await gate(config(torchFp32, [fault('enc-x2', ENCODER_FAULT, { scale: 2 })], 'propagation'));
   }, 1_800_000);
 
@@ -105,6 +107,13 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
     expect(md).toContain('## Where it broke');
     expect(md).toContain(`first failing tensor ${ENCODER_FAULT}`);
     expect(md).toContain(`**${ENCODER_FAULT}**`);
+  });
+
+  it('the HTML report, opened in chromium, shows each localization table, marks the first failing tensor, and plots every tensor against the floor', async () => {
+    const facts = await withBrowser((b) => openReport(b, html, join(base.results, 'localization', 'report.png')));
+    expect(pageProblems(isolation, facts)).toEqual([]);
+    expect(facts.firstLayers).toContain(ENCODER_FAULT);
+    expect(facts.plots.localization?.marks['layer-dot']).toBeGreaterThan(0);
   });
 
   it("a whisper.cpp side is not localized, and says why: whisper.cpp 1.9.3's API has no per-tensor hook", async () => {
