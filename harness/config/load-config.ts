@@ -58,6 +58,17 @@ export interface LocalizationSettings {
   floorFactor: number;
 }
 
+/** The failure shapes' thresholds (config.schema.json's failureShapes); null switches a check off. */
+export interface FailureShapeSettings {
+  maxCompressionRatio: number | null;
+  maxTokenRun: number | null;
+  nonSpeechKinds: string[] | null;
+  nonFiniteLogits: boolean;
+  minLengthRatio: number | null;
+  maxTailDeletions: number | null;
+  minBaselineWords: number;
+}
+
 export interface Config {
   /** The file it came from, or null for the built-in defaults. */
   source: string | null;
@@ -71,6 +82,7 @@ export interface Config {
   cerSpaces: 'include' | 'exclude';
   thresholds: GateThresholds;
   localization: LocalizationSettings;
+  failureShapes: FailureShapeSettings;
   performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
   isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
   /** How often a backend whose process ended on a case is started again in one run. */
@@ -139,6 +151,7 @@ export function loadConfig(path?: string): Config {
     cerSpaces: c.cerSpaces,
     thresholds: c.thresholds,
     localization: c.localization,
+    failureShapes: c.failureShapes,
     performance: c.performance,
     isolation: c.isolation,
     maxRestarts: c.maxRestarts,

@@ -1,7 +1,8 @@
 import type { Finding } from '../score/finding.ts';
 import type { LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
-import type { GateThresholds } from '../config/load-config.ts';
+import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
+import { failureShapes } from '../score/failure-shapes.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
@@ -31,6 +32,8 @@ export interface AccuracyOptions {
   signal?: AbortSignal;
   /** Cases one side failed on: left out of every figure (the results hold only the cases both finished), named in the report, and a failure of the gate. */
   leftOut?: readonly CaseFailure[];
+  /** The failure shapes' thresholds (config failureShapes); without them those checks are not made. */
+  failureShapes?: FailureShapeSettings;
 }
 
 /** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
@@ -59,7 +62,10 @@ function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun
 
 type Pair = { b: CaseTranscript; d: CaseTranscript };
 
-async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Map<string, CaseTokenParity>> {
+/** NaN/Inf values among a device's forced logits, by case (failure-shapes.ts). */
+const nonFinite = (rows: readonly Float32Array[]) => rows.reduce((n, r) => n + r.reduce((m, x) => m + (Number.isFinite(x) ? 0 : 1), 0), 0);
+
+async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>): Promise<Map<string, CaseTokenParity>> {
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
@@ -67,6 +73,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     const forced = b.result.tokens!;
     const baseLogits = await untilAborted(baseline.loaded.forcedLogits!(audio, forced), o.signal);
     const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
+    nonFiniteLogits.set(b.case.id, nonFinite(devLogits));
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
   }
   return parity;
@@ -119,11 +126,12 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   let summary: TokenParitySummary | undefined;
   let tokenParity: TokenParityResult;
   let error: Error | undefined;
+  const nonFiniteLogits = new Map<string, number>();
   const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
   if (why) tokenParity = { available: false, reason: why };
   else {
     try {
-      parity = await forcedParity(baseline, device, pairs, o);
+      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits);
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
@@ -138,7 +146,13 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
   const notCompared = leftOutFailure(o.leftOut ?? [], pairs.length);
-  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  const shapes = o.failureShapes
+    ? scores.cases.flatMap((c, i) => {
+        const { b, d } = pairs[i]!;
+        return failureShapes({ id: c.id, kind: b.case.kind, audioSeconds: b.duration, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, alignment: c.alignment, nonFiniteLogits: nonFiniteLogits.get(c.id) }, o.failureShapes!);
+      })
+    : [];
+  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;
