@@ -39,6 +39,8 @@ export interface LoadedBackend {
   /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
   tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
+  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype), empty when none does. */
+  attestation?(): string[];
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
   /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */

@@ -55,9 +55,21 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
   const refreshMemory = async () => {
     if (caps.includes('device-memory')) memory = await proc.call<DeviceMemory>('memory');
   };
+  // what it says it ran on (its description, and the device and dtype of its parameters where it reads them back) against what load asked for
+  const attested: string[] = [];
+  const d = info.description;
+  for (const [field, asked] of [
+    ['device', s.load.device],
+    ['dtype', s.load.dtype],
+  ] as const) {
+    if (typeof asked !== 'string') continue;
+    const paramField = field === 'device' ? 'parameterDevice' : 'parameterDtype';
+    for (const k of [field, paramField]) if (d[k] !== undefined && String(d[k]) !== asked) attested.push(`${k} is ${String(d[k])}, ${asked} was asked for`);
+  }
   return {
     process: proc,
     capabilities: caps,
+    attestation: () => [...attested],
     loadMs: info.loadMs,
     processId: () => proc.pid,
     describe: () => ({ ...info.description, ...s.identity }),

@@ -61,6 +61,7 @@ export interface LocalizationSettings {
 /** The failure shapes' thresholds (config.schema.json's failureShapes); null switches a check off. */
 export interface FailureShapeSettings {
   maxCompressionRatio: number | null;
+  compressionRatioOverBaseline: number;
   maxTokenRun: number | null;
   nonSpeechKinds: string[] | null;
   nonFiniteLogits: boolean;

@@ -53,6 +53,7 @@ const SHAPE_NAMES: [Finding['kind'], string][] = [
   ['non-speech-text', 'text on a non-speech probe'],
   ['non-finite-logits', 'NaN/Inf logits'],
   ['truncation', 'truncation'],
+  ['attestation', 'ran on another device or dtype than configured'],
 ];
 
 /** Why an accuracy check failed, in a few words, from its findings' kinds and metrics (never their messages). */

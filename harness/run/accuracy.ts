@@ -152,7 +152,9 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
         return failureShapes({ id: c.id, kind: b.case.kind, audioSeconds: b.duration, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, alignment: c.alignment, nonFiniteLogits: nonFiniteLogits.get(c.id) }, o.failureShapes!);
       })
     : [];
-  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  // a device that ran on something other than it was configured for measured something else: failed whatever its figures
+  const attested: Finding[] = (device.loaded.attestation?.() ?? []).map((m) => ({ kind: 'attestation', message: `attestation: ${m}` }));
+  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const { b, d } = pairs[i]!;

@@ -72,6 +72,7 @@ export async function withBaselineCache(
       forcedLogits,
       // localization's tensors are never cached: asked for once per located case
       tensors: loaded.tensors?.bind(loaded),
+      attestation: loaded.attestation?.bind(loaded),
       describe: () => loaded.describe(),
       memory: loaded.memory?.bind(loaded),
       // a restart under the cache (harness/load/restartable-backend.ts) keeps the cache and its figures

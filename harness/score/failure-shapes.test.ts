@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { scoreUtterance } from './error-rate.ts';
+import type { FailureShapeSettings } from '../config/load-config.ts';
 import { compressionRatio, failureShapes, longestRun, tailDeletions, type ShapeCase } from './failure-shapes.ts';
 
 // config.schema.json's failureShapes defaults
-const ON = { maxCompressionRatio: 2.4, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5 };
+const ON: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5 };
 const SENTENCE = 'the quick brown fox jumps over the lazy dog near the river bank today';
 
 function shapeCase(baselineText: string, deviceText: string, extra: Partial<ShapeCase> = {}): ShapeCase {
@@ -22,9 +23,12 @@ describe('failure shapes', () => {
     expect(kinds(shapeCase(SENTENCE, loop), { ...ON, maxCompressionRatio: null })).not.toContain('repetition-loop');
   });
 
-  it('a loop the baseline has too is not the device\'s failure', () => {
+  it('a loop the baseline has too is not the device\'s failure, nor a repetitive passage both compress past 2.4', () => {
     const loop = 'la '.repeat(40);
     expect(kinds(shapeCase(loop, loop))).toEqual([]);
+    const passage = 'elm elm elm elm elm elm oak elm elm elm elm elm elm elm oak';
+    expect(compressionRatio(passage)).toBeGreaterThan(2.4);
+    expect(kinds(shapeCase(passage, passage.replace(/oak$/, 'elm')))).not.toContain('repetition-loop');
   });
 
   it('a run of one repeated token longer than the threshold and the baseline\'s', () => {
@@ -34,10 +38,13 @@ describe('failure shapes', () => {
     expect(kinds(c, { ...ON, maxTokenRun: null })).toEqual([]);
   });
 
-  it('text on a non-speech probe where the baseline says nothing; speech cases and a baseline that speaks too are not', () => {
+  it('text on a non-speech probe other than the baseline\'s; the same words, silence, and speech cases are not', () => {
     expect(kinds(shapeCase('', 'Thank you.', { kind: 'silence' }))).toEqual(['non-speech-text']);
+    expect(kinds(shapeCase('hush', 'Thank you.', { kind: 'noise' }))).toEqual(['non-speech-text']);
     expect(kinds(shapeCase('', 'Thank you.', { kind: 'silence' }), { ...ON, nonSpeechKinds: null })).toEqual([]);
-    expect(kinds(shapeCase('hmm', 'Thank you.', { kind: 'noise' }))).not.toContain('non-speech-text');
+    expect(kinds(shapeCase('Thank you.', 'thank you', { kind: 'silence' }))).toEqual([]);
+    expect(kinds(shapeCase('hush', '', { kind: 'silence' }))).toEqual([]);
+    expect(kinds(shapeCase('hush', 'Thank you.', { kind: 'speech' }))).not.toContain('non-speech-text');
   });
 
   it('NaN/Inf logits', () => {

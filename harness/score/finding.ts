@@ -19,6 +19,7 @@ export const FINDING_KINDS = [
   'non-speech-text', // text on a non-speech probe where the baseline says nothing
   'non-finite-logits', // NaN/Inf in the device's teacher-forced logits
   'truncation', // far fewer words than the baseline, or the baseline's last words missing
+  'attestation', // the backend ran on another device or dtype than the one configured
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
   'not-run', // a required backend was skipped or failed

@@ -42,12 +42,21 @@ class TorchEngine(Engine):
         fault = inject_fault(self.model.model, options["fault"]) if options.get("fault") else None
         reset_peaks(device)
         m = self.model
+        # attestation: where the weights are and in what dtype, read back from the parameters
+        # themselves after load (most parameters by count: the float32 norms are few)
+        by_dtype = {}
+        for p in m.model.parameters():
+            by_dtype[p.dtype] = by_dtype.get(p.dtype, 0) + p.numel()
+        param_dtype = str(max(by_dtype, key=by_dtype.get)).replace("torch.", "")
+        param_device = str(next(m.model.parameters()).device)
         caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"])
         description = {
             "engine": "torch (asr-parity workers/torch)",
             "torchVersion": torch.__version__,
             "device": device,
             "dtype": dtype,
+            "parameterDevice": param_device,
+            "parameterDtype": param_dtype,
             "model": os.path.basename(os.path.normpath(req["model"])),
             "modelPath": os.path.abspath(req["model"]),
             "modelFormat": m.file.format,
