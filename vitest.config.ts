@@ -33,6 +33,8 @@ const EXTENDED_ONLY = [
   'suites/corpus-formats.test.ts',
   // per-layer localization: torch workers with a fault injected in one module, each against the clean engine and a bfloat16 noise floor
   'suites/localization.test.ts',
+  // the failure shapes of Whisper ports, each caught on a torch stand-in built to show it
+  'suites/failure-shapes.test.ts',
 ];
 
 /** Compares two runs' timings: runs by itself, after the rest of the extended project. */
