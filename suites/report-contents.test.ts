@@ -57,7 +57,7 @@ beforeAll(async () => {
 });
 
 describe('the Markdown and the HTML report of one real run', () => {
-  it('the run has every section to compare: summary, failures, ground truth, token parity, performance, regressions', () => {
+  it('the run has every section to compare: summary, a backend not run, ground truth, token parity, performance, regressions', () => {
     const headings = markdownContents(md).cells;
     for (const h of ['Summary', 'Backends', `Accuracy against ${report.config.baseline}`, 'other-seed: FAIL', 'Environment', 'Regressions against earlier.json']) expect(headings, `the Markdown lacks "${h}"`).toContain(h);
     expect(headings.some((h) => h.startsWith('Performance ('))).toBe(true);
