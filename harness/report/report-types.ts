@@ -145,6 +145,8 @@ export interface LatencyComparison extends LatencyShift {
   beforeMs: number;
   afterMs: number;
   judgement: ShiftJudgement | 'not judged (one sample)';
+  /** The tolerance it was judged with (the busy machine's where either run was busy); absent in reports made before it was recorded. */
+  tolerance?: number;
   /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
   busyMachine: ('before' | 'after')[];
 }
@@ -179,5 +181,5 @@ export interface Report {
   inputs?: { skipped: SkippedInput[] };
   /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
   interrupted?: { signal: string };
-  regressions?: { against: string; latencyTolerance: number; items: Regression[]; latency?: LatencyComparison[] };
+  regressions?: { against: string; latencyTolerance: number; busyLatencyTolerance?: number; items: Regression[]; latency?: LatencyComparison[] };
 }
