@@ -164,7 +164,7 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
   });
 
   it("a device that fails on every case fails as a whole, and the baseline's transcripts are still in every format", async () => {
-    const { r, report, md, html, csv } = await gate('error-all', worker('port', 'error-all', 120_000));
+    const { r, report, md, html, csv, junit } = await gate('error-all', worker('port', 'error-all', 120_000));
     expect(r.exitCode, r.stderr).toBe(1);
     const port = report.backends.find((b) => b.name === 'port')!;
     expect(port.status).toBe('failed');
@@ -178,6 +178,8 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(md).toContain('No device backend was compared with the baseline (see Backends and Failed cases; the baseline\'s transcripts are above).');
     expect(csv).toMatch(new RegExp(`^port,case-1,${fixtureAudio(FILES[0]!)},.*,"?${heard[0]}"?,.*,error,port,`, 'm'));
     expect(missingFromHtml(md, html)).toEqual([]);
+    // JUnit: each case an error of its own, as when the device finished some
+    for (const [i, f] of FILES.entries()) expect(junit).toMatch(new RegExp(`<testcase [^>]*name="case-${i + 1}" file="${fixtureAudio(f)}"[^>]*>\\s*<error [^>]*type="error"`));
   });
 
   it('a backend that cannot be started again (maxRestarts 0) fails as a whole, its failed and untried cases named', async () => {
