@@ -245,6 +245,10 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(port.accuracy!.cases.map((c) => c.id)).toEqual(['case-1', 'case-2']);
     expect(port.failedCases, 'the case under way is not the backend\'s failure').toBeUndefined();
     for (const ext of ['md', 'html']) expect(readFileSync(out(ext), 'utf8'), ext).toContain('INTERRUPTED (SIGINT): INCOMPLETE');
+    // what the baseline heard on the cases the stop left uncompared is kept too, in both
+    const md = readFileSync(out('md'), 'utf8');
+    expect(md).toMatch(new RegExp(`## Baseline transcripts not compared[^]*\\| case-3 \\| [^|]+ \\| no reference text \\| a clip of ${lengths[2]} samples \\|`));
+    expect(missingFromHtml(md, readFileSync(out('html'), 'utf8'))).toEqual([]);
     expect(readFileSync(out('xml'), 'utf8')).toMatch(/type="interrupted"/);
     expect(readFileSync(out('csv'), 'utf8')).toMatch(/^port,case-2,/m);
   });
