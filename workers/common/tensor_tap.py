@@ -90,12 +90,15 @@ class Tap:
         self.decoder_prefixes = decoder_prefixes
         self.step = None
         self.select = None  # engine's (name, tensor) -> [(step, tensor)]; default: the current step
+        self.unbatch = None  # engine's (name, tensor) -> tensor without a batch dimension the other engine's lacks
         self.outputs = {}  # key -> (name, step, tensor)
         self.inputs = {}
         self.fed = 0
         self._handles = []
 
     def _steps_of(self, name, t):
+        if self.unbatch is not None:
+            t = self.unbatch(name, t)
         if not name.startswith(self.decoder_prefixes):
             return [(None, t)]
         if self.select is not None:
