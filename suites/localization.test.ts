@@ -41,8 +41,8 @@ const DECODER_FAULT = 'model.decoder.layers.0.fc2';
 const BF16_FAULT = 'model.encoder.layers.1';
 const availability = await backends['torch-cpu-bf16']!.available();
 
-async function gate(c: Config): Promise<Report> {
-  return runGate({ config: c, plan: await planBackends(c), accuracy: { cases, source: c.fixtures }, locate: CASE });
+async function gate(c: Config, locate: string | undefined = CASE): Promise<Report> {
+  return runGate({ config: c, plan: await planBackends(c), accuracy: { cases, source: c.fixtures }, ...(locate ? { locate } : {}) });
 }
 const located = (r: Report, name: string): Localization & { available: true } => {
   const l = r.backends.find((b) => b.name === name)!.localization;
@@ -114,6 +114,16 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
     expect(pageProblems(isolation, facts)).toEqual([]);
     expect(facts.firstLayers).toContain(ENCODER_FAULT);
     expect(facts.plots.localization?.marks['layer-dot']).toBeGreaterThan(0);
+  });
+
+  it('without --locate, the first case whose top-1 flips is localized on its own (localization.auto), and not with auto off', async () => {
+    const devices = [fault('dec-neg', DECODER_FAULT, { scale: -1 })];
+    const auto = await gate(config(torchFp32, devices, 'isolation'), undefined);
+    const l = located(auto, 'dec-neg');
+    expect(l.flipStep, 'the sign-flipped MLP flips a top-1').not.toBeNull();
+    expect(l.firstFailing?.name).toBe(DECODER_FAULT);
+    const off = await gate({ ...config(torchFp32, devices, 'isolation'), localization: { ...base.localization, auto: false } }, undefined);
+    expect(off.backends.find((b) => b.name === 'dec-neg')!.localization).toBeUndefined();
   });
 
   it("a whisper.cpp side is not localized, and says why: whisper.cpp 1.9.3's API has no per-tensor hook", async () => {
