@@ -41,7 +41,8 @@ const DECODER_FAULT = 'model.decoder.layers.0.fc2';
 const BF16_FAULT = 'model.encoder.layers.1';
 const availability = await backends['torch-cpu-bf16']!.available();
 
-async function gate(c: Config, locate: string | undefined = CASE): Promise<Report> {
+/** `locate` null: no --locate (localization.auto decides). */
+async function gate(c: Config, locate: string | null = CASE): Promise<Report> {
   return runGate({ config: c, plan: await planBackends(c), accuracy: { cases, source: c.fixtures }, ...(locate ? { locate } : {}) });
 }
 const located = (r: Report, name: string): Localization & { available: true } => {
@@ -118,11 +119,11 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
 
   it('without --locate, the first case whose top-1 flips is localized on its own (localization.auto), and not with auto off', async () => {
     const devices = [fault('dec-neg', DECODER_FAULT, { scale: -1 })];
-    const auto = await gate(config(torchFp32, devices, 'isolation'), undefined);
+    const auto = await gate(config(torchFp32, devices, 'isolation'), null);
     const l = located(auto, 'dec-neg');
     expect(l.flipStep, 'the sign-flipped MLP flips a top-1').not.toBeNull();
     expect(l.firstFailing?.name).toBe(DECODER_FAULT);
-    const off = await gate({ ...config(torchFp32, devices, 'isolation'), localization: { ...base.localization, auto: false } }, undefined);
+    const off = await gate({ ...config(torchFp32, devices, 'isolation'), localization: { ...base.localization, auto: false } }, null);
     expect(off.backends.find((b) => b.name === 'dec-neg')!.localization).toBeUndefined();
   });
 
