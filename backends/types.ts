@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import type { Audio16k } from '../harness/audio/decoded-audio.ts';
 import type { ResidentMemory } from '../harness/io/proc-figures.ts';
 
@@ -70,8 +71,8 @@ export interface BackendOptions {
   [field: string]: unknown;
 }
 
-/** JSON Schema of one config field (draft 2020-12), validated by ajv when the entry meets its backend. */
-export type FieldSchema = Record<string, unknown>;
+/** JSON Schema of one config field (draft 2020-12), validated by ajv when the entry meets its backend: a plain object, or TypeBox's where the field's type is derived from it. */
+export type FieldSchema = TSchema | Record<string, unknown>;
 
 /**
  * The config entry fields a backend takes, declared next to its code: a new option is a field
