@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TSchema } from '@sinclair/typebox';
+import { PROTOCOL_SCHEMA } from '../../backends/worker/protocol-schema.ts';
 import { CONFIG_SCHEMA } from '../config/config-schema.ts';
 import { schemaJson } from '../io/schema-types.ts';
 
@@ -11,6 +12,7 @@ import { schemaJson } from '../io/schema-types.ts';
  */
 export const PUBLISHED_SCHEMAS: readonly { file: URL; schema: TSchema }[] = [
   { file: new URL('../config/config.schema.json', import.meta.url), schema: CONFIG_SCHEMA },
+  { file: new URL('../../backends/worker/protocol.schema.json', import.meta.url), schema: PROTOCOL_SCHEMA },
 ];
 
 /** Writes every published schema file; returns the paths written. */

@@ -5,7 +5,8 @@ memory, dispose), each taking the request and returning the response's value.
 
 Importing this module moves sys.stdout to stderr, so a library's print() (imported after it)
 cannot corrupt the protocol stream; responses go to the real stdout. See README, "Worker
-protocol", and backends/worker/protocol.schema.json.
+protocol", and backends/worker/protocol.schema.json (every line a worker writes is checked
+against it by the harness as it arrives).
 """
 
 import base64
