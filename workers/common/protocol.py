@@ -32,7 +32,8 @@ class WorkerError(Exception):
         self.code, self.input, self.problem, self.hint = code, input_, problem, hint
 
     def wire(self):
-        return {"code": self.code, "input": self.input, "problem": self.problem, **({"hint": self.hint} if self.hint else {})}
+        # the schema's "input" is a string when present: an error about no particular input leaves it out (null was a protocol failure)
+        return {"code": self.code, **({"input": str(self.input)} if self.input is not None else {}), "problem": self.problem, **({"hint": self.hint} if self.hint else {})}
 
 
 class Engine:
