@@ -1,6 +1,7 @@
 import { pathsFromFlags } from '../../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../../report/report-file.ts';
 import { mergeReportFiles } from '../../report/merge-report-files.ts';
+import { mergeShardReports } from '../../run/merge-shards.ts';
 import { latencyComparisonRow, performanceWarnings, regressionRow } from '../../report/report-view.ts';
 import { exitCodeOf, verdictLine } from '../../report/verdict.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -19,9 +20,9 @@ export interface ReportFlags {
   allowMismatch?: boolean;
 }
 
-/** `asr-parity report`: reports merged (harness/report/merge-report-files.ts), regressions against --baseline printed, every file written; exit 1 unless PASS (or on a regression with --fail-on-regression). */
+/** `asr-parity report`: reports merged (harness/report/merge-report-files.ts; shards of a split run first, harness/run/merge-shards.ts), regressions against --baseline printed, every file written; exit 1 unless PASS (or on a regression with --fail-on-regression). */
 export async function run(o: ReportFlags): Promise<void> {
-  const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, allowMismatch: o.allowMismatch });
+  const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, allowMismatch: o.allowMismatch }, mergeShardReports);
   if (regressions) {
     for (const r of regressions.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
     if (!regressions.length) print('no regressions');
