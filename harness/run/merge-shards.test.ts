@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ReportError } from '../errors.ts';
 import { assembleReport } from '../report/assemble-report.ts';
-import type { BackendReport, Report, ShardRecord } from '../report/report-types.ts';
+import { latencyStats } from '../bench/latency-stats.ts';
+import type { BackendReport, PerformanceResult, Report, ShardRecord } from '../report/report-types.ts';
 import { scoreAccuracy, type PairedCase } from './accuracy.ts';
 import { mergeShardReports } from './merge-shards.ts';
-import { shardCases } from './shard-cases.ts';
+import { shardCases, shardRuns } from './shard-cases.ts';
 
 /**
  * The merge of shards against the whole run, on per-case data scored by the run's own code: 40
@@ -112,6 +113,39 @@ describe('merging shards', () => {
     // shard 1's cases relabelled as shard 2: every one of them is then in two shards
     const relabelled = { name: 'relabelled.json', report: { ...parts[1]!.report, shard: { ...parts[1]!.report.shard!, index: 2 } } };
     expect(() => mergeShardReports([parts[1]!, relabelled])).toThrow(/relabelled\.json: case utt-\d+ is in two shards \(also shard-1\.json\)/);
+  });
+
+  it('performance shards: latency statistics from the union of the warm samples, never a mean of the shards\' percentiles', () => {
+    const samples = [101, 97, 140, 99, 250, 103, 98, 120, 96, 180, 102, 99];
+    const perf = (mine: number[], index: number): PerformanceResult => ({
+      audioSeconds: 5,
+      loadMs: 10 + index,
+      firstCallMs: 300 + index,
+      shortAudio: { audioSeconds: 2, latencyMs: 40, text: 'x' },
+      latencyMs: latencyStats(mine),
+      samplesMs: mine,
+      rtf: 0,
+      rtfx: 0,
+      memory: { hostRssBeforeLoadBytes: 1, hostRssAfterLoadBytes: 2, hostRssAfterRunsBytes: 3 + index, hostPeakRssBytes: 4 + index, device: null },
+      speedup: null,
+      determinism: { runs: mine.length + 1, distinctOutputs: 1, deterministic: true },
+    });
+    const part = (index: number): { name: string; report: Report } => {
+      const { runs, record } = shardRuns(samples.length, { index, count: 3, source: '--shard' });
+      const mine = samples.filter((_, r) => r % 3 === index);
+      expect(mine).toHaveLength(runs);
+      const fragment = (role: BackendReport['role']) => ({ ...entry(role), performance: perf(mine, index) });
+      return { name: `perf-${index}.json`, report: assembleReport({ config: { source: null, normalizer: 'basic', thresholds, baseline: 'base', fixtures: 'cases.jsonl', fixturesSha256: null }, checks: ['performance'], fragments: [fragment('baseline'), fragment('device')], environment: { cpu: 'cpu A', cpuCount: 2 }, shard: record }) };
+    };
+    const m = merged([part(2), part(0), part(1)]);
+    const p = device(m).performance!;
+    const pooled = [0, 1, 2].flatMap((i) => samples.filter((_, r) => r % 3 === i));
+    expect(p.samplesMs).toEqual(pooled);
+    expect(p.latencyMs).toEqual(latencyStats(pooled));
+    expect(p.rtf).toBeCloseTo(latencyStats(pooled).mean / 1000 / 5, 12);
+    // one first call and one load, as an unsharded run makes: the lowest shard's; memory: the largest
+    expect([p.firstCallMs, p.loadMs, p.memory.hostPeakRssBytes]).toEqual([300, 10, 6]);
+    expect(p.determinism).toEqual({ runs: samples.length + 3, distinctOutputs: 1, deterministic: true });
   });
 
   it('reports that are not shards pass through untouched', () => {
