@@ -250,6 +250,7 @@ program
   .option('--backends <list>', 'full-size: the backends measured (default cpu-fp32,cpu-fp16,torch-cpu-fp32,torch-cpu-bf16; one missing here is listed as skipped with the reason)', nameList)
   .option('--runs <list>', 'full-size: warm runs per backend over the defaults (cpu-fp32=5,cpu-fp16=5,torch-cpu-fp32=2,torch-cpu-bf16=1), e.g. cpu-fp32=2,cpu-fp16=2', runsPerBackend)
   .option('--threads <n>', 'full-size: CPU threads (default: ASR_PARITY_THREADS, else 2)', positiveInt)
+  .option('--scale-sizes <list>', 'scale: gate case counts (default 100,1000,10000)', utteranceCounts)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
   .action(async (o) => (await import('./commands/bench.ts')).run(o, cfg()));
 
