@@ -5,7 +5,7 @@ import type { GateThresholds } from '../config/load-config.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
-import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure, type TranscriptScores } from '../score/gate.ts';
+import { evidenceOf, gateFailures, scoreTranscripts, tokenParityPasses, werIncreaseFailure } from '../score/gate.ts';
 import { DEFAULT_CER_SPACES, type CerSpaces } from '../score/error-rate.ts';
 import { scoreAgainstReference } from '../score/ground-truth.ts';
 import { getNormalizer } from '../score/normalizers.ts';
@@ -138,11 +138,6 @@ export interface ForcedParity {
 export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut'>): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
-  return accuracyOfScores(rows, scores, forced, o);
-}
-
-function accuracyOfScores(rows: readonly PairedCase[], scores: TranscriptScores, forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut'>): AccuracyResult {
-  const normalize = getNormalizer(o.normalizer);
   const { parity, summary, tokenParity, error } = forced;
   const evidence = evidenceOf(scores, o.thresholds);
   const groundTruth = scoreAgainstReference(rows.map((r) => ({ id: r.id, reference: r.referenceText, baseline: r.baselineText, device: r.deviceText })), normalize, o.normalizer, evidence.confidence);
@@ -181,9 +176,7 @@ function accuracyOfScores(rows: readonly PairedCase[], scores: TranscriptScores,
 
 /** As runAccuracy, but a failure during teacher forcing is returned beside the transcript scores instead of losing them. */
 export async function runAccuracyKeepingScores(baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions): Promise<AccuracyRun> {
-  const normalize = getNormalizer(o.normalizer);
   const pairs = pairByCase(baseline.results, device.results);
-  const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
 
   let parity = new Map<string, CaseTokenParity>();
   let summary: TokenParitySummary | undefined;
@@ -205,6 +198,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
     }
   }
   const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text }));
-  const accuracy = accuracyOfScores(rows, scores, { parity, summary, tokenParity, error }, o);
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, o);
   return error ? { accuracy, error } : { accuracy };
 }
