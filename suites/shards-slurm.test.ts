@@ -79,6 +79,7 @@ describeUnless('skip' in cluster && `Slurm cannot start here: ${cluster.skip}`, 
       expect(three.verdict).toBe('incomplete');
     }
     expect(three.verdictReasons[0]!.message).toMatch(/^shard\(s\) 2\/4 missing from the merge: \d+ of 12 cases not checked$/);
+    expect(missing.stdout).toMatch(/^incomplete: shard\(s\) 2\/4 missing from the merge: \d+ of 12 cases not checked$/m);
 
     const s1 = readReport(shard(1));
     const twice = join(dir, 'shard-1-as-2.json');

@@ -30,6 +30,9 @@ export async function run(o: ReportFlags): Promise<void> {
   }
   for (const b of report.backends) if (b.performance) for (const w of performanceWarnings(b.name, b.performance)) print(w);
   for (const d of differences) print(`not comparable (allowed): ${d}`);
+  // a merge of shards that lacks some checked part of the corpus: each gap named before the verdict
+  for (const f of report.verdictReasons.filter((x) => x.kind === 'shards-missing')) print(`incomplete: ${f.message}`);
+  if (report.mergedShards) print(`merged ${report.mergedShards.found.length} of ${report.mergedShards.count} shards`);
   const html = o.html ?? htmlBeside(o.output);
   await writeReportFiles(report, { ...pathsFromFlags(o, 'merge'), html });
   print(`${verdictLine(report)}; wrote ${o.output} and ${html}`);
