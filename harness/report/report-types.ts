@@ -135,6 +135,8 @@ export interface LatencyComparison extends LatencyShift {
   beforeMs: number;
   afterMs: number;
   judgement: ShiftJudgement | 'not judged (one sample)';
+  /** The tolerance it was judged with (the busy machine's where either run was busy); absent in reports made before it was recorded. */
+  tolerance?: number;
   /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
   busyMachine: ('before' | 'after')[];
 }
@@ -198,5 +200,5 @@ export interface Report {
   shard?: ShardRecord;
   /** This report was merged from shards: which were found (0-based) of how many. */
   mergedShards?: { count: number; found: number[] };
-  regressions?: { against: string; latencyTolerance: number; items: Regression[]; latency?: LatencyComparison[] };
+  regressions?: { against: string; latencyTolerance: number; busyLatencyTolerance?: number; items: Regression[]; latency?: LatencyComparison[] };
 }
