@@ -69,7 +69,8 @@ describeUnless('skip' in cluster && `Slurm cannot start here: ${cluster.skip}`, 
     expect(dev(m).evidence).toEqual(dev(w).evidence);
     expect(dev(m).groundTruth).toEqual(dev(w).groundTruth);
     expect(comparable(m)).toEqual(comparable(w));
-  });
+    // five gate runs on two cores (the unsharded one, then four tasks two at a time): minutes on a loaded machine
+  }, 1_800_000);
 
   it('report names a missing shard (INCOMPLETE, exit 1), refuses a case in two shards and a shard of another model (exit 2)', async () => {
     const missing = await cli('report', '--input', shard(0), shard(1), shard(3), '--json', join(dir, 'three.json'), '--output', join(dir, 'three.md'));
