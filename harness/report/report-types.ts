@@ -111,6 +111,16 @@ export interface BackendReport {
   failedCases?: CaseFailure[];
   /** The baseline only, when its cache was on. */
   baselineCache?: BaselineCacheUse;
+  /** The baseline only: its transcript of each case it finished, so none is lost when no device could be compared on it. */
+  transcripts?: BaselineTranscript[];
+}
+
+/** One case as the baseline transcribed it, with what was said where the case carries it. */
+export interface BaselineTranscript {
+  case: string;
+  audio: string;
+  text: string;
+  referenceText?: string;
 }
 
 export interface Regression {
