@@ -32,7 +32,7 @@ const report = (r: readonly PairedCase[], shard?: ShardRecord, device: Partial<B
   assembleReport({
     config: { source: null, normalizer: 'basic', thresholds, baseline: 'base', fixtures: 'cases.jsonl', fixturesSha256: null },
     checks: ['accuracy'],
-    fragments: [entry('baseline'), entry('device', { accuracy: score(r), ...device })],
+    fragments: [entry('baseline', { transcripts: r.map((x) => ({ case: x.id, audio: x.audio, text: x.baselineText })) }), entry('device', { accuracy: score(r), ...device })],
     environment: { cpu: 'cpu A', cpuCount: 2 },
     shard,
   });
@@ -60,6 +60,8 @@ describe('merging shards', () => {
     expect(new Set(perShard).size).toBeGreaterThan(1);
     expect(dev.cases.map((c) => c.id)).toEqual(rows.map((r) => r.id));
     expect(dev).toEqual(ref);
+    // and everything else: every backend entry (the baseline's transcripts in corpus order), the verdict and its reasons
+    expect(m.backends).toEqual(whole.backends);
     expect(m.verdict).toBe(whole.verdict);
     expect(m.verdictReasons).toEqual(whole.verdictReasons);
     expect(m.mergedShards).toEqual({ count: 4, found: [0, 1, 2, 3] });

@@ -3,7 +3,7 @@ import { ReportError } from '../errors.ts';
 import { assembleReport } from '../report/assemble-report.ts';
 import { mismatches } from '../report/comparability.ts';
 import type { NamedReport } from '../report/merge-report-files.ts';
-import type { AccuracyResult, BackendReport, BaselineCacheUse, CaseResult, PerformanceResult, Report } from '../report/report-types.ts';
+import type { AccuracyResult, BackendReport, BaselineCacheUse, PerformanceResult, Report } from '../report/report-types.ts';
 import type { Finding } from '../score/finding.ts';
 import { tokenParityPasses } from '../score/gate.ts';
 import { summarizeTokenParity, type CaseTokenParity } from '../score/token-parity.ts';
@@ -112,6 +112,9 @@ function missingFindings(reports: readonly Report[], count: number, found: reado
 
 const STATUS_RANK = { ran: 0, skipped: 1, failed: 2 } as const;
 
+/** A case's place in the whole corpus (from the shards' records); last when no shard recorded it. */
+const at = (position: ReadonlyMap<string, number>, id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
+
 /** One backend's entries from every shard as one entry: its figures computed again from the union of what the shards measured. */
 function mergeBackend(parts: readonly BackendReport[], position: ReadonlyMap<string, number>): BackendReport {
   const worst = parts.reduce((w, p) => (STATUS_RANK[p.status] > STATUS_RANK[w.status] ? p : w));
@@ -124,6 +127,8 @@ function mergeBackend(parts: readonly BackendReport[], position: ReadonlyMap<str
   if (accuracy.length) merged.accuracy = mergeAccuracy(accuracy, position);
   const performance = parts.flatMap((p) => (p.performance ? [p.performance] : []));
   if (performance.length) merged.performance = mergePerformance(performance);
+  // the baseline's transcripts of every case it finished, in the unsharded order
+  if (parts.some((p) => p.transcripts)) merged.transcripts = parts.flatMap((p) => p.transcripts ?? []).sort((a, b) => at(position, a.case) - at(position, b.case));
   const caches = parts.flatMap((p) => (p.baselineCache ? [p.baselineCache] : []));
   if (caches.length) merged.baselineCache = mergeCacheUse(caches);
   return merged;
@@ -131,9 +136,8 @@ function mergeBackend(parts: readonly BackendReport[], position: ReadonlyMap<str
 
 function mergeAccuracy(parts: readonly AccuracyResult[], position: ReadonlyMap<string, number>): AccuracyResult {
   const first = parts[0]!;
-  const at = (c: CaseResult) => position.get(c.id) ?? Number.MAX_SAFE_INTEGER;
   // the unsharded order: the seeded bootstrap resamples by position, so the same cases in another order give other bounds
-  const cases = parts.flatMap((p) => p.cases).sort((a, b) => at(a) - at(b));
+  const cases = parts.flatMap((p) => p.cases).sort((a, b) => at(position, a.id) - at(position, b.id));
   const leftOut = parts.flatMap((p) => p.casesLeftOut ?? []);
   const errors = parts.flatMap((p) => p.failures.filter((f) => f.kind === 'teacher-forcing-error'));
   const unavailable = parts.find((p) => !p.tokenParity.available)?.tokenParity;
