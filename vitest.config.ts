@@ -38,6 +38,10 @@ const EXTENDED_ONLY = [
   'suites/localization.test.ts',
   // the failure shapes of Whisper ports, each caught on a torch stand-in built to show it
   'suites/failure-shapes.test.ts',
+  // one baseline cache folder written by several processes at once (shards sharing it): four process starts
+  'suites/shared-cache.test.ts',
+  // a one-node Slurm cluster runs the gate as a 4-task array; the merged shards against the unsharded run
+  'suites/shards-slurm.test.ts',
 ];
 
 /** Compares two runs' timings: runs by itself, after the rest of the extended project. */
