@@ -18,7 +18,9 @@ import os
 import sys
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# whisper_torch imports the shared tensor tap from workers/common, as worker.py arranges too
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "common")]
 
 import torch  # noqa: E402
 
