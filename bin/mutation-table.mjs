@@ -104,18 +104,40 @@ export function staleRows(data, cwd = ROOT) {
 
 const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
-function measure(file, from, mutate = file) {
+/**
+ * Stryker's --mutate for a row: its file, or, for `file#name,name`, the line range of each named
+ * top-level declaration (function, class or const) as the file stands now. Names, not line
+ * numbers, so a range follows its code when lines above it move.
+ */
+export async function mutateRanges(spec, root = ROOT) {
+  const [file, names] = spec.split('#');
+  if (!names) return spec;
+  const ts = (await import('typescript')).default;
+  const src = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const line = (pos) => src.getLineAndCharacterOfPosition(pos).line + 1;
+  const declared = new Map();
+  for (const st of src.statements) {
+    const ids = ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => d.name.getText(src)) : st.name ? [st.name.getText(src)] : [];
+    for (const id of ids) declared.set(id, `${file}:${line(st.getStart(src))}-${line(st.getEnd())}`);
+  }
+  return names
+    .split(',')
+    .map((n) => declared.get(n) ?? (() => { throw new Error(`${file} has no top-level declaration named ${n}`); })())
+    .join(',');
+}
+
+async function measure(file, from, mutate = file) {
   // the figures belong to a commit: the module must be as committed
   if (spawnSync('git', ['diff', '--quiet', 'HEAD', '--', file], { cwd: ROOT }).status !== 0) throw new Error(`${file} has uncommitted changes: commit first, so the figures name the code they measured`);
   const json = from ?? join(ROOT, 'results/mutation/mutation.json');
   if (!from) {
-    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', mutate, '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', await mutateRanges(mutate), '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`stryker failed on ${file} (exit ${r.status})`);
   }
   return { commit: git('rev-parse', 'HEAD'), date: new Date().toISOString().slice(0, 10), ...countsOf(JSON.parse(readFileSync(json, 'utf8')), file) };
 }
 
-function main(argv) {
+async function main(argv) {
   const data = readData();
   const render = argv.includes('--render');
   const fromAt = argv.indexOf('--from');
@@ -126,7 +148,7 @@ function main(argv) {
     if (from && rows.length !== 1) throw new Error('--from takes one module');
     for (const r of rows) {
       process.stderr.write(`mutation table: ${r.file}\n`);
-      r.measured = measure(r.file, from, r.mutate);
+      r.measured = await measure(r.file, from, r.mutate);
       delete r.staleSince;
       writeFileSync(DATA, `${JSON.stringify(data, null, 2)}\n`);
     }
@@ -137,10 +159,8 @@ function main(argv) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
+  main(process.argv.slice(2)).catch((e) => {
     process.stderr.write(`mutate:table: ${e.message}\n`);
     process.exit(2);
-  }
+  });
 }
