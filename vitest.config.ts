@@ -22,6 +22,9 @@ const EXTENDED_ONLY = [
   // the HTML checker's teeth: broken copies of a page must each be caught (npm test's reporter
   // still opens the gate's own report in chromium and fails the run on any problem)
   'suites/report-html.test.ts',
+  // the Markdown and the HTML of one run with every section (performance and regressions included)
+  // compared cell by cell; npm test compares them on the reports of the runs it already makes
+  'suites/report-contents.test.ts',
   // init, then eval-accuracy on all 43 fixtures with the starter config (a newcomer's first two commands)
   'suites/init-then-gate.test.ts',
   // real eval-perf runs beside a CPU hog, compared for regressions (issue 21 item 3): minutes on a loaded machine

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAudio } from '../harness/audio/load-audio.ts';
 import type { CaseFailure, Report } from '../harness/report/report-types.ts';
 import { cliSession, fixtureAudio } from './helpers/cli-session.ts';
+import { missingFromHtml } from './helpers/report-contents.ts';
 
 /**
  * A failure costs its case, through the CLI with real processes: a Python worker (and an
@@ -33,13 +34,18 @@ for line in sys.stdin:
     req = json.loads(line)
     op = req["op"]
     if op == "hello": send({"id": req["id"], "ok": True, "value": {"protocol": 1, "engine": "length"}})
-    elif op == "load": send({"id": req["id"], "ok": True, "value": {"loadMs": 0, "description": {"engine": "length", "mode": mode}, "capabilities": []}})
+    elif op == "load":
+        if mode == "load-stall":
+            # a load that takes its time (a large model onto a device): its pid for the test to end it
+            with open(sys.argv[3], "w") as f: f.write(str(os.getpid()))
+            time.sleep(600)
+        send({"id": req["id"], "ok": True, "value": {"loadMs": 0, "description": {"engine": "length", "mode": mode}, "capabilities": []}})
     elif op == "transcribe":
         n = len(base64.b64decode(req["audio"]["samples"])) // 4
         if n == bad and mode == "crash":
             print("length worker: unsupported operator on this clip", file=sys.stderr, flush=True)
             sys.exit(7)
-        if n == bad and mode == "error":
+        if (n == bad and mode == "error") or mode == "error-all":
             send({"id": req["id"], "ok": False, "error": {"code": "INFERENCE", "input": "clip", "problem": "unsupported operator on this clip"}})
             continue
         if n == bad and mode == "hang": time.sleep(600)
@@ -125,6 +131,8 @@ async function expectCase2Lost(name: string, device: Record<string, unknown>, ki
   expect(html).toMatch(new RegExp(`<td>port</td><td>case-2</td><td>[^<]+</td><td>${kind}</td>`));
   expect(csv).toMatch(new RegExp(`^port,case-2,.*,false,.*,${kind},port,`, 'm'));
   expect(junit).toMatch(new RegExp(`<testcase [^>]*name="case-2"[^>]*>\\s*<error [^>]*type="${kind}"`));
+  // the HTML holds everything the Markdown does, the failed case's row included
+  expect(missingFromHtml(md, html)).toEqual([]);
   return report;
 }
 
@@ -153,6 +161,27 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
 
   it('an isolated in-tree backend whose process exits on case 2 is started again the same way', async () => {
     await expectCase2Lost('isolated', { name: 'port', backend: 'exits-on-one', bad: CASE_2 }, 'crash', /backend process died \(exit code 9\) during transcribe/);
+  });
+
+  it("a device that fails on every case fails as a whole, and the baseline's transcripts are still in every format", async () => {
+    const { r, report, md, html, csv, junit } = await gate('error-all', worker('port', 'error-all', 120_000));
+    expect(r.exitCode, r.stderr).toBe(1);
+    const port = report.backends.find((b) => b.name === 'port')!;
+    expect(port.status).toBe('failed');
+    expect(port.reason).toMatch(/^failed on every case \(4\)/);
+    expect(port.failedCases!.map((f) => [f.case, f.kind])).toEqual(FILES.map((_, i) => [`case-${i + 1}`, 'error']));
+    // what the baseline heard on each case: computed, so reported, though no device could be compared on it
+    const heard = lengths.map((n) => `a clip of ${n} samples`);
+    for (const [format, text] of Object.entries({ md, html, csv })) for (const t of heard) expect(text, `${format} lacks the baseline's "${t}"`).toContain(t);
+    expect(report.backends.find((b) => b.role === 'baseline')!.transcripts?.map((t) => [t.case, t.text])).toEqual(heard.map((t, i) => [`case-${i + 1}`, t]));
+    expect(md).toMatch(/## Baseline transcripts not compared\n[^]*\| case-1 \| [^|]+ \| no reference text \| a clip of \d+ samples \|/);
+    expect(md).toContain('No device backend was compared with the baseline (see Backends and Failed cases; the baseline\'s transcripts are above).');
+    // no table without rows: the summary has no check any device finished
+    expect(md).not.toContain('## Summary');
+    expect(csv).toMatch(new RegExp(`^port,case-1,${fixtureAudio(FILES[0]!)},.*,"?${heard[0]}"?,.*,error,port,`, 'm'));
+    expect(missingFromHtml(md, html)).toEqual([]);
+    // JUnit: each case an error of its own, as when the device finished some
+    for (const [i, f] of FILES.entries()) expect(junit).toMatch(new RegExp(`<testcase [^>]*name="case-${i + 1}" file="${fixtureAudio(f)}"[^>]*>\\s*<error [^>]*type="error"`));
   });
 
   it('a backend that cannot be started again (maxRestarts 0) fails as a whole, its failed and untried cases named', async () => {
@@ -218,7 +247,45 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     expect(port.accuracy!.cases.map((c) => c.id)).toEqual(['case-1', 'case-2']);
     expect(port.failedCases, 'the case under way is not the backend\'s failure').toBeUndefined();
     for (const ext of ['md', 'html']) expect(readFileSync(out(ext), 'utf8'), ext).toContain('INTERRUPTED (SIGINT): INCOMPLETE');
+    // what the baseline heard on the cases the stop left uncompared is kept too, in both
+    const md = readFileSync(out('md'), 'utf8');
+    expect(md).toMatch(new RegExp(`## Baseline transcripts not compared[^]*\\| case-3 \\| [^|]+ \\| no reference text \\| a clip of ${lengths[2]} samples \\|`));
+    expect(missingFromHtml(md, readFileSync(out('html'), 'utf8'))).toEqual([]);
     expect(readFileSync(out('xml'), 'utf8')).toMatch(/type="interrupted"/);
     expect(readFileSync(out('csv'), 'utf8')).toMatch(/^port,case-2,/m);
+  });
+
+  it('a second Ctrl-C ends the run at once, writing nothing: the first waits for a load under way', async ({ onTestFinished }) => {
+    const marker = join(tmp, 'load-stall.pid');
+    const cfg = config('second-interrupt.json', {
+      baseline: worker('reference', 'ok', 600_000),
+      // the device's load takes ten minutes: a first Ctrl-C does not abandon a load, so only the second can end the run before it
+      backends: [{ ...worker('port', 'load-stall', 600_000), command: [PY, WORKER, 'load-stall', '0', marker], worker: { callTimeoutMs: 600_000, loadTimeoutMs: 600_000 } }],
+      thresholds: { evidence: 'point' },
+    });
+    const out = join(tmp, 'second-interrupt.out.json');
+    const child = cli('eval-accuracy', '--config', cfg, '--manifest', manifest, '--output', out);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((r) => setTimeout(r, 100));
+    };
+    // whatever happens (a timeout included), neither the CLI nor its stalled worker outlives the test
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+      try {
+        process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
+    await until(() => existsSync(marker) && readFileSync(marker, 'utf8') !== '');
+    child.kill('SIGINT');
+    await until(() => stderr.includes('stopping; writing the report of what finished'));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr, 'the second Ctrl-C waited for the report').not.toMatch(/asr-parity: wrote |interrupted by SIGINT: the files above/);
+    expect(existsSync(out), 'a report was written after the second Ctrl-C').toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { loadConfig } from '../harness/config/load-config.ts';
 import { assembleReport, configSummary } from '../harness/report/assemble-report.ts';
 import { findRegressions } from '../harness/report/compare-reports.ts';
 import { readReport, validateReport, writeReport } from '../harness/report/report-file.ts';
+import { renderHtml } from '../harness/report/render-html.ts';
 import { renderMarkdown } from '../harness/report/render-markdown.ts';
 import type { AccuracyResult, BackendReport } from '../harness/report/report-types.ts';
 import { runAccuracy, type TranscribedRun } from '../harness/run/accuracy.ts';
@@ -18,6 +19,7 @@ import { transcribeCases } from '../harness/run/transcribe-cases.ts';
 import { getNormalizer } from '../harness/score/normalizers.ts';
 import type { CaseTranscript } from '../harness/run/transcribe-cases.ts';
 import { firstTokenDifference } from '../harness/score/token-parity.ts';
+import { missingFromHtml } from './helpers/report-contents.ts';
 import { scliteCounts } from './helpers/sclite.ts';
 
 /**
@@ -147,6 +149,8 @@ describe('reports from a failing gate', () => {
     expect(accuracy.failures.filter((f) => f.case === bad.id).length).toBeGreaterThan(0);
     // an accuracy-only report has no performance section at all
     expect(md).not.toMatch(/## Performance/);
+    // the HTML holds everything the Markdown does: token parity, S/D/I, the logit-error and cosine columns (suites/report-contents.test.ts)
+    expect(missingFromHtml(md, renderHtml(report, []))).toEqual([]);
   });
 
   it('are refused, naming the field, when broken; an earlier report survives a refused write', async () => {
@@ -211,7 +215,12 @@ describe('against reference text, a model from another seed fails maxWerIncrease
       { name: 'other-seed', backend: 'cpu-fp32', device: 'cpu', precision: 'fp32', role: 'device', required: true, status: 'ran', accuracy: a },
     ] });
     validateReport(report, 'truth');
-    expect(renderMarkdown(report)).toMatch(/Against the reference text \(4 cases with reference text, normalizer basic\):[\s\S]*\| other-seed \| WER [\d.]+%[\s\S]*Difference: device minus baseline \+/);
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/Against the reference text \(4 cases with reference text, normalizer basic\):[\s\S]*\| other-seed \| WER [\d.]+%[\s\S]*Difference: device minus baseline \+/);
+    // the HTML too: both sides against the truth, the interval and the sign test, and each case's reference beside its transcripts
+    const html = renderHtml(report, []);
+    expect(missingFromHtml(md, html)).toEqual([]);
+    expect(missingFromHtml(md, html.replace(/<table class="ground-truth">[^]*?<\/table>/, '')), 'the comparison misses a dropped section').toContainEqual(expect.stringMatching(/^cell "against the reference": 1 in the Markdown, 0/));
   });
 
   it('the baseline against itself: no increase, no failure from it', async () => {

@@ -13,7 +13,9 @@ import { readReport } from '../harness/report/report-file.ts';
  * scheduler's: the run at `nice -n 10` beside the hog (at the test's own priority) gets about a
  * fifth of the CPU share the identical runs got. Fewer threads is no slowdown on a 2-core machine that is already busy (measured:
  * medians 673 and 627 ms with 2 threads, 500 and 761 ms with 1), so it could not show one.
- * No wall-clock figure is assumed: only the judgement of each pair of runs is checked.
+ * No wall-clock figure is assumed: only the judgement of each pair of runs is checked. Beside the
+ * hog both runs are busy, so the busy tolerance applies (2x by default, compare-reports.ts says why:
+ * with 10% this test once judged identical runs 1.33x apart, interval 1.23x..1.44x, a regression).
  * Extended project: five eval-perf runs cost minutes on a loaded 2-core machine.
  */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -56,7 +58,7 @@ describe('latency regressions on a busy machine', () => {
 
     const slow = await evalPerf('slow', ['nice', '-n', '10']);
     const slower = await compare(slow, a);
-    expect(slower.exitCode, `the run at nice 19 beside the hog was not judged a regression:\n${slower.judgements}`).toBe(1);
+    expect(slower.exitCode, `the run at nice 10 beside the hog was not judged a regression:\n${slower.judgements}`).toBe(1);
     expect(slower.stdout).toMatch(/regression: cpu-fp16 median warm latency/);
   });
 });

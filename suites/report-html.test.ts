@@ -10,6 +10,7 @@ import type { Report } from '../harness/report/report-types.ts';
 import { runGate } from '../harness/run/gate-run.ts';
 import { planBackends } from '../harness/run/plan-backends.ts';
 import { openReport, pageProblems, withBrowser, type PageFacts } from './helpers/report-browser.ts';
+import { missingFromHtml } from './helpers/report-contents.ts';
 
 /**
  * The HTML report in a real browser (Debian's chromium through playwright-core), rendered from a
@@ -81,6 +82,10 @@ describe('the HTML report in headless chromium', () => {
     expect(acc.some((c) => !c.exact), 'the other-seed model differs somewhere').toBe(true);
     const sum = (k: 'substitutions' | 'deletions' | 'insertions') => acc.reduce((n, c) => n + c[k], 0);
     expect([facts.substitutions, facts.deletions, facts.insertions]).toEqual([sum('substitutions'), sum('deletions'), sum('insertions')]);
+  });
+
+  it('holds everything the Markdown written beside it does (suites/report-contents.test.ts)', () => {
+    expect(missingFromHtml(readFileSync(join(dir, 'REPORT.md'), 'utf8'), readFileSync(html, 'utf8'))).toEqual([]);
   });
 
   it('catches a page without its plots, with a script error, or fetching from the network', () => {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, Option } from 'commander';
-import { MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
+import { BUSY_LATENCY_TOLERANCE, MIN_PERF_RUNS, MIN_RUNS_FOR } from '../bench/latency-stats.ts';
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { INPUT_FORMATS } from '../audio/corpus/format-names.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
@@ -182,6 +182,7 @@ program
   .option(`${flagOf('junit', 'merge')} <file>`, 'also write JUnit XML of the merged report')
   .option('--baseline <old.json>', 'an earlier report: WER, CER and latency regressions are flagged')
   .option('--latency-tolerance <f>', 'latency counts as a regression only when the whole interval of its slowdown (from both runs\' warm samples) exceeds this fraction', nonNegative, 0.1)
+  .option('--busy-latency-tolerance <f>', 'the same where either run was measured on a busy machine (others\' CPU share over 25% or steal over 2%): runs minutes apart on a busy machine differ by more than either run\'s own samples show', nonNegative, BUSY_LATENCY_TOLERANCE)
   .option('--fail-on-regression', 'exit 1 when a regression is found')
   .option('--allow-mismatch', 'compare or merge reports made by different models, engines, decoding settings, normalizers, fixtures or hosts; the differences head the report')
   .action(async (o) => (await import('./commands/report.ts')).run(o));

@@ -1,6 +1,7 @@
 import { ReportError } from '../errors.ts';
 import { mergeReports } from './assemble-report.ts';
 import { mismatches } from './comparability.ts';
+import { BUSY_LATENCY_TOLERANCE } from '../bench/latency-stats.ts';
 import { compareLatency, findRegressions } from './compare-reports.ts';
 import { readReport } from './report-file.ts';
 import type { Regression, Report } from './report-types.ts';
@@ -10,6 +11,8 @@ export interface MergeOptions {
   baseline?: string;
   /** Latency must grow by more than this fraction, over the whole interval of the slowdown, to count as a regression. */
   latencyTolerance: number;
+  /** The same where either run was measured on a busy machine (default BUSY_LATENCY_TOLERANCE). */
+  busyLatencyTolerance?: number;
   /** Merge and compare reports whose figures come from different models, engines, settings or hosts; the differences head the verdict's reasons. */
   allowMismatch?: boolean;
 }
@@ -51,8 +54,9 @@ export function mergeNamedReports(inputs: readonly NamedReport[], baseline: { na
     // read only once the inputs merged: their own problems are reported first
     const old = { name: baseline.name, report: baseline.load() };
     check(old);
-    regressions = findRegressions(old.report, report, o.latencyTolerance);
-    report.regressions = { against: old.name, latencyTolerance: o.latencyTolerance, items: regressions, latency: compareLatency(old.report, report, o.latencyTolerance) };
+    const busy = o.busyLatencyTolerance ?? BUSY_LATENCY_TOLERANCE;
+    regressions = findRegressions(old.report, report, o.latencyTolerance, busy);
+    report.regressions = { against: old.name, latencyTolerance: o.latencyTolerance, busyLatencyTolerance: busy, items: regressions, latency: compareLatency(old.report, report, o.latencyTolerance, busy) };
   }
   if (differences.length) report.verdictReasons = [...differences.map((d) => ({ kind: 'not-comparable' as const, message: `not comparable (allowed): ${d}` })), ...report.verdictReasons];
   return { report, differences, regressions };

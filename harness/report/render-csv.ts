@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Finding, Report } from './report-types.ts';
+import type { BaselineTranscript, CaseFailure, Finding, Report } from './report-types.ts';
 
 /** The gate's failures of one case (by its id field: a case named "corpus" or holding ": " is still that case). */
 export function caseFailures(failures: readonly Finding[], id: string): Finding[] {
@@ -16,16 +16,29 @@ const COLUMNS = [
   'failure_kind', 'failure_backend', 'failure_message',
 ] as const;
 
+type Cell = string | number | boolean | null;
+
+/** A case one side failed on: a row of its own, empty but for who failed, how and why, and what the baseline heard if it did. */
+function failureRow(device: string, f: CaseFailure, baseline: BaselineTranscript | undefined): Cell[] {
+  const v: Partial<Record<(typeof COLUMNS)[number], Cell>> = { backend: device, case: f.case, audio: f.audio, passed: false, baseline_text: baseline?.text, reference_text: baseline?.referenceText, failure_kind: f.kind, failure_backend: f.backend, failure_message: f.message };
+  return COLUMNS.map((c) => v[c] ?? null);
+}
+
 /**
  * Per-case accuracy results, one row per device backend and case, for a spreadsheet or a
  * script. Read from the report, like every other output, so the CSV cannot say what the
  * report does not. csv-stringify quotes what needs quoting (transcripts hold commas and quotes).
  */
 export function renderCsv(report: Report): string {
-  const rows: (string | number | boolean | null)[][] = [];
+  const rows: Cell[][] = [];
+  // what the baseline heard on a case a device failed on: computed, so in the CSV too
+  const heard = new Map((report.backends.find((b) => b.role === 'baseline')?.transcripts ?? []).map((t) => [t.case, t]));
   for (const b of report.backends) {
     const a = b.accuracy;
-    if (b.role !== 'device' || !a) continue;
+    if (b.role !== 'device') continue;
+    // a device compared on no case (it failed on every one): its failures, beside the baseline's transcripts
+    for (const f of a ? [] : (b.failedCases ?? [])) rows.push(failureRow(b.name, f, heard.get(f.case)));
+    if (!a) continue;
     const truth = new Map((a.groundTruth?.cases ?? []).map((x) => [x.id, x]));
     for (const c of a.cases) {
       const t = c.tokenParity;
@@ -37,9 +50,7 @@ export function renderCsv(report: Report): string {
         null, null, null,
       ]);
     }
-    for (const f of a.casesLeftOut ?? []) {
-      rows.push([b.name, f.case, f.audio, ...Array<null>(3).fill(null), false, ...Array<null>(COLUMNS.length - 10).fill(null), f.kind, f.backend, f.message]);
-    }
+    for (const f of a.casesLeftOut ?? []) rows.push(failureRow(b.name, f, heard.get(f.case)));
   }
   return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
 }

@@ -1,7 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { caseFailures } from './render-csv.ts';
-import type { BackendReport, Check, Report } from './report-types.ts';
+import type { BackendReport, CaseFailure, Check, Report } from './report-types.ts';
 import { verdictLine } from './verdict.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -25,6 +25,15 @@ function notRun(suite: XMLBuilder, b: BackendReport, check: Check, n: Counts): v
     n.skipped++;
     tc.ele('skipped', { message: `not run (optional): ${why}` });
   }
+  // a backend that failed on every case it tried: each of them, as an accuracy run that went on would list them
+  if (check === 'accuracy') for (const f of b.failedCases ?? []) failedCase(suite, `asr-parity.accuracy.${b.name}`, f, n);
+}
+
+/** A case one side could not transcribe: an error of its own, named by how it failed (the structured fields, not a message). */
+function failedCase(suite: XMLBuilder, classname: string, f: CaseFailure, n: Counts): void {
+  n.tests++;
+  n.errors++;
+  suite.ele('testcase', { classname, name: f.case, file: f.audio }).ele('error', { message: `${f.backend} failed on this case (${f.kind}): ${f.message}`, type: f.kind });
 }
 
 function counted(suite: XMLBuilder, n: Counts): Counts {
@@ -53,12 +62,7 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
         tc.ele('failure', { message: f.map((x) => x.message).join('; '), type: 'threshold' }).txt(c.alignment);
       } else if (!c.exact) tc.ele('system-out').txt(c.alignment);
     }
-    // a case one side could not transcribe: an error of its own, named by how it failed (the structured fields, not a message)
-    for (const f of a.casesLeftOut ?? []) {
-      n.tests++;
-      n.errors++;
-      suite.ele('testcase', { classname, name: f.case, file: f.audio }).ele('error', { message: `${f.backend} failed on this case (${f.kind}): ${f.message}`, type: f.kind });
-    }
+    for (const f of a.casesLeftOut ?? []) failedCase(suite, classname, f, n);
     // the corpus-wide checks (WER, CER, exact match, their evidence, token parity): the gate's other failures
     n.tests++;
     // a classname of its own: a case may be named "corpus" too

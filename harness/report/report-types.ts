@@ -111,6 +111,16 @@ export interface BackendReport {
   failedCases?: CaseFailure[];
   /** The baseline only, when its cache was on. */
   baselineCache?: BaselineCacheUse;
+  /** The baseline only: its transcript of each case it finished, so none is lost when no device could be compared on it. */
+  transcripts?: BaselineTranscript[];
+}
+
+/** One case as the baseline transcribed it, with what was said where the case carries it. */
+export interface BaselineTranscript {
+  case: string;
+  audio: string;
+  text: string;
+  referenceText?: string;
 }
 
 export interface Regression {
@@ -135,6 +145,8 @@ export interface LatencyComparison extends LatencyShift {
   beforeMs: number;
   afterMs: number;
   judgement: ShiftJudgement | 'not judged (one sample)';
+  /** The tolerance it was judged with (the busy machine's where either run was busy); absent in reports made before it was recorded. */
+  tolerance?: number;
   /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
   busyMachine: ('before' | 'after')[];
 }
@@ -169,5 +181,5 @@ export interface Report {
   inputs?: { skipped: SkippedInput[] };
   /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
   interrupted?: { signal: string };
-  regressions?: { against: string; latencyTolerance: number; items: Regression[]; latency?: LatencyComparison[] };
+  regressions?: { against: string; latencyTolerance: number; busyLatencyTolerance?: number; items: Regression[]; latency?: LatencyComparison[] };
 }

@@ -169,7 +169,9 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
       baseline = b.run!;
       baselineFailed = b.failed;
       // emitted once the devices are done: its cache figures include the teacher-forced logits they used
-      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), ...(b.cache ? { baselineCache: b.cache } : {}), ...(b.failed.length ? { failedCases: b.failed } : {}) });
+      // its transcripts too: a device that fails on every case (or a run stopped early) must not take them out of the report
+      const transcripts = baseline.results.map((x) => ({ case: x.case.id, audio: x.case.audio, text: x.result.text, ...(x.case.text.trim() ? { referenceText: x.case.text } : {}) }));
+      baselineFragment = fragmentOf(plan.baseline, { environment: baseline.loaded.describe(), transcripts, ...(b.cache ? { baselineCache: b.cache } : {}), ...(b.failed.length ? { failedCases: b.failed } : {}) });
     }
   }
   try {

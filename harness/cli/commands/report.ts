@@ -15,13 +15,14 @@ export interface ReportFlags {
   junit?: string;
   baseline?: string;
   latencyTolerance: number;
+  busyLatencyTolerance: number;
   failOnRegression?: boolean;
   allowMismatch?: boolean;
 }
 
 /** `asr-parity report`: reports merged (harness/report/merge-report-files.ts), regressions against --baseline printed, every file written; exit 1 unless PASS (or on a regression with --fail-on-regression). */
 export async function run(o: ReportFlags): Promise<void> {
-  const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, allowMismatch: o.allowMismatch });
+  const { report, differences, regressions } = mergeReportFiles(o.input, { baseline: o.baseline, latencyTolerance: o.latencyTolerance, busyLatencyTolerance: o.busyLatencyTolerance, allowMismatch: o.allowMismatch });
   if (regressions) {
     for (const r of regressions.map(regressionRow)) print(`regression: ${r.backend} ${r.metric} ${r.before} -> ${r.after} (${r.change}, ${r.relative})`);
     if (!regressions.length) print('no regressions');
