@@ -115,6 +115,9 @@ describe('what assembling adds to the fragments (survivors of the mutation run)'
     expect(r.backends.map((b) => [b.name, b.performance?.speedup])).toEqual([['a', 1], ['fp16', 120 / 40], ['gpu', 120 / 300]]);
     const noBase = assembleReport({ config, checks: ['performance'], fragments: [baseline, dev('fp16', { performance: timed(40) })], environment: {} });
     expect(noBase.backends[1]!.performance!.speedup).toBeNull();
+    // no baseline at all: no device is the measure of another
+    const devicesOnly = assembleReport({ config, checks: ['performance'], fragments: [dev('fp16', { performance: timed(40) }), dev('gpu', { performance: timed(20) })], environment: {} });
+    expect(devicesOnly.backends.map((b) => b.performance!.speedup)).toEqual([null, null]);
   });
 
   it('lists the checks once each, accuracy before performance, whatever order the parts gave them in', () => {
@@ -150,6 +153,11 @@ describe('what assembling adds to the fragments (survivors of the mutation run)'
     expect(assembleReport({ config, checks: ['accuracy'], fragments: [baseline] }).environment).toMatchObject(here);
   });
 
+  it('of two fragments that failed, keeps the first failure and its reason', () => {
+    const merged = mergeFragments([dev('fp16', { status: 'failed', reason: 'crashed in the accuracy run' }), dev('fp16', { status: 'failed', reason: 'crashed in the performance run' })]);
+    expect(merged[0]).toMatchObject({ status: 'failed', reason: 'crashed in the accuracy run' });
+  });
+
   it("keeps one fragment's accuracy and another's performance, and the baseline first with the devices in their order", () => {
     const merged = mergeFragments([dev('fp16', { accuracy: acc(true), environment: { threads: 2 } }), dev('gpu'), baseline, dev('fp16', { performance: timed(5), environment: { cpu: 'x' } })]);
     expect(merged.map((b) => b.name)).toEqual(['a', 'fp16', 'gpu']);
@@ -168,9 +176,10 @@ describe('merging reports: what is refused and what is kept', () => {
       const e = (() => { try { mergeReports([run(config), run(config), run(c)], ['a.json', 'b.json', 'c.json']); } catch (x) { return x; } })();
       expect(e).toBeInstanceOf(ReportError);
       expect((e as Error).message).toMatch(/^c\.json: was made with another baseline, normalizer or thresholds than a\.json/);
+      expect((e as ReportError).hint).toBe('merge only reports of the same gate');
     }
     expect(() => mergeReports([run(config), run({ ...config, fixtures: 'other.jsonl' })])).not.toThrow();
-    expect(() => mergeReports([])).toThrow(RangeError);
+    expect(() => mergeReports([])).toThrow(new RangeError('mergeReports needs at least one report'));
   });
 
   it('names unnamed reports by their position', () => {
