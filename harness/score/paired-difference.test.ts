@@ -107,6 +107,26 @@ describe('paired WER difference', () => {
     }
   });
 
+  it('swapping the systems mirrors the interval exactly, rank for rank, over many distinct draws (the two tails hold the same number of draws)', () => {
+    const rnd = seededRandom(9);
+    const items = Array.from({ length: 60 }, (_, i) => item(i, 3 + Math.floor(rnd() * 20), Math.floor(rnd() * 4), Math.floor(rnd() * 5)));
+    for (const confidence of [0.95, 0.9]) {
+      const ab = pairedWerDifference(items, confidence);
+      const ba = pairedWerDifference(items.map((x) => ({ ...x, errorsA: x.errorsB, errorsB: x.errorsA })), confidence);
+      expect(ab.upper - ab.lower, 'the draws are distinct enough for a rank to matter').toBeGreaterThan(0);
+      expect(ba.lower, `${confidence}: lower end of B-A is minus the upper end of A-B`).toBeCloseTo(-ab.upper, 12);
+      expect(ba.upper, `${confidence}: upper end of B-A is minus the lower end of A-B`).toBeCloseTo(-ab.lower, 12);
+    }
+  });
+
+  it('resamples as many utterances as there are: with 3, a draw of one utterance three times (1 in 27, more than the 2.5% tail) is each end of the 95% interval', () => {
+    // per-utterance differences -2/10, +1/10, +4/10: the extremes are single utterances' own differences
+    const items = [item(0, 10, 2, 0), item(1, 10, 0, 1), item(2, 10, 0, 4)];
+    const d = pairedWerDifference(items, 0.95);
+    expect(d.lower).toBeCloseTo(-0.2, 12);
+    expect(d.upper).toBeCloseTo(0.4, 12);
+  });
+
   it('swapping the systems mirrors the difference and its interval', () => {
     const items = [item(0, 8, 0, 2), item(1, 5, 1, 0), item(2, 9, 0, 3), item(3, 7, 2, 2), item(4, 6, 0, 1)];
     const ab = pairedWerDifference(items, 0.9);
