@@ -91,6 +91,17 @@ describe('a worker process: what each way of going wrong says', () => {
     expect(proc.ended).toBe('crash');
     // every later call fails the same way at once
     expect(await settled(proc.call('memory'), 5_000)).toBe(outcome);
+    // closing what already died keeps why it died
+    proc.close();
+    expect(await settled(proc.call('memory'), 5_000)).toBe(outcome);
+  }, 60_000);
+
+  it('notices a worker that dies between calls, and says it was idle', async () => {
+    const { proc } = await WorkerProcess.start(launch('killed-idle', `reply({ id, ok: true, value: {} });`));
+    process.kill(proc.pid!, 'SIGTERM');
+    for (let i = 0; i < 300 && proc.alive; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await settled(proc.call('memory'), 5_000)).toMatch(/^rejected: killed-idle: backend process died \(SIGTERM\) during idle/);
+    expect(proc.ended).toBe('crash');
   }, 60_000);
 
   it('kills a call past its timeout, naming the setting to raise; 0 means no limit', async () => {
@@ -105,6 +116,8 @@ describe('a worker process: what each way of going wrong says', () => {
     expect(await settled(WorkerProcess.start({ ...mute, timeoutSettings: settings }), 30_000)).toMatch(/\(raise isolation\.loadTimeoutMs, or look for a hang while the backend starts\)$/);
     const slowCall = await WorkerProcess.start(launch('slow', `setTimeout(() => reply({ id, ok: true, value: {} }), 300);`, { callTimeoutMs: 0 }));
     expect(await settled(slowCall.proc.call('memory'), 30_000)).toBe('resolved {}');
+    const loading = await WorkerProcess.start(launch('loads-forever', `/* never answers */`, { timeoutSettings: settings }));
+    expect(await settled(loading.proc.call('load', {}, { timeoutMs: 100 }), 30_000)).toBe('rejected: loads-forever: load took longer than 100 ms; the backend process was killed (raise isolation.loadTimeoutMs, or look for a hang while the backend starts)');
     expect(await settled(slowCall.proc.call('memory', {}, { timeoutMs: 100 }), 30_000)).toMatch(/^rejected: slow: memory took longer than 100 ms; .*\(raise the call timeout, or look for a hang in the backend\)$/);
   }, 60_000);
 
@@ -119,14 +132,16 @@ describe('a worker process: what each way of going wrong says', () => {
     };
     expect(await broke('chatty', `process.stdout.write('\\n   \\nloading model\\n');`)).toBe('rejected: chatty: backend process broke protocol 1 (not JSON): "loading model"; it was killed (stdout is for protocol lines only: write logs to stderr)');
     expect(await broke('long', `process.stdout.write('x'.repeat(200) + '\\n');`)).toMatch(new RegExp(`\\(not JSON\\): "${'x'.repeat(120)}\\.\\.\\."; it was killed`));
+    expect(await broke('exactly-120', `process.stdout.write('y'.repeat(120) + '\\n');`)).toMatch(new RegExp(`\\(not JSON\\): "${'y'.repeat(120)}"; it was killed`));
     expect(await broke('shapeless', `reply({ id, answer: 42 });`)).toMatch(/^rejected: shapeless: backend process broke protocol 1 \(\(top level\) must have required property 'ok'\): "\{\\"id\\":2,\\"answer\\":42\}"; it was killed/);
     expect(await broke('wrong-value', `reply({ id, ok: true, value: { peakBytes: 'many' } });`)).toMatch(/^rejected: wrong-value: backend process broke protocol 1 \(memory value \/peakBytes must be number\): /);
   }, 60_000);
 
-  it('runs its command where and with what it is told, reports its pid, and refuses an empty or unstartable command', async () => {
+  it('runs its command where and with what it is told, says its protocol, reports its pid, and refuses an empty or unstartable command', async () => {
     const where = mkdtempSync(join(tmpdir(), 'asr-parity-worker-cwd-'));
-    const { proc, hello } = await WorkerProcess.start({ name: 'env', command: worker('env', '', '`${process.pid} ${process.cwd()} ${process.env.ASR_PARITY_WORKER_TEST}`'), cwd: where, env: { ASR_PARITY_WORKER_TEST: 'set' }, callTimeoutMs: TEN_MINUTES, loadTimeoutMs: 60_000 });
-    expect(hello.engine).toBe(`${proc.pid} ${where} set`);
+    const { proc, hello } = await WorkerProcess.start({ name: 'env', command: worker('env', '', '`${process.pid} ${process.cwd()} ${process.env.ASR_PARITY_WORKER_TEST} protocol ${JSON.parse(line).protocol}`'), cwd: where, env: { ASR_PARITY_WORKER_TEST: 'set' }, callTimeoutMs: TEN_MINUTES, loadTimeoutMs: 60_000 });
+    // hello tells the worker which protocol the harness speaks
+    expect(hello.engine).toBe(`${proc.pid} ${where} set protocol 1`);
     proc.close();
     expect(() => new WorkerProcess({ name: 'none', command: [], callTimeoutMs: 0, loadTimeoutMs: 0 })).toThrow(new InferenceError('none', 'empty worker command', 'give "command" as [program, ...args]'));
     expect(await settled(WorkerProcess.start({ name: 'missing', command: [join(where, 'no-such-program')], callTimeoutMs: 0, loadTimeoutMs: 0 }), 30_000)).toMatch(/^rejected: missing: could not start .*no-such-program: spawn .*ENOENT.*\(check the worker command \(program path, permissions\)\)$/);
