@@ -1,3 +1,4 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Audio16k } from '../harness/audio/decoded-audio.ts';
 import type { ResidentMemory } from '../harness/io/proc-figures.ts';
 
@@ -9,14 +10,18 @@ export interface BackendTranscript {
   timings: { totalMs: number; [k: string]: number };
 }
 
-export interface DeviceMemory {
-  allocatedBytes?: number;
-  reservedBytes?: number;
-  peakBytes?: number;
-  /** The most reserved at once (torch's max_memory_reserved), where the device says. */
-  peakReservedBytes?: number;
-  totalBytes?: number;
-}
+/** Device memory in bytes, each figure where the device says (peakReserved: torch's max_memory_reserved); a worker's memory answer is this. */
+export const DEVICE_MEMORY = Type.Object(
+  {
+    allocatedBytes: Type.Optional(Type.Number({ minimum: 0 })),
+    reservedBytes: Type.Optional(Type.Number({ minimum: 0 })),
+    peakBytes: Type.Optional(Type.Number({ minimum: 0 })),
+    peakReservedBytes: Type.Optional(Type.Number({ minimum: 0 })),
+    totalBytes: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type DeviceMemory = Static<typeof DEVICE_MEMORY>;
 
 /** The memory of the process a backend runs in, where that is not the caller's (a worker): RSS before its model loaded, now, and its peak. */
 export interface ProcessMemory extends ResidentMemory {
@@ -53,7 +58,8 @@ export interface LoadedBackend {
 export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
-export type Capability = 'tokens' | 'forced-logits' | 'device-memory';
+export const CAPABILITIES = ['tokens', 'forced-logits', 'device-memory'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */
 export type Availability = { ok: true; details?: Record<string, string | number | boolean> } | { ok: false; reason: string };
@@ -70,8 +76,8 @@ export interface BackendOptions {
   [field: string]: unknown;
 }
 
-/** JSON Schema of one config field (draft 2020-12), validated by ajv when the entry meets its backend. */
-export type FieldSchema = Record<string, unknown>;
+/** JSON Schema of one config field (draft 2020-12), validated by ajv when the entry meets its backend: a plain object, or TypeBox's where the field's type is derived from it. */
+export type FieldSchema = TSchema | Record<string, unknown>;
 
 /**
  * The config entry fields a backend takes, declared next to its code: a new option is a field

@@ -4,7 +4,7 @@ import { BackendUnavailableError } from '../harness/errors.ts';
 import { COMMON_FIELDS } from './config-fields.ts';
 import { defineBackend, type BackendOptions } from './types.ts';
 import { loadWorker } from './worker/loaded-worker.ts';
-import { WORKER_FIELD, type WorkerSpec } from './worker/worker-spec.ts';
+import { WORKER_COMMAND, WORKER_FIELD, type WorkerSpec } from './worker/worker-spec.ts';
 
 type WorkerOptions = BackendOptions & { worker?: WorkerSpec };
 
@@ -50,7 +50,7 @@ export default defineBackend<WorkerOptions>({
     fields: {
       ...COMMON_FIELDS,
       model: { type: 'string', minLength: 1, description: 'a model file or folder, relative to the config file where it exists; anything else (a hub id) is passed to the worker as written' },
-      command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description: "the worker's argv: [program, ...args], run in the config file's folder" },
+      command: WORKER_COMMAND,
       worker: WORKER_FIELD,
     },
     // a hub id ("distil-whisper/distil-large-v3") is the worker's to resolve: passed as written

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBundle } from './ts/bundle.mjs';
 import { ROOT, compiledModule } from './ts/compile.mjs';
+import { buildVendored } from './ts/vendor.mjs';
 
 const DIRS = ['backends', 'harness', 'fixtures'];
 const started = performance.now();
@@ -21,6 +22,13 @@ try {
 } catch (e) {
   // never fails an install: without the build, each module is compiled on its first import
   process.stderr.write(`asr-parity: the JavaScript build did not complete (${e?.message ?? e}); modules compile on first use instead\n`);
+}
+
+try {
+  await buildVendored();
+} catch (e) {
+  // never fails an install: without it, the module hooks load the package from node_modules
+  process.stderr.write(`asr-parity: the one-file package builds were not made (${e?.message ?? e}); the module hooks load them from node_modules instead\n`);
 }
 
 const bundleStarted = performance.now();

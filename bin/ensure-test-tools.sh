@@ -4,7 +4,8 @@
 # builds the AscendCL stand-in, and gcc with g++ build the SIMD whisper.cpp engine (npm test
 # builds it before the tests when npm install could not; its equality test is skipped without it), ffmpeg and sox
 # write the audio formats suites/audio-formats.test.ts decodes; chromium opens the HTML report for the browser test;
-# python3-torch and numpy run the PyTorch worker.
+# python3-torch and numpy run the PyTorch worker; slurmctld, slurmd, slurm-client and munge make the
+# one-node Slurm cluster the shards test submits its job array to.
 # Installed when missing and we may (root with apt-get); otherwise
 # the exact command is printed and the run stops, before any test starts.
 set -euo pipefail
@@ -28,6 +29,12 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # OpenBLAS: Debian's torch multiplies float32 matrices through the system BLAS;
 # the torch backends' float32 runs (cross-engine, torch-backends) otherwise get the generic reference BLAS
 compgen -G '/usr/lib/*/openblas-pthread/libblas.so.3' >/dev/null || need+=(libopenblas0-pthread)
+# a one-node Slurm cluster runs the gate as a job array in npm run test:extended (suites/shards-slurm.test.ts):
+# the controller, the node daemon, the client commands and munge, its authentication
+command -v slurmctld >/dev/null 2>&1 || [ -x /usr/sbin/slurmctld ] || need+=(slurmctld)
+command -v slurmd >/dev/null 2>&1 || [ -x /usr/sbin/slurmd ] || need+=(slurmd)
+command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
+command -v munged >/dev/null 2>&1 || [ -x /usr/sbin/munged ] || need+=(munge)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "asr-parity: installing Debian packages the tests use: ${need[*]}" >&2

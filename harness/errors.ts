@@ -4,16 +4,9 @@
  * The CLI prints `asr-parity: <input>: <problem> (<hint>)` and exits 2; a library caller
  * can switch on `code`.
  */
-export type ErrorCode =
-  | 'AUDIO_INPUT'
-  | 'MODEL'
-  | 'LIBRARY_ABI'
-  | 'BACKEND_UNAVAILABLE'
-  | 'CONFIG'
-  | 'USAGE'
-  | 'REPORT'
-  | 'INFERENCE'
-  | 'COMMAND_FAILED';
+export const ERROR_CODES = ['AUDIO_INPUT', 'MODEL', 'LIBRARY_ABI', 'BACKEND_UNAVAILABLE', 'CONFIG', 'USAGE', 'REPORT', 'INFERENCE', 'COMMAND_FAILED'] as const;
+/** The one list of codes: the worker protocol's error schema names them from it. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export abstract class AsrParityError extends Error {
   abstract readonly code: ErrorCode;

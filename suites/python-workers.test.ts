@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../backends/index.ts';
+import { schemaProblem, validate, type Message, type Op } from '../backends/worker/protocol.ts';
 import { expectUnittestPasses } from './helpers/python-unittest.ts';
 import { skipped } from './helpers/visible-skip.ts';
 
@@ -28,7 +29,22 @@ const torch = python && has('torch');
 
 describe('the Python workers', () => {
   if (!python) skipped("workers/common's unit tests", `${PYTHON} lacks numpy (Debian python3-numpy)`);
-  else it(`workers/common's unit tests pass (${PYTHON} -m unittest)`, () => expectUnittestPasses(join(ROOT, 'workers/common')));
+  else {
+    it(`workers/common's unit tests pass (${PYTHON} -m unittest)`, () => expectUnittestPasses(join(ROOT, 'workers/common')));
+    it("workers/common's own answers (hello, forced logits, dispose, every kind of error) match the protocol schema the harness validates with", () => {
+      const lines = execFileSync(PYTHON, [join(ROOT, 'suites/helpers/common-protocol-answers.py')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n');
+      const ops = ['hello', 'load', 'transcribe', 'forcedLogits', 'forcedLogits', 'memory', 'no-such-op', 'dispose'];
+      expect(lines).toHaveLength(ops.length);
+      const answers = lines.map((l) => JSON.parse(l) as Message);
+      for (const [i, m] of answers.entries()) {
+        expect(validate.message(m), `${ops[i]}: ${lines[i]}: ${schemaProblem(validate.message)}`).toBe(true);
+        const op = ops[i] as Op;
+        if ('ok' in m && m.ok) expect(validate.value[op](m.value), `${op}: ${schemaProblem(validate.value[op])}`).toBe(true);
+      }
+      // the answers are the kinds asked for: a value where one is due, a typed error elsewhere
+      expect(answers.map((m) => ('ok' in m ? (m.ok ? 'value' : m.error.code) : 'progress'))).toEqual(['value', 'MODEL', 'INFERENCE', 'value', 'USAGE', 'INFERENCE', 'USAGE', 'value']);
+    });
+  }
 
   if (!torch) skipped('the transformers worker', `${PYTHON} lacks torch`);
   else if (has('transformers')) skipped('the transformers worker refusing without transformers', 'transformers is installed here');

@@ -1,44 +1,37 @@
 import { resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum } from '../../harness/io/schema-types.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
-import type { BackendConfig, BackendOptions, FieldSchema } from '../types.ts';
+import type { BackendConfig, BackendOptions } from '../types.ts';
 import { COMMAND_PRESETS } from './command-presets.ts';
-import type { CommandSpec } from './command-spec.ts';
+import { COMMAND_SPEC, type CommandSpec } from './command-spec.ts';
 
 export type CommandOptions = BackendOptions & { command?: CommandSpec };
 
-const OUTPUT: FieldSchema = {
-  oneOf: [
-    { type: 'object', additionalProperties: false, required: ['format'], properties: { format: { const: 'text' }, lastLine: { type: 'boolean' } } },
-    { type: 'object', additionalProperties: false, required: ['format', 'field'], properties: { format: { const: 'json' }, field: { type: 'string', minLength: 1 } } },
-    { type: 'object', additionalProperties: false, required: ['format', 'pattern'], properties: { format: { const: 'regex' }, pattern: { type: 'string', minLength: 1 } } },
-  ],
-};
+const { program, args, output, ...settings } = COMMAND_SPEC.properties;
 
 /** The "command" field: a preset (its names are COMMAND_PRESETS' keys, listed nowhere else), or program + args + output; preset fields can be overridden. */
-export const COMMAND_FIELD: FieldSchema = {
-  type: 'object',
-  additionalProperties: false,
-  description: 'external transcriber: a preset, or program + args + output (preset fields can be overridden)',
-  properties: {
-    preset: { enum: Object.keys(COMMAND_PRESETS) },
-    program: { type: 'string', minLength: 1 },
-    args: { type: 'array', items: { type: 'string' } },
-    output: OUTPUT,
-    // execa arms one Node timer, which fires at once past 2^31 - 1 ms: a longer limit is refused as bad input, not obeyed wrongly
-    timeoutMs: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1 },
-    device: { type: 'string' },
-    cwd: { type: 'string', description: 'relative to the config file' },
-    env: { type: 'object', additionalProperties: { type: 'string' } },
+export const COMMAND_FIELD = Type.Object(
+  {
+    preset: Type.Optional(Enum(Object.keys(COMMAND_PRESETS))),
+    program: Type.Optional(program),
+    args: Type.Optional(args),
+    output: Type.Optional(output),
+    ...settings,
   },
-  anyOf: [{ required: ['preset'] }, { required: ['program', 'args', 'output'] }],
-};
+  {
+    additionalProperties: false,
+    description: 'external transcriber: a preset, or program + args + output (preset fields can be overridden)',
+    anyOf: [{ required: ['preset'] }, { required: ['program', 'args', 'output'] }],
+  },
+);
 
 /** The config a command backend takes: model, threads, language (its placeholders) and the command, a preset with the entry's own fields on top. */
 export const COMMAND_CONFIG: BackendConfig<CommandOptions> = {
   fields: { ...COMMON_FIELDS, command: COMMAND_FIELD },
   paths: ['model'],
   options(fields, dir) {
-    const { command, ...rest } = fields as CommandOptions & { command?: Partial<CommandSpec> & { preset?: string } };
+    const { command, ...rest } = fields as Omit<CommandOptions, 'command'> & { command?: Static<typeof COMMAND_FIELD> };
     if (!command) return rest;
     const { preset, ...own } = command;
     // the schema has already checked one or the other is complete

@@ -1,73 +1,24 @@
 import { endianness } from 'node:os';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { schemaDefValidators } from '../../harness/io/json-schema.ts';
-import type { ErrorCode } from '../../harness/errors.ts';
-import type { Capability, DeviceMemory } from '../types.ts';
+import { OPS, PROTOCOL_SCHEMA, type ForcedLogitsValue, type Op } from './protocol-schema.ts';
 
 /**
- * asr-parity's worker protocol: JSON Lines on a long-lived process's stdin/stdout, described by
- * protocol.schema.json beside this file. Every line a worker writes is checked against the
- * schema here, once, as it arrives: anything else is a protocol failure of that worker.
+ * asr-parity's worker protocol: JSON Lines on a long-lived process's stdin/stdout, declared in
+ * protocol-schema.ts beside this file (its types too). Every line a worker writes is checked
+ * against the schema here, once, as it arrives: anything else is a protocol failure of that worker.
  */
-export const PROTOCOL_VERSION = 1;
-
-export type Op = 'hello' | 'load' | 'transcribe' | 'forcedLogits' | 'memory' | 'dispose' | 'measure';
-
-/** Audio as a WAV file the harness wrote, or the samples themselves (base64 little-endian float32). */
-export type WireAudio = { path: string } | { samples: string; sampleRate: 16000; source?: object };
-
-export type Request = { id: number; op: Op } & Record<string, unknown>;
-
-export interface WireError {
-  code: ErrorCode;
-  input?: string;
-  problem: string;
-  hint?: string;
-}
-
-export type Message = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError } | { id: number; progress: string };
-
-export interface HelloValue {
-  protocol: 1;
-  engine: string;
-  engineVersion?: string;
-  languages?: string[];
-}
-export interface LoadValue {
-  loadMs: number;
-  description: Record<string, string | number | boolean>;
-  capabilities?: (Capability | 'measure')[];
-}
-export interface TranscribeValue {
-  text: string;
-  tokens?: number[];
-  timings: { totalMs: number; [k: string]: number };
-}
-export interface ForcedLogitsValue {
-  steps: number;
-  vocab: number;
-  dtype: 'float32';
-  base64: string;
-}
-export type MemoryValue = DeviceMemory;
+export { OPS, PROTOCOL_VERSION, type ForcedLogitsValue, type HelloValue, type LoadValue, type MemoryValue, type Message, type Op, type Request, type TranscribeValue, type WireAudio, type WireError } from './protocol-schema.ts';
 
 // compiled once, then kept as ajv's standalone code (harness/io/json-schema.ts): compiling the
 // protocol schema at every import was most of an isolated backend process's start
-const defs = schemaDefValidators(new URL('./protocol.schema.json', import.meta.url), ['message', 'request', 'hello', 'load', 'transcribe', 'forcedLogits', 'memory', 'dispose', 'measure'] as const);
+const defs = schemaDefValidators('protocol', PROTOCOL_SCHEMA, ['message', 'request', ...OPS] as const);
 
 /** One validator per message kind and per op's value. */
 export const validate = {
   message: defs.message,
   request: defs.request,
-  value: {
-    hello: defs.hello,
-    load: defs.load,
-    transcribe: defs.transcribe,
-    forcedLogits: defs.forcedLogits,
-    memory: defs.memory,
-    dispose: defs.dispose,
-    measure: defs.measure,
-  } satisfies Record<Op, ValidateFunction>,
+  value: Object.fromEntries(OPS.map((op) => [op, defs[op]])) as Record<Op, ValidateFunction>,
 };
 
 /** ajv's first error as a short phrase: "/value/text must be string". */

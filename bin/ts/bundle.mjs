@@ -21,9 +21,10 @@ const ENTRIES = ['harness/cli/main.ts', 'harness/isolate/backend-worker.ts'];
 
 // Bundled with our code (the rest stay external, loaded from node_modules as before): importing a
 // CommonJS package from ESM costs a resolve, a read and an exports scan per file, and every command
-// needs these two (importing both from node_modules measured about 100 ms CPU over `node -e 0`,
+// needs these (importing commander and cli-progress from node_modules measured about 100 ms CPU over
+// `node -e 0`, and @sinclair/typebox, which declares the config and protocol shapes, as much again,
 // under load). Packages with native code, WebAssembly or assets stay external.
-const INLINE = new Set(['commander', 'cli-progress']);
+const INLINE = new Set(['commander', 'cli-progress', '@sinclair/typebox']);
 
 /** A folder's path as the manifest keeps it: ending in a slash (the launcher compares it, and appends file names to it). */
 export const withSlash = (dir) => (dir.endsWith('/') ? dir : `${dir}/`);

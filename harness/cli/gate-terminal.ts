@@ -1,17 +1,20 @@
 import { dirname } from 'node:path';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import type { CaseList } from '../audio/manifest.ts';
+import type { Case, CaseList } from '../audio/manifest.ts';
+import { UsageError } from '../errors.ts';
 import type { Config } from '../config/load-config.ts';
 import { formatDrift, formatPercentile } from '../report/format-latency.ts';
 import { performanceWarnings } from '../report/report-view.ts';
 import { truthCoverage, truthDifference, truthScore } from '../report/format-ground-truth.ts';
 import { flagOf, formatsOf, pathsFromFlags, type GateFormatFlags } from '../report/formats/index.ts';
 import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
-import type { BackendReport, Check, Report } from '../report/report-types.ts';
+import type { BackendReport, Check, Report, ShardRecord } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { powerLines } from '../report/format-power.ts';
 import { planPower } from '../run/plan-power.ts';
 import { runGate } from '../run/gate-run.ts';
+import { shardCases, shardRuns } from '../run/shard-cases.ts';
+import { resolveShard } from '../run/shard-identity.ts';
 import type { GatePlan } from '../run/plan-backends.ts';
 import { planFromFlags, type PlanFlags } from '../run/plan-from-flags.ts';
 import { evidenceSupports } from '../score/gate.ts';
@@ -32,6 +35,9 @@ export interface GateFlags extends PlanFlags, GateFormatFlags {
   pra?: string;
   /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
   cache?: boolean;
+  /** `--shard i/N` (harness/run/shard-identity.ts; a scheduler's variables otherwise). */
+  shard?: string;
+  shardCount?: number;
 }
 
 /** Every file a gate command will write (the HTML beside the Markdown unless --html names it). */
@@ -121,10 +127,10 @@ function onInterrupt(): { signal: AbortSignal; dispose(): void } {
 }
 
 /** Runs the gate, prints as it goes, writes every output even when a backend failed, and sets the exit code from the verdict. */
-async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }): Promise<Report> {
+async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accuracy?: CaseList & { source?: string; wholeCorpus?: readonly Case[] }; performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number } }, shard?: ShardRecord): Promise<Report> {
   const t = config.thresholds;
   const devices = plan.devices.map((d) => `${d.entry.name}${d.required ? '' : ' (optional)'}`).join(', ');
-  if (checks.accuracy) for (const l of powerLines(planPower(config, checks.accuracy.cases))) print(l);
+  if (checks.accuracy) for (const l of powerLines(planPower(config, checks.accuracy.wholeCorpus ?? checks.accuracy.cases))) print(l);
   for (const c of checks.accuracy?.commands ?? []) print(`ran for ${c.where}${c.shell ? ' (through sh -c: it needs a shell)' : ''}: ${c.argv.join(' ')}`);
   if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}${checks.accuracy.format ? ` (${checks.accuracy.format})` : ''}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
@@ -134,8 +140,9 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
       config,
       plan,
       signal: stop.signal,
-      accuracy: checks.accuracy && { cases: checks.accuracy.cases, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source, format: checks.accuracy.format, commands: checks.accuracy.commands },
+      accuracy: checks.accuracy && { cases: checks.accuracy.cases, wholeCorpus: checks.accuracy.wholeCorpus, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source, format: checks.accuracy.format, commands: checks.accuracy.commands },
       performance: checks.performance,
+      shard,
       baselineCache: o.cache !== false && config.baselineCache.enabled ? { dir: config.baselineCache.dir } : undefined,
     },
     {
@@ -167,12 +174,22 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
 
 /** compare and eval-accuracy: the baseline once, then each device backend against it. */
 export async function runAccuracyGate(c: Config, o: GateFlags, cases: CaseList & { source?: string }): Promise<Report> {
+  const shard = resolveShard(o);
   const { config, plan } = await planFromFlags(c, o);
-  return gate(config, plan, o, { accuracy: cases });
+  if (!shard) return gate(config, plan, o, { accuracy: cases });
+  const mine = shardCases(cases.cases, shard);
+  print(`shard ${shard.index}/${shard.count} (${shard.source}): ${mine.cases.length} of ${cases.cases.length} cases, by a hash of the case id`);
+  if (!mine.cases.length) throw new UsageError(`shard ${shard.index}/${shard.count}`, `no case of the ${cases.cases.length} hashes to this shard`, 'use fewer shards than there are cases (each gets about cases/N)');
+  return gate(config, plan, o, { accuracy: { ...cases, cases: mine.cases, wholeCorpus: cases.cases } }, mine.record);
 }
 
 /** eval-perf: every backend measured the same way, speedup over the baseline. */
 export async function runPerformanceGate(c: Config, o: GateFlags, performance: { audio: Audio16k; shortAudio: Audio16k; runs: number }): Promise<Report> {
+  const shard = resolveShard(o);
   const { config, plan } = await planFromFlags(c, o);
-  return gate(config, plan, o, { performance });
+  if (!shard) return gate(config, plan, o, { performance });
+  const mine = shardRuns(performance.runs, shard);
+  if (!mine.runs) throw new UsageError(`shard ${shard.index}/${shard.count}`, `${performance.runs} warm runs leave none to this shard`, 'pass --num-runs of at least the shard count');
+  print(`shard ${shard.index}/${shard.count} (${shard.source}): ${mine.runs} of ${performance.runs} warm runs`);
+  return gate(config, plan, o, { performance: { ...performance, runs: mine.runs } }, mine.record);
 }

@@ -91,7 +91,9 @@ const gateOptions = (c: Command) =>
     .option('--library <path>', 'libwhisper to load for both (default: per backend)')
     .option('--threads <n>', 'CPU threads', positiveInt)
     .option('--language <code>', 'spoken language')
-    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)');
+    .option('--no-cache', 'run the baseline on every case instead of reusing its cached results (config baselineCache)')
+    .option('--shard <i/N>', 'run shard i (0-based) of N: the cases whose id hashes to i (accuracy) or every Nth warm run (performance); `report --input shards/*.json` merges the shards (default: from a Slurm array, Kubernetes Indexed Job, GitLab parallel:, CircleCI, Buildkite or AWS Batch array task\'s variables, or ASR_PARITY_SHARD_INDEX/ASR_PARITY_SHARD_COUNT)')
+    .option('--shard-count <n>', 'how many shards, where the scheduler gives the index only (Kubernetes JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX)', positiveInt);
 
 /** One flag per report format the command offers, from the registry (harness/report/formats/). */
 const formatOptions = (c: Command, accuracy: boolean) => formatsOf({ accuracy }).reduce((cmd, name) => cmd.option(`${flagOf(name, 'gate')} <file>`, REPORT_FORMATS[name].help), c);
@@ -249,6 +251,7 @@ program
   .option('--backends <list>', 'full-size: the backends measured (default cpu-fp32,cpu-fp16,torch-cpu-fp32,torch-cpu-bf16; one missing here is listed as skipped with the reason)', nameList)
   .option('--runs <list>', 'full-size: warm runs per backend over the defaults (cpu-fp32=5,cpu-fp16=5,torch-cpu-fp32=2,torch-cpu-bf16=1), e.g. cpu-fp32=2,cpu-fp16=2', runsPerBackend)
   .option('--threads <n>', 'full-size: CPU threads (default: ASR_PARITY_THREADS, else 2)', positiveInt)
+  .option('--scale-sizes <list>', 'scale: gate case counts (default 100,1000,10000)', utteranceCounts)
   .option('--output <file>', 'where to write the JSON', 'results/bench.json')
   .action(async (o) => (await import('./commands/bench.ts')).run(o, cfg()));
 

@@ -40,10 +40,10 @@ export const atLeast = (min: number, why: string) => (v: string) => {
 };
 
 /** The sections of `asr-parity bench`, in the order they run. */
-export const BENCH_SECTIONS = ['startup', 'score', 'engine', 'full-size'] as const;
+export const BENCH_SECTIONS = ['startup', 'score', 'engine', 'full-size', 'scale'] as const;
 
-/** What `bench` runs without --only: full-size is asked for by name (it writes a 4 GB model pair and runs for tens of minutes). */
-export const DEFAULT_BENCH_SECTIONS = BENCH_SECTIONS.filter((s) => s !== 'full-size');
+/** What `bench` runs without --only: full-size (it writes a 4 GB model pair and runs for tens of minutes) and scale (10,000 gate cases) are asked for by name. */
+export const DEFAULT_BENCH_SECTIONS = BENCH_SECTIONS.filter((s) => s !== 'full-size' && s !== 'scale');
 
 /** `fixtures --layout`: some of f32, f16, hf, separated by commas. */
 export const shapedLayouts = (v: string) => {

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MANIFEST } from '../io/default-paths.ts';
-import type { NormalizerName } from './normalizer-names.ts';
+import type { Static } from '@sinclair/typebox';
+import { BACKEND_ENTRY, CONFIG_SCHEMA, type GateThresholds, type LoadedConfig } from './config-schema.ts';
 import { ConfigError } from '../errors.ts';
-import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
+import { describeSchemaError, schemaValidatorFor } from '../io/json-schema.ts';
 
 /** Where an entry came from: its backend's fields are checked, and its paths resolved, against this when it meets its backend. */
 export interface EntryOrigin {
@@ -18,34 +19,23 @@ export interface EntryOrigin {
 }
 
 /**
- * A config entry: the harness's own fields (name, backend, optional) and the backend's, as
- * written. Those are the backend's to declare (its `config`), so they are checked when the
- * entry meets its backend (harness/load/resolve-backend.ts), not here.
+ * A config entry: the harness's own fields (name, backend, optional; config-schema.ts) and the
+ * backend's, as written. Those are the backend's to declare (its `config`), so they are checked
+ * when the entry meets its backend (harness/load/resolve-backend.ts), not here.
  */
-export interface BackendEntry {
+export type BackendEntry = Omit<Static<typeof BACKEND_ENTRY>, 'name' | '$comment'> & {
   /** Label in reports; the backend kind by default. */
   name: string;
-  backend: string;
-  /** A required backend (the default) that does not run fails the gate; an optional one is reported as not run. */
-  optional?: boolean;
   origin?: EntryOrigin;
   [field: string]: unknown;
-}
+};
 
-export interface GateThresholds {
-  maxWer: number;
-  maxCer: number;
-  minExactMatchRate: number;
-  minTop1Agreement: number;
-  marginTolerance: number;
-  /** 'bound': the corpus figures' confidence bounds must meet the thresholds; 'point': the observed values must. */
-  evidence: 'bound' | 'point';
-  /** One-sided confidence level of the bounds. */
-  confidence: number;
-  /** Against reference text: device WER may exceed the baseline's by at most this (absolute); under 'bound', the upper end of the paired interval must stay within it. */
-  maxWerIncrease: number;
-}
+export type { GateThresholds };
 
+/** A section of the config as loaded: its notes dropped. */
+type Section<K extends keyof LoadedConfig> = Omit<LoadedConfig[K], '$comment'>;
+
+/** The config as the commands read it: config-schema.ts's fields with their defaults in, paths resolved, entries named. */
 export interface Config {
   /** The file it came from, or null for the built-in defaults. */
   source: string | null;
@@ -54,24 +44,20 @@ export interface Config {
   /** Folders of out-of-tree backends, absolute. */
   backendPaths: string[];
   fixtures: string;
-  normalizer: NormalizerName;
-  /** CER convention: 'include' counts spaces (jiwer), 'exclude' drops whitespace first. */
-  cerSpaces: 'include' | 'exclude';
+  normalizer: LoadedConfig['normalizer'];
+  cerSpaces: LoadedConfig['cerSpaces'];
   thresholds: GateThresholds;
-  performance: { audioSeconds: number; shortAudioSeconds: number; runs: number };
-  isolation: { enabled: boolean; callTimeoutMs: number; loadTimeoutMs: number };
-  /** How often a backend whose process ended on a case is started again in one run. */
-  maxRestarts: number;
+  performance: Section<'performance'>;
+  isolation: Section<'isolation'>;
+  maxRestarts: LoadedConfig['maxRestarts'];
   results: string;
   /** The baseline's results on disk (harness/run/baseline-cache.ts). */
-  baselineCache: { enabled: boolean; dir: string };
+  baselineCache: LoadedConfig['baselineCache'];
 }
 
 export const DEFAULT_CONFIG_FILE = 'asr-parity.config.json';
-const SCHEMA = new URL('./config.schema.json', import.meta.url);
-
-/** An entry as written: the harness's fields checked by config.schema.json, the backend's left for its own schema. */
-type RawEntry = { name?: string; backend: string; optional?: boolean; [field: string]: unknown };
+/** An entry as written: the harness's fields checked by config-schema.ts, the backend's left for its own schema. */
+type RawEntry = Static<typeof BACKEND_ENTRY> & { [field: string]: unknown };
 
 /** ASR_PARITY_BASELINE_CACHE overrides the config: `off` disables the cache, anything else is its folder (CI, and the test suites, which set `off`). */
 function baselineCacheOf(c: Config['baselineCache'], base: string): Config['baselineCache'] {
@@ -105,9 +91,9 @@ export function loadConfig(path?: string): Config {
       throw new ConfigError(file, `not valid JSON: ${(e as Error).message}`, 'fix the syntax');
     }
   }
-  const validate = schemaValidator(SCHEMA);
+  const validate = schemaValidatorFor('config', CONFIG_SCHEMA);
   if (!validate(raw)) throw new ConfigError(file ?? 'built-in config', describeSchemaError(validate.errors), 'see harness/config/config.schema.json');
-  const c = withoutComments(raw) as Omit<Config, 'source' | 'baseline' | 'backends' | 'fixtures' | 'backendPaths'> & { baseline: RawEntry; backends: RawEntry[]; fixtures?: string; backendPaths?: string[] };
+  const c = withoutComments(raw) as LoadedConfig & { baseline: RawEntry; backends: RawEntry[] };
   const base = file ? dirname(resolve(file)) : process.cwd();
   const origin: EntryOrigin = { file: file ? resolve(file) : null, dir: base, backendPaths: (c.backendPaths ?? []).map((d) => resolve(base, d)) };
   const entry = (e: RawEntry, at: string): BackendEntry => ({ ...e, name: e.name ?? e.backend, origin: { ...origin, at } });

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import type { GateThresholds } from './load-config.ts';
+import { CONFIG_SCHEMA, type GateThresholds } from './config-schema.ts';
 
 /**
  * Each gate threshold once: its flag, how the flag's value is read, and a short help. Its default
- * and its full meaning are config.schema.json's (the one place a default lives; the starter
- * config and the help read them from there); threshold-table.test.ts checks that this table and
- * the schema's thresholds section name the same fields.
+ * and its full meaning are the config schema's (config-schema.ts, the one place a default lives;
+ * the starter config and the help read them from there); the table is typed by the schema's
+ * thresholds, so a field in one and not the other does not compile.
  */
 export interface ThresholdRow {
   /** The flag, with its value's name; commander gives its value under the camel-cased flag name. */
@@ -44,11 +43,9 @@ export function thresholdsFromFlags(flags: object): Partial<GateThresholds> {
   return Object.fromEntries(THRESHOLD_NAMES.filter((n) => o[flagKey(n)] !== undefined).map((n) => [n, o[flagKey(n)]])) as Partial<GateThresholds>;
 }
 
-const SCHEMA = new URL('./config.schema.json', import.meta.url);
-
 /** The schema's thresholds section: each field's default and description. */
-export function schemaThresholds(): Record<string, { default?: unknown; description?: string }> {
-  return (JSON.parse(readFileSync(SCHEMA, 'utf8')) as { properties: { thresholds: { properties: Record<string, { default?: unknown; description?: string }> } } }).properties.thresholds.properties;
+export function schemaThresholds(): Record<ThresholdName, { default: unknown; description?: string }> {
+  return CONFIG_SCHEMA.properties.thresholds.properties;
 }
 
 /** The built-in defaults, from the schema. */

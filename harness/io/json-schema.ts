@@ -83,10 +83,10 @@ export function schemaValidatorFor(name: string, schema: object): ValidateFuncti
   return validatorOf(`${name}\0${text}`, name.replace(/[^A-Za-z0-9._-]/g, '_'), () => text);
 }
 
-/** One validator per named entry of the schema's $defs (the worker protocol's message kinds), kept as schemaValidator's are. */
-export function schemaDefValidators<K extends string>(url: URL, defs: readonly K[]): Record<K, ValidateFunction> {
-  const text = readFileSync(url, 'utf8');
-  const file = cacheFile(basename(fileURLToPath(url), '.json'), text, defs);
+/** One validator per named entry of a schema's $defs (the worker protocol's message kinds), kept as schemaValidatorFor's are. */
+export function schemaDefValidators<K extends string>(name: string, schema: object, defs: readonly K[]): Record<K, ValidateFunction> {
+  const text = JSON.stringify(schema);
+  const file = cacheFile(name, text, defs);
   try {
     return require(file) as Record<K, ValidateFunction>;
   } catch {

@@ -53,6 +53,10 @@ export interface ReportParts {
   environment?: Environment;
   /** The run was stopped by a signal: the report holds what finished, and cannot PASS. */
   interrupted?: Report['interrupted'];
+  /** This run was one shard of a split run. */
+  shard?: Report['shard'];
+  /** Merged from shards: which were found, and what is missing (shards, or cases of one), each a reason the gate is INCOMPLETE. */
+  mergedShards?: Report['mergedShards'] & { missing: readonly Finding[] };
 }
 
 /** An interrupted run checked only part of what it set out to: never PASS (INCOMPLETE), and a FAIL found before the stop stays FAIL. */
@@ -60,6 +64,12 @@ function interruptedVerdict(v: Pick<Report, 'verdict' | 'verdictReasons'>, inter
   if (!interrupted) return v;
   const why: Finding = { kind: 'interrupted', message: `interrupted by ${interrupted.signal}: the report holds only what finished before it` };
   return { verdict: v.verdict === 'fail' ? 'fail' : 'incomplete', verdictReasons: [why, ...v.verdictReasons], interrupted };
+}
+
+/** A merge of shards that lacks some (a shard, or cases of one) checked only part of the corpus: never PASS, a FAIL stays FAIL. */
+function shardsVerdict(v: Pick<Report, 'verdict' | 'verdictReasons'>, missing: readonly Finding[]): Pick<Report, 'verdict' | 'verdictReasons'> {
+  if (!missing.length) return v;
+  return { verdict: v.verdict === 'pass' ? 'incomplete' : v.verdict, verdictReasons: [...missing, ...v.verdictReasons] };
 }
 
 export function assembleReport(p: ReportParts): Report {
@@ -73,12 +83,14 @@ export function assembleReport(p: ReportParts): Report {
     schemaVersion: 3,
     tool: 'asr-parity',
     generatedAt: new Date().toISOString(),
-    ...interruptedVerdict(verdictOf(backends, checks), p.interrupted),
+    ...interruptedVerdict(shardsVerdict(verdictOf(backends, checks), p.mergedShards?.missing ?? []), p.interrupted),
     checks,
     environment: p.environment ?? environmentRecord(),
     config: p.config,
     backends,
     ...(skipped.length ? { inputs: { skipped } } : {}),
+    ...(p.shard ? { shard: p.shard } : {}),
+    ...(p.mergedShards ? { mergedShards: { count: p.mergedShards.count, found: p.mergedShards.found } } : {}),
   };
 }
 
@@ -88,11 +100,15 @@ export function mergeReports(reports: readonly Report[], names: readonly string[
   const rule = (r: Report) => JSON.stringify([r.config.baseline, r.config.normalizer, r.config.thresholds]);
   const odd = reports.findIndex((r) => rule(r) !== rule(reports[0]!));
   if (odd > 0) throw new ReportError(names[odd]!, `was made with another baseline, normalizer or thresholds than ${names[0]}`, 'merge only reports of the same gate');
+  const shards = reports.find((r) => r.mergedShards);
   return assembleReport({
     config: reports[0]!.config,
     checks: reports.flatMap((r) => r.checks),
     fragments: reports.flatMap((r) => r.backends),
     skippedInputs: reports.flatMap((r) => r.inputs?.skipped ?? []),
     environment: reports[0]!.environment,
+    // what made a part incomplete makes the whole so: an interrupted part, shards missing from a merged one
+    interrupted: reports.find((r) => r.interrupted)?.interrupted,
+    ...(shards ? { mergedShards: { ...shards.mergedShards!, missing: reports.flatMap((r) => r.verdictReasons.filter((f) => f.kind === 'shards-missing')) } } : {}),
   });
 }

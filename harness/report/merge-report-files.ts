@@ -62,9 +62,12 @@ export function mergeNamedReports(inputs: readonly NamedReport[], baseline: { na
   return { report, differences, regressions };
 }
 
-/** The same, read from report.json files (each validated against the schema as it is read). */
-export function mergeReportFiles(files: readonly string[], o: MergeOptions): MergedReports {
-  const inputs = files.map((name) => ({ name, report: readReport(name) }));
+/**
+ * The same, read from report.json files (each validated against the schema as it is read).
+ * `combine` first turns the inputs into the reports to merge (the run layer's merge of shards).
+ */
+export function mergeReportFiles(files: readonly string[], o: MergeOptions, combine: (inputs: NamedReport[]) => NamedReport[] = (x) => x): MergedReports {
+  const inputs = combine(files.map((name) => ({ name, report: readReport(name) })));
   const baseline = o.baseline;
   return mergeNamedReports(inputs, baseline ? { name: baseline, load: () => readReport(baseline) } : undefined, o);
 }

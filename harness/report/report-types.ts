@@ -158,6 +158,31 @@ export type { SkippedInput } from '../audio/manifest.ts';
 import type { LatencyShift, ShiftJudgement } from '../bench/latency-shift.ts';
 import type { CorpusCommand, SkippedInput } from '../audio/manifest.ts';
 
+/**
+ * One shard of a gate run split over machines (harness/run/shard-cases.ts): which of how many,
+ * who said so, and what it was given, so that `report` can merge the shards back into the whole
+ * run and name what is missing or doubled.
+ */
+export interface ShardRecord {
+  /** 0-based. */
+  index: number;
+  count: number;
+  /** `--shard` or the scheduler and its variables (`Slurm array (SLURM_ARRAY_TASK_ID=3 ...)`). */
+  source: string;
+  /** The accuracy check's share: the whole corpus's size and identity, and the cases assigned here with their places in it. */
+  accuracy?: {
+    corpusCases: number;
+    /** SHA-256 of the whole corpus's case ids in order: shards of different corpora are not merged. */
+    corpusIdsSha256: string;
+    /** The case ids assigned to this shard, in corpus order. */
+    ids: string[];
+    /** Each assigned case's 0-based place in the whole corpus (the merge restores the unsharded order, on which the seeded bootstrap depends). */
+    positions: number[];
+  };
+  /** The performance check's share of the warm runs. */
+  performance?: { totalRuns: number; runs: number };
+}
+
 export interface Report {
   /** 3: failures and verdict reasons are values, not sentences (schema 2 is read and upgraded, report-file.ts). */
   schemaVersion: 3;
@@ -181,5 +206,9 @@ export interface Report {
   inputs?: { skipped: SkippedInput[] };
   /** The run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never PASS. */
   interrupted?: { signal: string };
+  /** This report is one shard of a split run (`--shard i/N` or a scheduler's array); `report` merges the shards. */
+  shard?: ShardRecord;
+  /** This report was merged from shards: which were found (0-based) of how many. */
+  mergedShards?: { count: number; found: number[] };
   regressions?: { against: string; latencyTolerance: number; busyLatencyTolerance?: number; items: Regression[]; latency?: LatencyComparison[] };
 }

@@ -109,11 +109,74 @@ export async function runAccuracy(baseline: TranscribedRun, device: TranscribedR
   return r.accuracy;
 }
 
+/** One compared case as the report keeps it: what a merge of shards scores again (harness/run/merge-shards.ts). */
+export interface PairedCase {
+  id: string;
+  audio: string;
+  kind: string;
+  audioSeconds: number;
+  audioFormat?: string;
+  /** What was said; empty where the case does not carry it. */
+  referenceText: string;
+  baselineText: string;
+  deviceText: string;
+}
+
+/** What teacher forcing gave: each case's comparison and their summary where it ran, the reason where not, the error that stopped it. */
+export interface ForcedParity {
+  parity: ReadonlyMap<string, CaseTokenParity>;
+  summary: TokenParitySummary | undefined;
+  tokenParity: TokenParityResult;
+  error?: Error;
+}
+
+/**
+ * Every corpus figure, bound, paired test and failure from the cases' transcripts: the one place
+ * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
+ * the unsharded run's, never averages of the shards').
+ */
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut'>): AccuracyResult {
+  const normalize = getNormalizer(o.normalizer);
+  const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
+  const { parity, summary, tokenParity, error } = forced;
+  const evidence = evidenceOf(scores, o.thresholds);
+  const groundTruth = scoreAgainstReference(rows.map((r) => ({ id: r.id, reference: r.referenceText, baseline: r.baselineText, device: r.deviceText })), normalize, o.normalizer, evidence.confidence);
+  const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
+  const notCompared = leftOutFailure(o.leftOut ?? [], rows.length);
+  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+
+  const cases: CaseResult[] = scores.cases.map((c, i) => {
+    const r = rows[i]!;
+    return {
+      id: c.id,
+      audio: r.audio,
+      kind: r.kind,
+      audioSeconds: r.audioSeconds,
+      ...(r.audioFormat !== undefined ? { audioFormat: r.audioFormat } : {}),
+      baselineText: r.baselineText,
+      deviceText: r.deviceText,
+      ...(r.referenceText.trim() ? { referenceText: r.referenceText } : {}),
+      wer: c.wer,
+      cer: c.cer,
+      mer: c.mer,
+      wil: c.wil,
+      wip: c.wip,
+      exact: c.exact,
+      hits: c.hits,
+      substitutions: c.substitutions,
+      deletions: c.deletions,
+      insertions: c.insertions,
+      refWords: c.refWords,
+      alignment: formatAlignment(c.alignment),
+      tokenParity: parity.get(c.id) ?? null,
+    };
+  });
+  return { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}), ...(o.leftOut?.length ? { casesLeftOut: [...o.leftOut] } : {}) };
+}
+
 /** As runAccuracy, but a failure during teacher forcing is returned beside the transcript scores instead of losing them. */
 export async function runAccuracyKeepingScores(baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions): Promise<AccuracyRun> {
-  const normalize = getNormalizer(o.normalizer);
   const pairs = pairByCase(baseline.results, device.results);
-  const scores = scoreTranscripts(pairs.map(({ b, d }) => ({ id: b.case.id, baseline: b.result.text, device: d.result.text })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
 
   let parity = new Map<string, CaseTokenParity>();
   let summary: TokenParitySummary | undefined;
@@ -134,38 +197,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       }
     }
   }
-  const evidence = evidenceOf(scores, o.thresholds);
-  const groundTruth = scoreAgainstReference(pairs.map(({ b, d }) => ({ id: b.case.id, reference: b.case.text, baseline: b.result.text, device: d.result.text })), normalize, o.normalizer, evidence.confidence);
-  const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
-  const notCompared = leftOutFailure(o.leftOut ?? [], pairs.length);
-  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
-
-  const cases: CaseResult[] = scores.cases.map((c, i) => {
-    const { b, d } = pairs[i]!;
-    return {
-      id: c.id,
-      audio: b.case.audio,
-      kind: b.case.kind,
-      audioSeconds: b.duration,
-      audioFormat: b.format,
-      baselineText: b.result.text,
-      deviceText: d.result.text,
-      ...(b.case.text.trim() ? { referenceText: b.case.text } : {}),
-      wer: c.wer,
-      cer: c.cer,
-      mer: c.mer,
-      wil: c.wil,
-      wip: c.wip,
-      exact: c.exact,
-      hits: c.hits,
-      substitutions: c.substitutions,
-      deletions: c.deletions,
-      insertions: c.insertions,
-      refWords: c.refWords,
-      alignment: formatAlignment(c.alignment),
-      tokenParity: parity.get(c.id) ?? null,
-    };
-  });
-  const accuracy: AccuracyResult = { passed: failures.length === 0, failures, normalizer: o.normalizer, scoring: scoringConvention(o.normalizer, o.cerSpaces ?? DEFAULT_CER_SPACES), thresholds: o.thresholds, corpus: scores.corpus, evidence, cases, tokenParity, ...(groundTruth ? { groundTruth } : {}), ...(o.leftOut?.length ? { casesLeftOut: [...o.leftOut] } : {}) };
+  const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text }));
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, o);
   return error ? { accuracy, error } : { accuracy };
 }

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { ScoreBenchSize } from '../bench/score-bench.ts';
 import type { StartupRow } from '../bench/startup-bench.ts';
 import type { FullSizeOptions, FullSizeResult, FullSizeRow } from './full-size-bench.ts';
+import type { ScaleRow } from './scale-bench.ts';
+import type { Config } from '../config/load-config.ts';
 import { environmentRecord } from '../report/environment.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
 
@@ -23,6 +25,8 @@ export interface BenchSuiteOptions {
   command: string;
   /** The full-size section's inputs (the CLI makes the models through the fixtures door). */
   fullSize?: Omit<FullSizeOptions, 'progress' | 'row'>;
+  /** The scale section's config (its fixtures and the small model) and case counts. */
+  scale?: { config: Config; sizes: readonly number[] };
 }
 
 /** What the caller shows as each section finishes. */
@@ -33,12 +37,14 @@ export interface BenchSuiteEvents {
   /** sctk is missing: score is timed without the comparison. */
   noSclite?: () => void;
   fullSizeRow?: (r: FullSizeRow, sgemm: FullSizeResult['sgemm']) => void;
+  scaleRow?: (label: string, r: ScaleRow) => void;
 }
 
 /**
  * `asr-parity bench` (npm run bench): CLI start-up against `node -e 0`, `score` against sclite on
  * generated 10,000- and 100,000-utterance trn pairs, the engine benchmark (engine-bench, in a
- * process of its own), and, asked for by name, the full-size section (full-size-bench.ts), side by side in one run, all in one JSON file written after each section,
+ * process of its own), and, asked for by name, the full-size section (full-size-bench.ts) and the
+ * gate's own cost at 100 to 10,000 cases (scale-bench.ts), side by side in one run, all in one JSON file written after each section,
  * so a partial run keeps what it measured. Not a test: figures are recorded, nothing is asserted
  * against a clock.
  */
@@ -93,6 +99,15 @@ export async function runBenchSuite(o: BenchSuiteOptions, on: BenchSuiteEvents):
         },
       });
       save();
+    }
+    if (o.only.includes('scale')) {
+      if (!o.scale) throw new Error('the scale section needs its config');
+      const { scaleBench } = await import('./scale-bench.ts');
+      const r = await scaleBench(o.scale.config, { sizes: o.scale.sizes, progress: on.progress });
+      out.scale = r;
+      save();
+      on.scaleRow?.('small model, engines timed', r.engine);
+      for (const row of r.sizes) on.scaleRow?.('engines replayed', row);
     }
     // a loaded machine slows every figure: the load before (above) and after say how loaded
     out.loadAverageAfter = loadavg();

@@ -7,7 +7,7 @@ import { AudioInputError } from '../errors.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { assembleReport, configSummary } from '../report/assemble-report.ts';
 import { baselineCacheLine } from '../report/format-baseline-cache.ts';
-import type { BackendReport, BaselineCacheUse, CaseFailure, Check, Report } from '../report/report-types.ts';
+import type { BackendReport, BaselineCacheUse, CaseFailure, Check, Report, ShardRecord } from '../report/report-types.ts';
 import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../score/gate.ts';
 import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
@@ -22,13 +22,15 @@ import { failureMessage, transcribeEachCase } from './transcribe-cases.ts';
 export interface GateRun {
   config: Config;
   plan: GatePlan;
-  /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. */
-  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string; format?: string; commands?: CorpusCommand[] };
+  /** `source`: where the cases came from (a file, folder or manifest), recorded in the report; the config's fixtures by default. `wholeCorpus`: a shard's whole corpus, whose power the report records (`cases` are the shard's share of it). */
+  accuracy?: { cases: readonly Case[]; skippedInputs?: readonly SkippedInput[]; source?: string; format?: string; commands?: CorpusCommand[]; wholeCorpus?: readonly Case[] };
   performance?: { audio: Audio16k; shortAudio: Audio16k; runs: number };
   /** Aborted (Ctrl-C): the case or measurement under way is abandoned, what finished is scored and reported, backends not reached are left out, and the report says it was interrupted. */
   signal?: AbortSignal;
   /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
   baselineCache?: { dir: string };
+  /** This run is one shard of a split run (harness/run/shard-cases.ts): the cases and runs above are its share; recorded in the report for the merge. */
+  shard?: ShardRecord;
 }
 
 export interface GateEvents {
@@ -283,6 +285,6 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
   const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort') } : undefined;
-  const corpus = run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}), power: planPower(run.config, run.accuracy.cases) } : undefined;
-  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, corpus), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted });
+  const corpus = run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}), power: planPower(run.config, run.accuracy.wholeCorpus ?? run.accuracy.cases) } : undefined;
+  return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, corpus), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted, shard: run.shard });
 }

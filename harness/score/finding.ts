@@ -24,6 +24,7 @@ export const FINDING_KINDS = [
   'point-only', // a note: passed on observed values, the bounds would not support it
   'passed', // what a device passed
   'not-comparable', // merged reports that differ in a field the merge was allowed to ignore
+  'shards-missing', // shards of a split run, or cases assigned to one, absent from the merge (INCOMPLETE)
   'legacy', // read from a schema-2 report, where findings were sentences only
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -5,7 +5,8 @@ memory, dispose), each taking the request and returning the response's value.
 
 Importing this module moves sys.stdout to stderr, so a library's print() (imported after it)
 cannot corrupt the protocol stream; responses go to the real stdout. See README, "Worker
-protocol", and backends/worker/protocol.schema.json.
+protocol", and backends/worker/protocol.schema.json (every line a worker writes is checked
+against it by the harness as it arrives).
 """
 
 import base64
@@ -31,7 +32,8 @@ class WorkerError(Exception):
         self.code, self.input, self.problem, self.hint = code, input_, problem, hint
 
     def wire(self):
-        return {"code": self.code, "input": self.input, "problem": self.problem, **({"hint": self.hint} if self.hint else {})}
+        # the schema's "input" is a string when present: an error about no particular input leaves it out (null was a protocol failure)
+        return {"code": self.code, **({"input": str(self.input)} if self.input is not None else {}), "problem": self.problem, **({"hint": self.hint} if self.hint else {})}
 
 
 class Engine:

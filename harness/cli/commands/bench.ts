@@ -10,6 +10,8 @@ export interface BenchFlags extends Omit<BenchSuiteOptions, 'command' | 'fullSiz
   backends?: string[];
   runs?: Record<string, number>;
   threads?: number;
+  /** scale: the case counts (default 100, 1,000, 10,000). */
+  scaleSizes?: number[];
 }
 
 const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -37,8 +39,11 @@ export async function run(o: BenchFlags, config: Config): Promise<void> {
     const models = await ensureShapedModels('distil-large-v3', layouts, (m) => process.stderr.write(`asr-parity: ${m}\n`));
     fullSize = { config, models, backends, runs: o.runs ?? {}, threads: o.threads ?? defaultThreads(), seconds: 30 };
   }
+  // scale: the gate on the fixtures with the small generated model (made here if not cached)
+  if (o.only.includes('scale')) await ensureFixtures();
+  const scale = o.only.includes('scale') ? { config, sizes: o.scaleSizes ?? [100, 1000, 10_000] } : undefined;
   await runBenchSuite(
-    { ...o, fullSize, command: `asr-parity ${process.argv.slice(2).join(' ')}` },
+    { ...o, fullSize, scale, command: `asr-parity ${process.argv.slice(2).join(' ')}` },
     {
       progress,
       startup: (rows) => {
@@ -50,6 +55,11 @@ export async function run(o: BenchFlags, config: Config): Promise<void> {
         progressDone();
         const f = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(3)}x`);
         print(`score ${r.utterances} utterances (${r.refWords} words): ours ${r.ours.cpuMs} ms CPU, ${r.ours.wallMs} ms wall (WER and CER); sclite words ${r.scliteWer?.cpuMs ?? 'n/a'} ms CPU, characters ${r.scliteCer?.cpuMs ?? 'n/a'} ms CPU; CPU ratio ${f(r.cpuRatio.toScliteWer)} of sclite's WER run, ${f(r.cpuRatio.toScliteWerAndCer)} of its WER and CER runs; same counts: WER ${r.identical.wer ?? 'n/a'}, CER ${r.identical.cer ?? 'n/a'}`);
+      },
+      scaleRow: (label, r) => {
+        progressDone();
+        const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+        print(`scale ${r.cases} cases (${label}): ${s1(r.wallMs)} wall, ${s1(r.inCallsMs)} in backend calls, gate overhead ${r.overheadMsPerCase.toFixed(2)} ms per case (writing the reports ${s1(r.writeMs)}); peak RSS ${r.peakRssMiB.toFixed(0)} MiB, heap after ${r.heapUsedMiB.toFixed(0)} MiB; report.json ${mib(r.bytes.json)}, REPORT.md ${mib(r.bytes.markdown)}, REPORT.html ${mib(r.bytes.html)}`);
       },
       fullSizeRow: (r, sgemm) => {
         progressDone();

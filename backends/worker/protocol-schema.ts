@@ -1,0 +1,131 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ERROR_CODES } from '../../harness/errors.ts';
+import { Const, DefRef, Enum, OneOf } from '../../harness/io/schema-types.ts';
+import { CAPABILITIES, DEVICE_MEMORY } from '../types.ts';
+
+/**
+ * asr-parity's worker protocol, version 1, declared once: protocol.ts validates every line a
+ * worker writes against these (ajv), the harness's types are derived from them, and
+ * protocol.schema.json, the file a worker in another language is written against (README,
+ * "Worker protocol"), is written from them (`npm run schemas`; published-schemas.test.ts).
+ */
+
+/** The version a worker's hello must answer with. */
+export const PROTOCOL_VERSION = 1;
+
+const ERROR_CODE = Enum(ERROR_CODES);
+
+const AUDIO = OneOf(
+  [
+    Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    Type.Object({ samples: Type.String(), sampleRate: Type.Optional(Const(16000)), source: Type.Optional(Type.Unsafe<object>({ type: 'object', description: 'optional: where the samples came from, for messages' })) }, { additionalProperties: false }),
+  ],
+  { description: 'path: a 16 kHz mono WAV the harness wrote (32-bit float, format 3); samples: base64 of little-endian float32 samples at 16 kHz' },
+);
+
+/** The ops, in the order a worker is asked them. */
+export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'memory', 'dispose', 'measure'] as const;
+
+const REQUEST = Type.Object({
+  id: Type.Integer({ minimum: 0 }),
+  op: Enum(OPS),
+  protocol: Type.Optional(Const(PROTOCOL_VERSION, { description: 'hello: the version the harness speaks' })),
+  model: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String({ description: "load: cpu, cuda:N, npu:N, or the worker's own name" })),
+  dtype: Type.Optional(Type.String({ description: "load: float32, float16, bfloat16, or the worker's own name" })),
+  threads: Type.Optional(Type.Integer({ minimum: 1 })),
+  language: Type.Optional(Type.String()),
+  options: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: "load: anything else the worker's config entry passes on" })),
+  audio: Type.Optional(DefRef('audio', AUDIO)),
+  tokens: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+  shortAudio: Type.Optional(DefRef('audio', AUDIO, { description: 'measure (in-tree worker): the short clip timed once' })),
+  runs: Type.Optional(Type.Integer({ minimum: 1, description: 'measure: warm runs' })),
+});
+
+const ERROR = Type.Object({
+  code: DefRef('errorCode', ERROR_CODE),
+  input: Type.Optional(Type.String()),
+  problem: Type.String({ minLength: 1 }),
+  hint: Type.Optional(Type.String()),
+});
+
+const MESSAGE = OneOf(
+  [
+    Type.Object({ id: Type.Integer(), ok: Const(true), value: Type.Unknown() }),
+    Type.Object({ id: Type.Integer(), ok: Const(false), error: DefRef('error', ERROR) }),
+    Type.Object({ id: Type.Integer(), progress: Type.String() }),
+  ],
+  { description: 'any line a worker writes on stdout' },
+);
+
+const FACTS = Type.Unsafe<Record<string, string | number | boolean>>({ type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } });
+const CAPABILITY = Enum([...CAPABILITIES, 'measure']);
+
+const HELLO = Type.Object({
+  protocol: Const(PROTOCOL_VERSION),
+  engine: Type.String({ minLength: 1 }),
+  engineVersion: Type.Optional(Type.String()),
+  languages: Type.Optional(Type.Array(Type.String())),
+});
+
+const LOAD = Type.Object({
+  loadMs: Type.Number({ minimum: 0 }),
+  description: DefRef('facts', FACTS),
+  capabilities: Type.Optional(Type.Array(DefRef('capability', CAPABILITY), { uniqueItems: true })),
+});
+
+const TRANSCRIBE = Type.Object({
+  text: Type.String(),
+  tokens: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+  timings: Type.Unsafe<{ totalMs: number; [k: string]: number }>({
+    type: 'object',
+    required: ['totalMs'],
+    properties: { totalMs: { type: 'number', minimum: 0 } },
+    additionalProperties: { type: 'number' },
+    description: 'measured inside the worker, in ms; totalMs is the whole call',
+  }),
+});
+
+const FORCED_LOGITS = Type.Object(
+  {
+    steps: Type.Integer({ minimum: 1 }),
+    vocab: Type.Integer({ minimum: 1 }),
+    dtype: Const('float32'),
+    base64: Type.String(),
+  },
+  { description: 'steps rows of vocab logits, row-major, base64 of little-endian float32: the row before each forced token, then one after the last' },
+);
+
+export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: `https://asr-parity.dev/schema/worker-protocol-${PROTOCOL_VERSION}.json`,
+  title: `asr-parity worker protocol, version ${PROTOCOL_VERSION}`,
+  description: 'A long-lived process reads one JSON request per line on stdin and writes one JSON response per line on stdout (logs go to stderr). Every request has an id; its response repeats it. A request may be followed by progress lines before its response.',
+  $defs: {
+    errorCode: ERROR_CODE,
+    audio: AUDIO,
+    request: REQUEST,
+    error: ERROR,
+    message: MESSAGE,
+    facts: FACTS,
+    capability: CAPABILITY,
+    hello: HELLO,
+    load: LOAD,
+    transcribe: TRANSCRIBE,
+    forcedLogits: FORCED_LOGITS,
+    memory: DEVICE_MEMORY,
+    dispose: Type.Null(),
+    measure: Type.Unsafe<object>({ type: 'object', description: "asr-parity's own performance result (the in-tree worker only)" }),
+  },
+});
+
+export type Op = (typeof OPS)[number];
+export type WireAudio = Static<typeof AUDIO>;
+export type Request = Static<typeof REQUEST>;
+export type WireError = Static<typeof ERROR>;
+export type Message = Static<typeof MESSAGE>;
+export type HelloValue = Static<typeof HELLO>;
+export type LoadValue = Static<typeof LOAD>;
+export type TranscribeValue = Static<typeof TRANSCRIBE>;
+export type ForcedLogitsValue = Static<typeof FORCED_LOGITS>;
+export type MemoryValue = Static<typeof DEVICE_MEMORY>;
