@@ -127,6 +127,15 @@ describe('paired WER difference', () => {
     expect(d.upper).toBeCloseTo(0.4, 12);
   });
 
+  it('leaves (1 - confidence) / 2 of the draws out on each side: at 90% over 20 resamples, one each, so both ends lie inside the range of all draws', () => {
+    const items = [item(0, 10, 2, 0), item(1, 10, 0, 1), item(2, 10, 0, 4), item(3, 10, 1, 1)];
+    // confidence 1 leaves nothing out: its ends are the smallest and largest draws
+    const all = pairedWerDifference(items, 1, 20);
+    const ninety = pairedWerDifference(items, 0.9, 20);
+    expect(ninety.lower, 'the lowest of 20 draws is left out (5% of 20 is 1, though (1 - 0.9) / 2 * 20 is 0.9999999999999998 in floating point)').toBeGreaterThan(all.lower);
+    expect(ninety.upper, 'the highest of 20 draws is left out').toBeLessThan(all.upper);
+  });
+
   it('swapping the systems mirrors the difference and its interval', () => {
     const items = [item(0, 8, 0, 2), item(1, 5, 1, 0), item(2, 9, 0, 3), item(3, 7, 2, 2), item(4, 6, 0, 1)];
     const ab = pairedWerDifference(items, 0.9);
