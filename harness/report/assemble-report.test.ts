@@ -208,3 +208,42 @@ describe('the config a report records', () => {
     expect((await configSummary(config, dir, corpus)).corpus).toBe(corpus);
   });
 });
+
+describe('a merge of shards, and reports that carry one', () => {
+  const thresholds = { maxWer: 0.01, maxCer: 0.01, minExactMatchRate: 0.9, minTop1Agreement: 0.999, marginTolerance: 0.5, evidence: 'bound' as const, confidence: 0.95, maxWerIncrease: 0.01 };
+  const config: Report['config'] = { source: null, normalizer: 'basic', thresholds, baseline: 'a', fixtures: 'cases.jsonl', fixturesSha256: null };
+  const passingParts = { config, checks: ['accuracy'] as const, fragments: [baseline, { ...base, name: 'fp16', role: 'device' as const, status: 'ran' as const, accuracy: acc(true) }], environment: {} };
+  const missing = [{ kind: 'shards-missing' as const, observed: 1, message: 'shard(s) 2/3 missing from the merge' }];
+
+  it('never passes a merge that lacks a shard, names what is missing first, and keeps a FAIL a FAIL', () => {
+    const lacking = assembleReport({ ...passingParts, mergedShards: { count: 3, found: [0, 1], missing } });
+    expect(lacking.verdict).toBe('incomplete');
+    expect(lacking.verdictReasons.map((r) => r.message)).toEqual(['shard(s) 2/3 missing from the merge', 'fp16: accuracy gate passed']);
+    expect(lacking.mergedShards).toEqual({ count: 3, found: [0, 1] });
+    const failing = assembleReport({ ...passingParts, fragments: [baseline, { ...base, name: 'fp16', role: 'device', status: 'ran', accuracy: acc(false) }], mergedShards: { count: 3, found: [0, 1], missing } });
+    expect(failing.verdict).toBe('fail');
+    expect(failing.verdictReasons[0]!.kind).toBe('shards-missing');
+    const whole = assembleReport({ ...passingParts, mergedShards: { count: 2, found: [0, 1], missing: [] } });
+    expect(whole.verdict).toBe('pass');
+    expect(whole.verdictReasons.map((r) => r.kind)).toEqual(['passed']);
+  });
+
+  it('records the shard a report is, and no shard fields on a report of a whole run', () => {
+    const shard = { index: 1, count: 3, source: '--shard 2/3' };
+    expect(assembleReport({ ...passingParts, shard }).shard).toEqual(shard);
+    const plain = assembleReport(passingParts);
+    expect('shard' in plain || 'mergedShards' in plain).toBe(false);
+  });
+
+  it('merging reports keeps what made a part incomplete: an interrupted part, and the shards missing from a merged one (not its other reasons)', () => {
+    const stopped = assembleReport({ ...passingParts, interrupted: { signal: 'SIGTERM' } });
+    const merged = mergeReports([assembleReport(passingParts), stopped]);
+    expect(merged).toMatchObject({ verdict: 'incomplete', interrupted: { signal: 'SIGTERM' } });
+    const lacking = assembleReport({ ...passingParts, mergedShards: { count: 3, found: [0, 1], missing } });
+    const withShards = mergeReports([assembleReport(passingParts), lacking]);
+    expect(withShards.verdict).toBe('incomplete');
+    expect(withShards.mergedShards).toEqual({ count: 3, found: [0, 1] });
+    expect(withShards.verdictReasons.filter((r) => r.kind === 'shards-missing').map((r) => r.message)).toEqual(['shard(s) 2/3 missing from the merge']);
+    expect(withShards.verdictReasons.filter((r) => r.kind === 'passed')).toHaveLength(1);
+  });
+});
