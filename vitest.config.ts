@@ -34,6 +34,10 @@ const EXTENDED_ONLY = [
   // every corpus format through compare, end to end (the case lists of every format are compared
   // with the JSON Lines manifest in npm test, harness/audio/corpus/corpus-formats.test.ts)
   'suites/corpus-formats.test.ts',
+  // per-layer localization: torch workers with a fault injected in one module, each against the clean engine and a bfloat16 noise floor
+  'suites/localization.test.ts',
+  // the failure shapes of Whisper ports, each caught on a torch stand-in built to show it
+  'suites/failure-shapes.test.ts',
   // one baseline cache folder written by several processes at once (shards sharing it): four process starts
   'suites/shared-cache.test.ts',
   // a one-node Slurm cluster runs the gate as a 4-task array; the merged shards against the unsharded run

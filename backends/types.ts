@@ -41,7 +41,11 @@ export interface LoadedBackend {
   processMemory?(): ProcessMemory | undefined;
   /** Optional capability: raw logits of each step with the given tokens forced (teacher forcing). */
   forcedLogits?(audio: Audio16k, tokens: number[]): Promise<Float32Array[]>;
+  /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
+  tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
+  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype), empty when none does. */
+  attestation?(): string[];
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
   /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */
@@ -54,11 +58,55 @@ export interface LoadedBackend {
   restart?(): Promise<void>;
 }
 
+/** Statistics of one captured tensor, over its finite values; nan and inf count the others. */
+export interface TensorStats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  absMax: number;
+  nan: number;
+  inf: number;
+}
+
+/** A tensor as it travels: its shape and its values, little-endian float32 row-major in base64. */
+export interface WireTensor {
+  shape: number[];
+  base64: string;
+}
+
+/** What a `tensors` call asks for: the decoder steps reported, values or only statistics, the inputs for isolation, inputs to feed. */
+export interface TensorRequest {
+  steps: number[];
+  modules?: string[];
+  values?: boolean;
+  inputs?: boolean;
+  feed?: Record<string, WireTensor>;
+}
+
+/** One named tensor: a module path (transformers' names) or log_mel, at a decoder step where it is the decoder's. */
+export interface CapturedTensor {
+  name: string;
+  step?: number;
+  shape: number[];
+  dtype: string;
+  stats: TensorStats;
+  values?: Float32Array;
+}
+
+export interface TensorCapture {
+  tensors: CapturedTensor[];
+  /** Each module's input by key (path, or path@step): what isolation feeds the other side. */
+  inputs?: Record<string, WireTensor>;
+  /** How many fed inputs replaced a module's own. */
+  fed?: number;
+}
+
 /** Why a backend's process ended: it died (signal, exit, failed start), outlived a timeout and was killed, or broke the protocol and was killed. */
 export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
-export const CAPABILITIES = ['tokens', 'forced-logits', 'device-memory'] as const;
+export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */

@@ -156,6 +156,24 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
       });
     }
 
+    if (caps.includes('tensors')) {
+      it('returns named tensors in forward order, whose logits at each step are its forced logits', async () => {
+        const s = await loaded.transcribe(speech);
+        const steps = [0, Math.min(2, s.tokens!.length)];
+        const c = await loaded.tensors!(speech, s.tokens!, { steps, values: true });
+        const forced = await loaded.forcedLogits!(speech, s.tokens!);
+        const names = c.tensors.map((t) => t.name);
+        expect(names[0]).toBe('log_mel');
+        expect(names).toContain('model.encoder.layer_norm');
+        for (const step of steps) {
+          const logits = c.tensors.find((t) => t.name === 'proj_out' && t.step === step)!;
+          const last = logits.values!.subarray(logits.values!.length - forced[step]!.length);
+          expect([...last], `proj_out at step ${step}: the forced logits of that step`).toEqual([...forced[step]!]);
+        }
+        for (const t of c.tensors) expect(t.values!.length, t.name).toBe(t.shape.reduce((a, b) => a * b, 1));
+      });
+    }
+
     if (caps.includes('device-memory')) {
       it(`reports device memory consistent with the device size${deviceBytes ? ` (${deviceBytes / 2 ** 30} GiB)` : ''} and the model it holds`, () => {
         // runs after the transcriptions above: the peak covers them

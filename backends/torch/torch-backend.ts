@@ -34,7 +34,14 @@ export interface TorchSpec {
 }
 
 /** The entry's fields: the family's common ones, the accelerator index, the dtype and the interpreter. */
-export type TorchOptions = BackendOptions & { dtype?: TorchDtype; python?: string };
+/** A fault in one named module (transformers' path): its output scaled, or rounded through a reduced dtype. For checking that localization finds it. */
+export interface TorchFault {
+  module: string;
+  scale?: number;
+  dtype?: 'bfloat16' | 'float16';
+}
+
+export type TorchOptions = BackendOptions & { dtype?: TorchDtype; python?: string; fault?: TorchFault };
 
 /** Why this spec cannot run with what `python` offers, or undefined when it can. */
 function unavailableReason(spec: TorchSpec, dtype: TorchDtype, p: TorchProbe, index: number): string | undefined {
@@ -91,7 +98,7 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
-    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits'] : ['tokens', 'forced-logits', 'device-memory'],
+    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors'] : ['tokens', 'forced-logits', 'tensors', 'device-memory'],
     outOfProcess: true,
     // whisper.cpp's language codes (the engine's prompt is built from the same list), but not
     // "auto": the engine does no language detection
@@ -104,6 +111,15 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
         device: { type: 'integer', minimum: 0, description: 'accelerator index (cuda:N, npu:N); ignored on the CPU' },
         dtype: { enum: ['float32', 'bfloat16', 'float16'], description: `compute dtype (default: ${spec.dtype})` },
         python: { type: 'string', minLength: 1, description: 'the Python with torch (default: ASR_PARITY_TORCH_PYTHON, else /usr/bin/python3), relative to the config file' },
+        fault: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['module'],
+          minProperties: 2,
+          maxProperties: 2,
+          properties: { module: { type: 'string', minLength: 1 }, scale: { type: 'number' }, dtype: { enum: ['bfloat16', 'float16'] } },
+          description: "a fault injected into one module (transformers' path, e.g. model.encoder.layers.1): its output scaled by `scale`, or rounded to `dtype`; recorded as injectedFault. For checking localization (README, \"Where it broke\")",
+        },
       },
       paths: ['model', 'python'],
     },
@@ -121,7 +137,7 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
       const loaded = await loadWorker(
         { name: spec.name, command: [pythonOf(o), TORCH_WORKER], cwd: ROOT, callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES },
         {
-          load: { model: c.model, device: torchDeviceOf(o), dtype: dtypeOf(o), threads: threadsOf(o), language: o.language ?? 'en' },
+          load: { model: c.model, device: torchDeviceOf(o), dtype: dtypeOf(o), threads: threadsOf(o), language: o.language ?? 'en', ...(o.fault ? { options: { fault: o.fault } } : {}) },
           audio: 'samples',
           identity: { backend: spec.name, precision: spec.precision, python: c.probe.python, ...(await modelHash(c.model)) },
         },

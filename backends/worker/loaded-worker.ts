@@ -5,7 +5,7 @@ import { encodeWav } from '../../harness/audio/wav.ts';
 import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
 import type { Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
-import { encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { decodeFloat32, encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
 export interface WorkerSession {
@@ -55,9 +55,21 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
   const refreshMemory = async () => {
     if (caps.includes('device-memory')) memory = await proc.call<DeviceMemory>('memory');
   };
+  // what it says it ran on (its description, and the device and dtype of its parameters where it reads them back) against what load asked for
+  const attested: string[] = [];
+  const d = info.description;
+  for (const [field, asked] of [
+    ['device', s.load.device],
+    ['dtype', s.load.dtype],
+  ] as const) {
+    if (typeof asked !== 'string') continue;
+    const paramField = field === 'device' ? 'parameterDevice' : 'parameterDtype';
+    for (const k of [field, paramField]) if (d[k] !== undefined && String(d[k]) !== asked) attested.push(`${k} is ${String(d[k])}, ${asked} was asked for`);
+  }
   return {
     process: proc,
     capabilities: caps,
+    attestation: () => [...attested],
     loadMs: info.loadMs,
     processId: () => proc.pid,
     describe: () => ({ ...info.description, ...s.identity }),
@@ -67,6 +79,13 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
       return r;
     },
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
+    tensors: caps.includes('tensors')
+      ? (audio, tokens, request) =>
+          sent(audio, async (a) => {
+            const v = await proc.call<TensorsValue>('tensors', { audio: a, tokens, ...request });
+            return { ...v, tensors: v.tensors.map(({ values, ...t }) => ({ ...t, ...(values === undefined ? {} : { values: decodeFloat32(values) }) })) };
+          })
+      : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
     processMemory(): ProcessMemory | undefined {
       const now = proc.pid === undefined ? null : processMemory(proc.pid);

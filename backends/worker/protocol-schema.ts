@@ -24,7 +24,43 @@ const AUDIO = OneOf(
 );
 
 /** The ops, in the order a worker is asked them. */
-export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'memory', 'dispose', 'measure'] as const;
+export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'memory', 'dispose', 'measure'] as const;
+
+const WIRE_TENSOR = Type.Object({
+  shape: Type.Array(Type.Integer({ minimum: 0 })),
+  base64: Type.String({ description: 'little-endian float32, row-major' }),
+});
+
+const TENSOR_STATS = Type.Object(
+  {
+    mean: Type.Number(),
+    std: Type.Number(),
+    min: Type.Number(),
+    max: Type.Number(),
+    absMax: Type.Number(),
+    nan: Type.Integer({ minimum: 0 }),
+    inf: Type.Integer({ minimum: 0 }),
+  },
+  { description: 'over the finite values; nan and inf count the others' },
+);
+
+const TENSORS = Type.Object(
+  {
+    tensors: Type.Array(
+      Type.Object({
+        name: Type.String({ minLength: 1 }),
+        step: Type.Optional(Type.Integer({ minimum: 0 })),
+        shape: Type.Array(Type.Integer({ minimum: 0 })),
+        dtype: Type.String(),
+        stats: DefRef('tensorStats', TENSOR_STATS),
+        values: Type.Optional(Type.String({ description: 'with values: base64 of little-endian float32, row-major' })),
+      }),
+    ),
+    inputs: Type.Optional(Type.Record(Type.String(), DefRef('wireTensor', WIRE_TENSOR))),
+    fed: Type.Optional(Type.Integer({ minimum: 0, description: "how many fed inputs replaced a module's own" })),
+  },
+  { description: 'named tensors in forward order (encoder first, then each reported step): module paths as transformers names them, plus log_mel' },
+);
 
 const REQUEST = Type.Object({
   id: Type.Integer({ minimum: 0 }),
@@ -38,6 +74,11 @@ const REQUEST = Type.Object({
   options: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: "load: anything else the worker's config entry passes on" })),
   audio: Type.Optional(DefRef('audio', AUDIO)),
   tokens: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+  steps: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { description: 'tensors: the decoder steps reported (0: the prompt; k: after forced token k-1)' })),
+  modules: Type.Optional(Type.Array(Type.String(), { description: 'tensors: module paths to capture (default: all the worker offers)' })),
+  values: Type.Optional(Type.Boolean({ description: "tensors: return each tensor's values, not only its statistics" })),
+  inputs: Type.Optional(Type.Boolean({ description: "tensors: return each captured module's input at every step up to the last reported (what isolation feeds the other side)" })),
+  feed: Type.Optional(Type.Record(Type.String(), DefRef('wireTensor', WIRE_TENSOR), { description: "tensors (isolation): inputs by key (module path, or path@step) that replace the module's own" })),
   shortAudio: Type.Optional(DefRef('audio', AUDIO, { description: 'measure (in-tree worker): the short clip timed once' })),
   runs: Type.Optional(Type.Integer({ minimum: 1, description: 'measure: warm runs' })),
 });
@@ -113,6 +154,9 @@ export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
     load: LOAD,
     transcribe: TRANSCRIBE,
     forcedLogits: FORCED_LOGITS,
+    wireTensor: WIRE_TENSOR,
+    tensorStats: TENSOR_STATS,
+    tensors: TENSORS,
     memory: DEVICE_MEMORY,
     dispose: Type.Null(),
     measure: Type.Unsafe<object>({ type: 'object', description: "asr-parity's own performance result (the in-tree worker only)" }),
@@ -128,4 +172,6 @@ export type HelloValue = Static<typeof HELLO>;
 export type LoadValue = Static<typeof LOAD>;
 export type TranscribeValue = Static<typeof TRANSCRIBE>;
 export type ForcedLogitsValue = Static<typeof FORCED_LOGITS>;
+/** The tensors op's value, each tensor's values still base64 (backends/types.ts TensorCapture once decoded). */
+export type TensorsValue = Static<typeof TENSORS>;
 export type MemoryValue = Static<typeof DEVICE_MEMORY>;

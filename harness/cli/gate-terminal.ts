@@ -11,6 +11,7 @@ import { htmlBeside, writeReportFiles } from '../report/report-file.ts';
 import type { BackendReport, Check, Report, ShardRecord } from '../report/report-types.ts';
 import { exitCodeOf, verdictLine } from '../report/verdict.ts';
 import { powerLines } from '../report/format-power.ts';
+import { localizationLine } from '../report/format-localization.ts';
 import { planPower } from '../run/plan-power.ts';
 import { runGate } from '../run/gate-run.ts';
 import { shardCases, shardRuns } from '../run/shard-cases.ts';
@@ -35,6 +36,10 @@ export interface GateFlags extends PlanFlags, GateFormatFlags {
   pra?: string;
   /** false (--no-cache): the baseline recomputes every case instead of reusing its cached results. */
   cache?: boolean;
+  /** compare --locate CASE_ID: localize that case for every device (README, "Where it broke"). */
+  locate?: string;
+  /** --locate-mode: isolation or propagation (default: the config's localization.mode). */
+  locateMode?: 'isolation' | 'propagation';
   /** `--shard i/N` (harness/run/shard-identity.ts; a scheduler's variables otherwise). */
   shard?: string;
   shardCount?: number;
@@ -100,6 +105,7 @@ function printResult(check: Check, b: BackendReport): void {
   if (b.status !== 'ran') print(`${b.name}: ${b.status === 'failed' ? 'FAILED' : 'not run'}${b.required ? '' : ' (optional)'}: ${b.reason}`);
   if (check === 'accuracy') for (const f of b.failedCases ?? []) print(`${b.name}: FAILED on case ${f.case} (${f.kind}): ${f.message} (${f.audio})`);
   if (check === 'accuracy' && b.accuracy) printAccuracy(b);
+  if (check === 'accuracy' && b.localization) print(`${b.name}: ${localizationLine(b.localization)}`);
   if (check === 'performance' && b.performance) printPerformance(b);
 }
 
@@ -134,10 +140,13 @@ async function gate(config: Config, plan: GatePlan, o: GateFlags, checks: { accu
   for (const c of checks.accuracy?.commands ?? []) print(`ran for ${c.where}${c.shell ? ' (through sh -c: it needs a shell)' : ''}: ${c.argv.join(' ')}`);
   if (checks.accuracy) print(`checking ${devices} against ${plan.baseline.entry.name} on ${checks.accuracy.cases.length} case${checks.accuracy.cases.length === 1 ? '' : 's'}${checks.accuracy.format ? ` (${checks.accuracy.format})` : ''}: WER < ${pct(t.maxWer)}, CER < ${pct(t.maxCer)}, exact match >= ${pct(t.minExactMatchRate)}, teacher-forced top-1 >= ${pct(t.minTop1Agreement)}; ${t.evidence === 'bound' ? `on ${pct(t.confidence)} confidence bounds` : 'on observed values (evidence "point")'}; normalizer ${config.normalizer}, CER ${config.cerSpaces === 'include' ? 'counting' : 'without'} spaces`);
   if (checks.performance) print(`measuring ${plan.baseline.entry.name}, ${devices}: ${checks.performance.runs} warm runs on ${checks.performance.audio.duration.toFixed(0)} s of audio`);
+  if (o.locate !== undefined && !checks.accuracy?.cases.some((c) => c.id === o.locate)) throw new UsageError('--locate', `no case ${JSON.stringify(o.locate)} among the ${checks.accuracy?.cases.length ?? 0} cases given`, `give a case id of the audio given: ${(checks.accuracy?.cases ?? []).slice(0, 5).map((c) => c.id).join(', ')}`);
+  if (o.locateMode) config = { ...config, localization: { ...config.localization, mode: o.locateMode } };
   const stop = onInterrupt();
   const report = await runGate(
     {
       config,
+      ...(o.locate === undefined ? {} : { locate: o.locate }),
       plan,
       signal: stop.signal,
       accuracy: checks.accuracy && { cases: checks.accuracy.cases, wholeCorpus: checks.accuracy.wholeCorpus, skippedInputs: checks.accuracy.skipped, source: checks.accuracy.source, format: checks.accuracy.format, commands: checks.accuracy.commands },

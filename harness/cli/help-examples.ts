@@ -33,6 +33,7 @@ export const EXAMPLES: Record<string, string[]> = {
     'asr-parity compare --backend cpu-fp16 --model f16.bin --baseline-model f32.bin --audio take1.flac --max-wer 2%',
     'asr-parity compare --backend cann-fp16 --audio LibriSpeech/test-clean --output r.json',
     'asr-parity compare --backend cann-fp16 --audio data/test --format kaldi --allow-pipes',
+    'asr-parity compare --backend torch-npu-fp16 --baseline torch-cpu-fp32 --audio my-test-set/ --locate utt-017.wav --markdown r.md',
   ],
   'eval-accuracy': [
     'asr-parity eval-accuracy',

@@ -118,6 +118,8 @@ const accuracyOptions = (c: Command) =>
 accuracyOptions(program.command('compare').description('transcribe on a device backend and on a baseline; score, token parity, gate (exit 1 on failure)'))
   .requiredOption('--backend <name>', 'device backend: a name from the config or a registered backend')
   .requiredOption('--audio <path>', 'audio file, folder of audio files (walked), or a corpus: .jsonl manifest, NeMo manifest, Kaldi data folder, LibriSpeech, Common Voice .tsv, Hugging Face parquet')
+  .option('--locate <case-id>', 'localize this case layer by layer (both backends must offer tensors: the torch engines); the first case whose top-1 flips is localized anyway unless the config sets localization.auto false')
+  .addOption(new Option('--locate-mode <mode>', "isolation (each module fed the baseline's input) or propagation (default: the config's localization.mode)").choices(['isolation', 'propagation']))
   .action(async (o) => (await import('./commands/compare.ts')).run(o, cfg()));
 
 accuracyOptions(program.command('eval-accuracy').description('device backends vs the baseline on the fixtures (tones, noise, speech); exit 1 on failure'))

@@ -72,6 +72,39 @@ const ISOLATION = Type.Object(
   { additionalProperties: false, description: 'run each backend in its own process: a native crash or hang fails that backend, not the run' },
 );
 
+/** A number, or null to switch the check it bounds off. */
+const NumberOrOff = (o: Record<string, unknown>) => Type.Unsafe<number | null>({ type: ['number', 'null'], ...o });
+
+const LOCALIZATION = Type.Object(
+  {
+    auto: Default(Type.Boolean({ description: 'localize the first case whose teacher-forced top-1 flips (or whose WER is above zero), when both sides offer tensors' }), true),
+    mode: Default(Enum(['isolation', 'propagation'], { description: "isolation: each module fed the baseline's input, so a module's own error is told apart from what it inherited; propagation: each side runs end to end" }), 'isolation'),
+    minCosine: Default(Type.Number({ minimum: -1, maximum: 1, description: "msprobe's default rule: a tensor fails when its cosine similarity is below this and its max absolute error above maxAbsError" }), 0.99),
+    maxAbsError: Default(Type.Number({ minimum: 0, description: 'with minCosine: see there' }), 0.001),
+    hardMinCosine: Default(Type.Number({ minimum: -1, maximum: 1, description: 'a tensor fails whenever its cosine similarity is below this' }), 0.9),
+    hardMaxAbsError: Default(Type.Number({ minimum: 0, description: 'a tensor fails whenever its max absolute error is above this' }), 1),
+    floorBackend: Default(Type.Unsafe<string | null>({ type: ['string', 'null'], description: "the noise floor: this backend (the baseline's engine at a reduced precision) against the baseline, per tensor; null: no floor" }), 'torch-cpu-bf16'),
+    floorFactor: Default(Type.Number({ minimum: 1, description: "a failing tensor is within the noise floor when its relative RMSE is at most this many times the floor's" }), 2),
+    $comment: NOTE,
+  },
+  { additionalProperties: false, description: 'per-layer localization (README, "Where it broke"): on a case whose teacher-forced top-1 flips, or on demand (compare --locate CASE_ID), both sides\' per-module tensors compared where both backends offer the tensors capability' },
+);
+
+const FAILURE_SHAPES = Type.Object(
+  {
+    maxCompressionRatio: Default(NumberOrOff({ minimum: 0, description: "repetition loop: the device's text compresses (zlib) better than this (whisper's compression-ratio rule) and by compressionRatioOverBaseline beyond the baseline's" }), 2.4),
+    compressionRatioOverBaseline: Default(Type.Number({ minimum: 1, description: "with maxCompressionRatio: the device's ratio must also exceed the baseline's by this factor (a repetitive passage compresses past 2.4 on both sides)" }), 1.25),
+    maxTokenRun: Default(NumberOrOff({ minimum: 1, description: "one token repeated back to back more than this many times, and more than in the baseline's tokens" }), 16),
+    nonSpeechKinds: Default(Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description: 'case kinds that are non-speech probes: there the device must say nothing, or what the baseline says' }), ['silence', 'noise', 'tone', 'chord', 'sweep']),
+    nonFiniteLogits: Default(Type.Boolean({ description: "any NaN/Inf in the device's teacher-forced logits fails" }), true),
+    minLengthRatio: Default(NumberOrOff({ minimum: 0, description: "truncation: the device's words at least this fraction of the baseline's (cases with minBaselineWords or more)" }), 0.5),
+    maxTailDeletions: Default(NumberOrOff({ minimum: 0, description: "truncation: at most this many of the baseline's last words missing at the tail" }), 3),
+    minBaselineWords: Default(Type.Integer({ minimum: 1, description: 'truncation is judged on cases whose baseline has at least this many words' }), 5),
+    $comment: NOTE,
+  },
+  { additionalProperties: false, description: 'the known failure shapes of Whisper ports, each a failure of its own (README, "Failure shapes"); each compares the device with the baseline on one case; null (or false) switches a check off' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -89,6 +122,8 @@ export const CONFIG_SCHEMA = Type.Object(
     results: Default(Type.String({ minLength: 1, description: 'folder for REPORT.md, report.json and junit.xml, relative to this file' }), 'results'),
     baselineCache: Default(BASELINE_CACHE, {}),
     isolation: Default(ISOLATION, {}),
+    localization: Default(LOCALIZATION, {}),
+    failureShapes: Default(FAILURE_SHAPES, {}),
     maxRestarts: Default(Type.Integer({ minimum: 0, description: 'a backend whose process dies, hangs past its call timeout or breaks the protocol on a case is started again, at most this many times per backend in a run; that case fails with its reason and the run goes on with the next (0: never start again, the rest of its cases are not run)' }), 3),
     $comment: NOTE,
   },

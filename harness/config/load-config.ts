@@ -36,6 +36,11 @@ export type { GateThresholds };
 type Section<K extends keyof LoadedConfig> = Omit<LoadedConfig[K], '$comment'>;
 
 /** The config as the commands read it: config-schema.ts's fields with their defaults in, paths resolved, entries named. */
+/** Per-layer localization: msprobe's rule as thresholds, the mode, the noise floor (config-schema.ts's localization). */
+export type LocalizationSettings = Section<'localization'>;
+/** The failure shapes' thresholds (config-schema.ts's failureShapes); null switches a check off. */
+export type FailureShapeSettings = Section<'failureShapes'>;
+
 export interface Config {
   /** The file it came from, or null for the built-in defaults. */
   source: string | null;
@@ -49,6 +54,8 @@ export interface Config {
   thresholds: GateThresholds;
   performance: Section<'performance'>;
   isolation: Section<'isolation'>;
+  localization: LocalizationSettings;
+  failureShapes: FailureShapeSettings;
   maxRestarts: LoadedConfig['maxRestarts'];
   results: string;
   /** The baseline's results on disk (harness/run/baseline-cache.ts). */
@@ -113,6 +120,8 @@ export function loadConfig(path?: string): Config {
     thresholds: c.thresholds,
     performance: c.performance,
     isolation: c.isolation,
+    localization: c.localization,
+    failureShapes: c.failureShapes,
     maxRestarts: c.maxRestarts,
     results: resolve(base, c.results),
     baselineCache: baselineCacheOf(c.baselineCache, base),

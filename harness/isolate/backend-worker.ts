@@ -36,7 +36,8 @@ async function handle(req: Request): Promise<unknown> {
     case 'load': {
       const backend = await backendOf();
       loaded = await backend.load(req.options as BackendOptions);
-      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), 'device-memory': Boolean(loaded.memory) };
+      // tensors are a worker's (a torch engine's hooks): an in-tree backend has none to carry
+      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), tensors: false, 'device-memory': Boolean(loaded.memory) };
       const capabilities = [...backend.capabilities.filter((c) => has[c]), 'measure'];
       return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities };
     }

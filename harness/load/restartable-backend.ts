@@ -17,6 +17,8 @@ export async function loadRestartable(name: string, load: () => Promise<LoadedBa
     capabilities: first.capabilities,
     transcribe: (audio) => current.transcribe(audio),
     forcedLogits: first.forcedLogits && ((audio, tokens) => current.forcedLogits!(audio, tokens)),
+    attestation: first.attestation && (() => current.attestation!()),
+    tensors: first.tensors && ((audio, tokens, request) => current.tensors!(audio, tokens, request)),
     memory: first.memory && (() => current.memory!()),
     // a restart is part of what produced the results: the report says how many
     describe: () => ({ ...current.describe(), ...(restarts ? { restarts } : {}) }),

@@ -171,12 +171,53 @@ function caseWer(document: Document, r: Report): ReportPlot | undefined {
   };
 }
 
+/**
+ * Where it broke: each tensor's relative RMSE (device against baseline, forward order top to
+ * bottom) as a dot, red where it fails msprobe's rule beyond the floor, beside the noise floor's
+ * as a tick. Log scale: zero errors sit at the axis' floor value.
+ */
+function localization(document: Document, r: Report): ReportPlot | undefined {
+  const FLOOR = 1e-9;
+  const located = r.backends.filter((b) => b.localization?.available);
+  const data = located.flatMap((b) => {
+    const l = b.localization as Extract<NonNullable<BackendReport['localization']>, { available: true }>;
+    return l.rows.map((x) => ({
+      backend: b.name,
+      tensor: x.step === undefined ? x.name : `${x.name} @${x.step}`,
+      error: Math.max(FLOOR, x.relativeRmse ?? 1e9),
+      floor: x.floorRelativeRmse === undefined ? undefined : Math.max(FLOOR, x.floorRelativeRmse ?? 1e9),
+      fails: (x.verdict === 'fail' || x.verdict === 'shape') && x.withinFloor !== true,
+    }));
+  });
+  if (!data.length) return undefined;
+  type D = (typeof data)[number];
+  const tensors = [...new Set(data.map((d) => d.tensor))];
+  const facet = located.length > 1 ? 'backend' : undefined;
+  return {
+    id: 'localization',
+    title: 'Where it broke: error by layer against the noise floor',
+    caption: `Each tensor's relative RMSE against the baseline (dots, red: fails msprobe's rule beyond the noise floor) and the noise floor's (ticks), in forward order; zero errors are drawn at ${FLOOR}.`,
+    svg: render(document, {
+      height: 60 + 16 * tensors.length * located.length,
+      marginLeft: 300,
+      marginRight: facet ? 90 : 20,
+      x: { type: 'log', label: 'relative RMSE', grid: true },
+      y: { label: null, domain: tensors },
+      fy: facet ? { label: null } : undefined,
+      marks: [
+        Plot.tickX(data.filter((d) => d.floor !== undefined), { x: 'floor', y: 'tensor', fy: facet, stroke: '#888', className: 'floor-tick' }),
+        Plot.dot(data, { className: 'layer-dot', x: 'error', y: 'tensor', fy: facet, fill: (d: D) => (d.fails ? 'indianred' : 'seagreen'), r: 4, title: (d: D) => `${d.backend} ${d.tensor}: relative RMSE ${d.error.toExponential(2)}${d.floor === undefined ? '' : `, floor ${d.floor.toExponential(2)}`}` }),
+      ],
+    }),
+  };
+}
+
 /** Every plot the report's data allows, in reading order; a figure the run did not measure has no plot. */
 export function renderPlots(r: Report): ReportPlot[] {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const doc = document as unknown as Document;
-  return [latencyRuns, latencyDistribution, speedup, memory, caseWer].map((f) => f(doc, r)).filter((p): p is ReportPlot => Boolean(p));
+  return [latencyRuns, latencyDistribution, speedup, memory, caseWer, localization].map((f) => f(doc, r)).filter((p): p is ReportPlot => Boolean(p));
 }
 
 /** Every plot id this module can draw: a writer removes stale files of a plot this run did not draw. */
-export const PLOT_IDS = ['latency-runs', 'latency-distribution', 'speedup', 'memory', 'case-wer'] as const;
+export const PLOT_IDS = ['latency-runs', 'latency-distribution', 'speedup', 'memory', 'case-wer', 'localization'] as const;

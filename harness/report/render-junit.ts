@@ -59,7 +59,8 @@ function accuracySuite(root: XMLBuilder, b: BackendReport): Counts {
       const f = caseFailures(a.failures, c.id);
       if (f.length) {
         n.failures++;
-        tc.ele('failure', { message: f.map((x) => x.message).join('; '), type: 'threshold' }).txt(c.alignment);
+        // a failure shape is a class of its own (type repetition-loop, truncation, ...); a WER or CER over its maximum is 'threshold'
+        tc.ele('failure', { message: f.map((x) => x.message).join('; '), type: [...new Set(f.map((x) => (x.kind === 'case-threshold' ? 'threshold' : x.kind)))].join(' ') }).txt(c.alignment);
       } else if (!c.exact) tc.ele('system-out').txt(c.alignment);
     }
     for (const f of a.casesLeftOut ?? []) failedCase(suite, classname, f, n);

@@ -35,6 +35,7 @@ export function renderMarkdown(r: Report, plots: PlotLink[] = []): string {
     // the details of a differing case are a fenced code block: its transcripts and alignment verbatim
     accuracy: model.accuracy.map((a) => ({ ...escaped(a), differing: escaped(a.differing, true) })),
     accuracyPlots: [plot('case-wer')].filter(Boolean),
+    localizationPlots: [plot('localization')].filter(Boolean),
     perfPlots: ['latency-runs', 'latency-distribution', 'speedup', 'memory'].map(plot).filter(Boolean),
   });
 }

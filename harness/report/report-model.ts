@@ -2,6 +2,7 @@ import { thresholdLine } from '../config/threshold-table.ts';
 import { baselineCacheLine } from './format-baseline-cache.ts';
 import { truthCoverage, truthDifference, truthScore } from './format-ground-truth.ts';
 import type { BackendReport, BaselineTranscript, Report } from './report-types.ts';
+import { localizationRule, localizationSections } from './format-localization.ts';
 import {
   caseDifferences,
   divergenceText,
@@ -166,6 +167,9 @@ export function reportModel(r: Report) {
     failedCases: failedCases(r),
     uncompared: uncompared(r),
     accuracy: devices.filter((b) => b.accuracy).map(accuracySection),
+    // where a case broke, layer by layer (format-localization.ts)
+    localization: localizationSections(r),
+    localizationRule: localizationRule(r),
     perfMeasured: r.checks.includes('performance'),
     perfAudio: perf ? `${perf.audioSeconds} s` : 'no',
     // a backend that did not run has its reason in the Backends table, not a column of "not run" here

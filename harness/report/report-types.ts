@@ -111,6 +111,8 @@ export interface BackendReport {
   failedCases?: CaseFailure[];
   /** The baseline only, when its cache was on. */
   baselineCache?: BaselineCacheUse;
+  /** Where a case broke, layer by layer (harness/run/locate.ts): on demand or on the first case whose top-1 flips. */
+  localization?: Localization;
   /** The baseline only: its transcript of each case it finished, so none is lost when no device could be compared on it. */
   transcripts?: BaselineTranscript[];
 }
@@ -122,6 +124,49 @@ export interface BaselineTranscript {
   text: string;
   referenceText?: string;
 }
+
+/** One tensor of a localization: msprobe's metrics (null: not finite) and verdict, the floor's relative RMSE. */
+export interface LocalizationRow {
+  name: string;
+  step?: number;
+  shape: number[];
+  verdict: 'pass' | 'fail' | 'missing' | 'shape';
+  reasons: string[];
+  cosine?: number;
+  maxAbsError?: number | null;
+  maxRelError?: number | null;
+  relativeRmse?: number | null;
+  nonFiniteBaseline?: number;
+  nonFiniteDevice?: number;
+  floorRelativeRmse?: number | null;
+  withinFloor?: boolean;
+}
+
+/** The noise floor a localization was judged against, or why there was none. */
+export interface LocalizationFloor {
+  backend: string;
+  factor: number;
+  reason?: string;
+}
+
+export type Localization =
+  | { available: false; caseId: string; reason: string }
+  | {
+      available: true;
+      caseId: string;
+      mode: 'isolation' | 'propagation';
+      baseline: string;
+      /** The decoder steps captured: 0 (the prompt) and the first whose top-1 flips. */
+      steps: number[];
+      flipStep: number | null;
+      /** How many baseline tokens were forced. */
+      tokens: number;
+      rule: { minCosine: number; maxAbsError: number; hardMinCosine: number; hardMaxAbsError: number };
+      floor: LocalizationFloor | null;
+      /** The first tensor in forward order failing the rule beyond the noise floor. */
+      firstFailing: { name: string; step?: number; reasons: string[] } | null;
+      rows: LocalizationRow[];
+    };
 
 export interface Regression {
   backend: string;

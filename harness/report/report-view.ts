@@ -44,7 +44,17 @@ export interface Row {
   cells: string[];
 }
 
-const METRIC_NAMES: Record<FindingMetric, string> = { wer: 'WER', cer: 'CER', exactMatch: 'exact match', decisiveTop1Agreement: 'top-1 agreement', werIncrease: 'WER increase', timedTranscripts: 'timed transcripts' };
+const METRIC_NAMES: Record<FindingMetric, string> = { wer: 'WER', cer: 'CER', exactMatch: 'exact match', decisiveTop1Agreement: 'top-1 agreement', werIncrease: 'WER increase', timedTranscripts: 'timed transcripts', compressionRatio: 'compression ratio', tokenRun: 'repeated-token run', nonFiniteLogits: 'NaN/Inf logits', lengthRatio: 'length against the baseline', tailDeletions: 'tail deletions' };
+
+/** The failure shapes (harness/score/failure-shapes.ts) as a summary names them. */
+const SHAPE_NAMES: [Finding['kind'], string][] = [
+  ['repetition-loop', 'a repetition loop'],
+  ['repeated-token-run', 'a repeated-token run'],
+  ['non-speech-text', 'text on a non-speech probe'],
+  ['non-finite-logits', 'NaN/Inf logits'],
+  ['truncation', 'truncation'],
+  ['attestation', 'ran on another device or dtype than configured'],
+];
 
 /** Why an accuracy check failed, in a few words, from its findings' kinds and metrics (never their messages). */
 export function failureSummary(failures: readonly Finding[]): string {
@@ -57,6 +67,7 @@ export function failureSummary(failures: readonly Finding[]): string {
     failures.some((f) => f.kind === 'token-parity') && 'token parity below its minimum',
     failures.some((f) => f.kind === 'wer-increase') && 'WER against the reference text rose',
     failures.some((f) => f.kind === 'teacher-forcing-error') && 'teacher forcing failed',
+    ...SHAPE_NAMES.map(([kind, words]) => failures.some((f) => f.kind === kind) && words),
     failures.some((f) => f.kind === 'legacy') && 'see its failures',
   ].filter(Boolean);
   return parts.length ? parts.join('; ') : 'no failure recorded';

@@ -1,7 +1,8 @@
 import type { Finding } from '../score/finding.ts';
 import type { LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
-import type { GateThresholds } from '../config/load-config.ts';
+import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
+import { failureShapes } from '../score/failure-shapes.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
@@ -31,6 +32,8 @@ export interface AccuracyOptions {
   signal?: AbortSignal;
   /** Cases one side failed on: left out of every figure (the results hold only the cases both finished), named in the report, and a failure of the gate. */
   leftOut?: readonly CaseFailure[];
+  /** The failure shapes' thresholds (config failureShapes); without them those checks are not made. */
+  failureShapes?: FailureShapeSettings;
 }
 
 /** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
@@ -59,7 +62,10 @@ function tokenParityUnavailable(baseline: TranscribedRun, device: TranscribedRun
 
 type Pair = { b: CaseTranscript; d: CaseTranscript };
 
-async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Map<string, CaseTokenParity>> {
+/** NaN/Inf values among a device's forced logits, by case (failure-shapes.ts). */
+const nonFinite = (rows: readonly Float32Array[]) => rows.reduce((n, r) => n + r.reduce((m, x) => m + (Number.isFinite(x) ? 0 : 1), 0), 0);
+
+async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>): Promise<Map<string, CaseTokenParity>> {
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
@@ -67,6 +73,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     const forced = b.result.tokens!;
     const baseLogits = await untilAborted(baseline.loaded.forcedLogits!(audio, forced), o.signal);
     const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
+    nonFiniteLogits.set(b.case.id, nonFinite(devLogits));
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
   }
   return parity;
@@ -120,6 +127,10 @@ export interface PairedCase {
   referenceText: string;
   baselineText: string;
   deviceText: string;
+  /** For the failure shapes (failure-shapes.ts): each side's tokens, and NaN/Inf among the device's forced logits. */
+  baselineTokens?: number[];
+  deviceTokens?: number[];
+  nonFiniteLogits?: number;
 }
 
 /** What teacher forcing gave: each case's comparison and their summary where it ran, the reason where not, the error that stopped it. */
@@ -135,7 +146,7 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut'>): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly string[] }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
@@ -143,7 +154,15 @@ export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity,
   const groundTruth = scoreAgainstReference(rows.map((r) => ({ id: r.id, reference: r.referenceText, baseline: r.baselineText, device: r.deviceText })), normalize, o.normalizer, evidence.confidence);
   const worse = groundTruth && werIncreaseFailure(groundTruth, o.thresholds);
   const notCompared = leftOutFailure(o.leftOut ?? [], rows.length);
-  const failures = [...(notCompared ? [notCompared] : []), ...gateFailures(scores, summary, o.thresholds, evidence), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  const shapes = o.failureShapes
+    ? scores.cases.flatMap((c, i) => {
+        const r = rows[i]!;
+        return failureShapes({ id: c.id, kind: r.kind, audioSeconds: r.audioSeconds, baselineText: r.baselineText, deviceText: r.deviceText, baselineTokens: r.baselineTokens, deviceTokens: r.deviceTokens, alignment: c.alignment, nonFiniteLogits: r.nonFiniteLogits }, o.failureShapes!);
+      })
+    : [];
+  // a device that ran on something other than it was configured for measured something else: failed whatever its figures
+  const attested: Finding[] = (o.attestation ?? []).map((m) => ({ kind: 'attestation', message: `attestation: ${m}` }));
+  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const r = rows[i]!;
@@ -182,11 +201,12 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   let summary: TokenParitySummary | undefined;
   let tokenParity: TokenParityResult;
   let error: Error | undefined;
+  const nonFiniteLogits = new Map<string, number>();
   const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
   if (why) tokenParity = { available: false, reason: why };
   else {
     try {
-      parity = await forcedParity(baseline, device, pairs, o);
+      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits);
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
@@ -197,7 +217,7 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       }
     }
   }
-  const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text }));
-  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, o);
+  const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, nonFiniteLogits: nonFiniteLogits.get(b.case.id) }));
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [] });
   return error ? { accuracy, error } : { accuracy };
 }

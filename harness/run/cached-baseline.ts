@@ -70,6 +70,9 @@ export async function withBaselineCache(
       loadMs: loaded.loadMs,
       transcribe,
       forcedLogits,
+      // localization's tensors are never cached: asked for once per located case
+      tensors: loaded.tensors?.bind(loaded),
+      attestation: loaded.attestation?.bind(loaded),
       describe: () => loaded.describe(),
       memory: loaded.memory?.bind(loaded),
       // a restart under the cache (harness/load/restartable-backend.ts) keeps the cache and its figures

@@ -11,6 +11,9 @@ import type { BackendReport, BaselineCacheUse, CaseFailure, Check, Report, Shard
 import { underLoadCheck, type PlainTranscript, type UnderLoadCheck } from '../score/gate.ts';
 import { withBaselineCache } from './cached-baseline.ts';
 import { runAccuracyKeepingScores, type TranscribedRun } from './accuracy.ts';
+import { loadCaseAudio } from '../audio/case-audio.ts';
+import type { AccuracyResult, Localization } from '../report/report-types.ts';
+import { loadFloor, locateCase, whyNoLocalization } from './locate.ts';
 import { fragmentOf, type GatePlan, type PlannedBackend } from './plan-backends.ts';
 import { loadBackend } from '../load/load-backend.ts';
 import { Interrupted, untilAborted } from '../io/until-aborted.ts';
@@ -29,6 +32,8 @@ export interface GateRun {
   signal?: AbortSignal;
   /** Keep and reuse the baseline's results in this folder (harness/run/baseline-cache.ts); without it the baseline always runs. */
   baselineCache?: { dir: string };
+  /** Localize this case (compare --locate CASE_ID) for every device, whatever its verdict; else the config's localization.auto decides. */
+  locate?: string;
   /** This run is one shard of a split run (harness/run/shard-cases.ts): the cases and runs above are its share; recorded in the report for the merge. */
   shard?: ShardRecord;
 }
@@ -201,9 +206,11 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         // the figures are over the cases both sides finished; the rest are named and fail the gate
         const deviceDone = new Set(device.results.map((r) => r.case.id));
         const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
-        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, failureShapes: config.failureShapes, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
         const environment = safeDescribe(device.loaded);
-        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy, ...failedCases }) : fragmentOf(p, { environment, accuracy: r.accuracy, ...failedCases }));
+        const located = r.error ? undefined : await localize(run, cases, baseline, device, p, r.accuracy, ev);
+        const localization = located ? { localization: located } : {};
+        emit(r.error ? fragmentOf(p, { status: 'failed', reason: why('failed during teacher forcing', r.error), environment, accuracy: r.accuracy, ...failedCases }) : fragmentOf(p, { environment, accuracy: r.accuracy, ...failedCases, ...localization }));
       } finally {
         device.loaded.dispose();
       }
@@ -211,6 +218,31 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
   } finally {
     if (baselineFragment) emit(baselineFragment);
     baseline?.loaded.dispose();
+  }
+}
+
+/**
+ * Localization of one case for a device (harness/run/locate.ts): the case compare --locate
+ * names, else with localization.auto the first case whose teacher-forced top-1 flips or whose
+ * WER is above zero, where both sides offer tensors. Its failure is recorded, never the backend's.
+ */
+async function localize(run: GateRun, cases: readonly Case[], baseline: TranscribedRun, device: TranscribedRun, p: PlannedBackend, accuracy: AccuracyResult, ev: GateEvents): Promise<Localization | undefined> {
+  const settings = run.config.localization;
+  const names = { baseline: run.plan.baseline.entry.name, device: p.entry.name };
+  const flipped = (c: AccuracyResult['cases'][number]) => (c.tokenParity ? c.tokenParity.top1Agreements < c.tokenParity.steps : false) || c.wer > 0;
+  const id = run.locate ?? (settings.auto && !whyNoLocalization(baseline.loaded, device.loaded, names) ? accuracy.cases.find(flipped)?.id : undefined);
+  const c = id === undefined ? undefined : cases.find((x) => x.id === id);
+  if (!c) return undefined;
+  ev.progress?.(`${p.entry.name}: localizing ${c.id} (${settings.mode})`);
+  const floor = baseline.loaded.tensors ? await loadFloor(run.config, run.plan.baseline) : undefined;
+  try {
+    const tokens = baseline.results.find((r) => r.case.id === c.id)?.result.tokens;
+    return await locateCase({ caseId: c.id, audio: await loadCaseAudio(c), baseline: { name: names.baseline, loaded: baseline.loaded }, device: { name: names.device, loaded: device.loaded }, floor, settings, ...(tokens ? { tokens } : {}) });
+  } catch (e) {
+    rethrowInputError(e);
+    return { available: false, caseId: c.id, reason: `localization failed: ${(e as Error).message}` };
+  } finally {
+    if (floor && 'loaded' in floor) floor.loaded.dispose();
   }
 }
 

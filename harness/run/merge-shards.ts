@@ -150,8 +150,17 @@ function mergeAccuracy(parts: readonly AccuracyResult[], position: ReadonlyMap<s
   }
   if (errors.length) forced.error = new Error(errors.map((e) => e.message.replace(/^teacher forcing failed: /, '')).join('; '));
   const rows = cases.map((c) => ({ id: c.id, audio: c.audio, kind: c.kind, audioSeconds: c.audioSeconds, ...(c.audioFormat !== undefined ? { audioFormat: c.audioFormat } : {}), referenceText: c.referenceText ?? '', baselineText: c.baselineText, deviceText: c.deviceText }));
-  return scoreAccuracy(rows, forced, { normalizer: first.normalizer as NormalizerName, cerSpaces: first.scoring?.cerSpaces, thresholds: first.thresholds, leftOut });
+  const merged = scoreAccuracy(rows, forced, { normalizer: first.normalizer as NormalizerName, cerSpaces: first.scoring?.cerSpaces, thresholds: first.thresholds, leftOut });
+  // the failure shapes and attestation are each shard's own, per case or per backend: kept as they were found (their tokens and logits are not in the report)
+  const kept = parts.flatMap((p) => p.failures.filter((f) => SHARD_OWN.has(f.kind)));
+  const attested = [...new Map(kept.filter((f) => f.kind === 'attestation').map((f) => [f.message, f])).values()];
+  const shapes = kept.filter((f) => f.kind !== 'attestation');
+  if (!kept.length) return merged;
+  return { ...merged, passed: false, failures: [...attested, ...merged.failures, ...shapes] };
 }
+
+/** Findings a shard makes that no merged figure recomputes. */
+const SHARD_OWN = new Set<Finding['kind']>(['repetition-loop', 'repeated-token-run', 'non-speech-text', 'non-finite-logits', 'truncation', 'attestation']);
 
 /** Warm samples pooled in shard order and their statistics computed again; the first call, load and short clip are the lowest shard's (an unsharded run makes one of each); memory the largest. */
 function mergePerformance(parts: readonly PerformanceResult[]): PerformanceResult {

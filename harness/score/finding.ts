@@ -13,6 +13,13 @@ export const FINDING_KINDS = [
   'wer-increase', // the device's WER against the reference text rose more than maxWerIncrease
   'teacher-forcing-error', // teacher forcing failed: the check could not be made
   'cases-not-compared', // cases a backend failed on (AccuracyResult.casesLeftOut), left out of every figure
+  // the failure shapes of Whisper ports (failure-shapes.ts), each against the baseline on one case
+  'repetition-loop', // the device's text compresses like a loop (whisper's compression-ratio rule), the baseline's does not
+  'repeated-token-run', // one token repeated back to back, longer than the threshold and the baseline's
+  'non-speech-text', // text on a non-speech probe where the baseline says nothing
+  'non-finite-logits', // NaN/Inf in the device's teacher-forced logits
+  'truncation', // far fewer words than the baseline, or the baseline's last words missing
+  'attestation', // the backend ran on another device or dtype than the one configured
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
   'not-run', // a required backend was skipped or failed
@@ -30,7 +37,7 @@ export const FINDING_KINDS = [
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** The figure a finding is about, as the thresholds name it. */
-export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts'] as const;
+export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts', 'compressionRatio', 'tokenRun', 'nonFiniteLogits', 'lengthRatio', 'tailDeletions'] as const;
 export type FindingMetric = (typeof FINDING_METRICS)[number];
 
 export interface Finding {

@@ -22,6 +22,9 @@ export interface PageFacts {
   substitutions: number;
   deletions: number;
   insertions: number;
+  /** Rows of the localization tables, and the tensors marked as the first failing one. */
+  layerRows: number;
+  firstLayers: string[];
 }
 
 /** Runs `f` with a headless chromium, closed afterwards whatever happens. */
@@ -71,6 +74,8 @@ export async function openReport(browser: Browser, htmlPath: string, screenshot?
         substitutions: document.querySelectorAll('.diff .w-S').length,
         deletions: document.querySelectorAll('.diff .w-D').length,
         insertions: document.querySelectorAll('.diff .w-I').length,
+        layerRows: document.querySelectorAll('table.layers tr.layer-row').length,
+        firstLayers: Array.from(document.querySelectorAll('tr.layer-first td:first-child')).map((td) => td.textContent?.trim() ?? ''),
       };
     });
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
@@ -99,6 +104,12 @@ export function pageProblems(r: Report, f: PageFacts): string[] {
   const speedups = measured.filter((b) => b.role === 'device' && b.performance!.speedup !== null).length;
   if (speedups) expected.push(['speedup', 'speedup-bar', speedups]);
   if (cases) expected.push(['case-wer', 'case-bar', cases]);
+  const located = r.backends.flatMap((b) => (b.localization?.available ? [b.localization] : []));
+  const layers = located.reduce((n, l) => n + l.rows.length, 0);
+  if (layers) expected.push(['localization', 'layer-dot', layers]);
+  if (f.layerRows !== layers) problems.push(`${f.layerRows} localization table rows shown, the report has ${layers}`);
+  const firsts = located.flatMap((l) => (l.firstFailing ? [l.firstFailing.step === undefined ? l.firstFailing.name : `${l.firstFailing.name} @ step ${l.firstFailing.step}`] : []));
+  if (JSON.stringify(f.firstLayers) !== JSON.stringify(firsts)) problems.push(`first failing tensors marked ${JSON.stringify(f.firstLayers)}, the report names ${JSON.stringify(firsts)}`);
   for (const [id, mark, n] of expected) {
     const p = f.plots[id];
     if (!p) problems.push(`plot ${id} is missing`);

@@ -20,6 +20,7 @@ import torch
 
 from checkpoint import open_checkpoint
 from ggml_file import ModelFileError
+from tensor_tap import Tap, module_paths
 from whisper_modules import build_model
 
 SAMPLE_RATE = 16000
@@ -250,3 +251,27 @@ class WhisperTorch:
         for t in tokens:
             rows.append(self.decode(state, [t])[-1])
         return torch.stack(rows).cpu().numpy().astype("<f4")
+
+    def module_paths(self):
+        return module_paths(self.h["n_audio_layer"], self.h["n_text_layer"])
+
+    def tensors(self, samples, tokens, plan, language="en"):
+        """The `tensors` op: the first window encoded afresh (no cached encoding: the hooks must
+        see it), then teacher forcing step by step as forced_logits does, up to the last step
+        asked for (step 0: the prompt; step k: token k-1 fed)."""
+        last = plan.steps[-1]
+        if last > len(tokens):
+            raise ValueError(f"step {last} needs {last} forced tokens; {len(tokens)} given")
+        bad = [t for t in tokens if not (0 <= t < self.n_vocab)]
+        if bad:
+            raise ValueError(f"token {bad[0]} is outside this model's vocabulary of {self.n_vocab}")
+        with Tap(self.model, plan) as tap:
+            mel, _ = self.log_mel(samples)
+            window = tap.record("log_mel", self._window(mel, 0))
+            state = self.start_decoder(self.encode(window))
+            tap.step = 0
+            self.decode(state, self.prompt(language))
+            for k in range(1, last + 1):
+                tap.step = k
+                self.decode(state, [tokens[k - 1]])
+        return tap.value()

@@ -14,6 +14,8 @@ sys.path[:0] = [HERE, os.path.join(HERE, "..", "common")]
 from protocol import Engine, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
 import torch  # noqa: E402
 
+from tensor_tap import Plan, inject_fault  # noqa: E402
+
 from ggml_file import ModelFileError  # noqa: E402
 from torch_device import device_and_dtype, device_memory, reset_peaks  # noqa: E402
 from whisper_torch import STACK_NOTES, WhisperTorch  # noqa: E402
@@ -36,14 +38,25 @@ class TorchEngine(Engine):
             raise WorkerError("MODEL", req["model"], "model file or folder not found")
         except ModelFileError as e:
             raise WorkerError("MODEL", e.path or req["model"], str(e), "give a whisper.cpp ggml f32/f16 file or a transformers Whisper folder (config.json, model.safetensors, vocab.json)")
+        # a fault in one named module (options.fault: {module, scale | dtype}): what localization must find
+        fault = inject_fault(self.model.model, options["fault"]) if options.get("fault") else None
         reset_peaks(device)
         m = self.model
-        caps = ["tokens", "forced-logits"] + ([] if device == "cpu" else ["device-memory"])
+        # attestation: where the weights are and in what dtype, read back from the parameters
+        # themselves after load (most parameters by count: the float32 norms are few)
+        by_dtype = {}
+        for p in m.model.parameters():
+            by_dtype[p.dtype] = by_dtype.get(p.dtype, 0) + p.numel()
+        param_dtype = str(max(by_dtype, key=by_dtype.get)).replace("torch.", "")
+        param_device = str(next(m.model.parameters()).device)
+        caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"])
         description = {
             "engine": "torch (asr-parity workers/torch)",
             "torchVersion": torch.__version__,
             "device": device,
             "dtype": dtype,
+            "parameterDevice": param_device,
+            "parameterDtype": param_dtype,
             "model": os.path.basename(os.path.normpath(req["model"])),
             "modelPath": os.path.abspath(req["model"]),
             "modelFormat": m.file.format,
@@ -58,6 +71,7 @@ class TorchEngine(Engine):
             "noTimestamps": True,
             **STACK_NOTES,
             "emulatesWhisperCppFlashAttnPadding": bool(m.audio_pad),
+            **({"injectedFault": fault} if fault else {}),
         }
         return {"loadMs": m.load_ms, "description": description, "capabilities": caps}
 
@@ -74,6 +88,16 @@ class TorchEngine(Engine):
                 return logit_rows(m.forced_logits(audio_of(req), tokens, self.language))
         except ValueError as e:
             raise WorkerError("INFERENCE", "forcedLogits", str(e))
+
+    def tensors(self, req):
+        m = self.loaded("tensors")
+        tokens = token_list(req)
+        plan = Plan(req, m.module_paths())
+        try:
+            with torch.no_grad():
+                return m.tensors(audio_of(req), tokens, plan, self.language)
+        except ValueError as e:
+            raise WorkerError("INFERENCE", "tensors", str(e))
 
     def memory(self, req):
         return device_memory(self.loaded("memory").device)

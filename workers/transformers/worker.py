@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from protocol import Engine, WorkerError, audio_of, logit_rows, serve, token_list  # noqa: E402  (first: moves stdout aside)
 import torch  # noqa: E402
 
+from tensor_tap import Plan, Tap, module_paths  # noqa: E402
 from torch_device import DTYPES, device_and_dtype, device_memory, reset_peaks  # noqa: E402
 
 
@@ -61,7 +62,7 @@ class TransformersEngine(Engine):
             "description": {"engine": "transformers", "transformersVersion": transformers.__version__, "torchVersion": torch.__version__, "model": req["model"],
                             "device": device, "dtype": dtype, "threads": torch.get_num_threads(), "language": self.language, "greedy": True, "noTimestamps": True,
                             "modelParameters": sum(p.numel() for p in self.model.parameters())},
-            "capabilities": ["tokens", "forced-logits"] + ([] if device == "cpu" else ["device-memory"]),
+            "capabilities": ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"]),
         }
 
     def _inputs(self, req):
@@ -86,6 +87,34 @@ class TransformersEngine(Engine):
         with torch.no_grad():
             logits = model(feats, decoder_input_ids=torch.tensor([prompt + tokens], device=self.device)).logits[0, len(prompt) - 1:]
         return logit_rows(logits.float().cpu().numpy())
+
+    def tensors(self, req):
+        """The tensors op with tensor_tap's hooks on transformers' own modules (the names the torch
+        engine copies). transformers decodes every step in one call: each decoder tensor is cut
+        into steps (step 0: the prompt's rows; step k: the row after forced token k-1), and the
+        batch dimension dropped where the torch engine has none, so both engines' tensors meet by
+        name and shape. Isolation feeds its encoder modules only (a decoder input would have to be
+        fed for every step of the one call)."""
+        model = self.loaded("tensors")
+        tokens = token_list(req)
+        c = model.config
+        plan = Plan(req, module_paths(c.encoder_layers, c.decoder_layers))
+        last = plan.steps[-1]
+        if last > len(tokens):
+            raise WorkerError("INFERENCE", "tensors", f"step {last} needs {last} forced tokens; {len(tokens)} given")
+        feats, prompt = self._inputs(req)
+        n0 = len(prompt)
+
+        def select(name, t):
+            rows = t[0] if t.dim() == 3 else t
+            return [(s, rows[: n0] if s == 0 else rows[n0 - 1 + s: n0 + s]) for s in plan.steps]
+
+        with Tap(model, plan) as tap, torch.no_grad():
+            tap.select = select
+            tap.unbatch = lambda name, t: t if name.endswith(("conv1", "conv2")) or name.startswith(tap.decoder_prefixes) or t.dim() < 3 else t[0]
+            feats = tap.record("log_mel", feats[0]).unsqueeze(0)
+            model(feats, decoder_input_ids=torch.tensor([prompt + tokens[:last]], device=self.device))
+        return tap.value()
 
     def memory(self, req):
         self.loaded("memory")
