@@ -13,6 +13,7 @@
  *   npm run mutate:table -- --from results/mutation/x.json harness/score/x.ts   take an existing Stryker JSON report
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -97,7 +98,7 @@ export function staleRows(data, cwd = ROOT) {
     if (r.staleSince || !r.measured) continue;
     const sha = r.measured.commit;
     if (spawnSync('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd }).status !== 0) out.push(`${r.file}: measured at ${sha}, which this repository does not have`);
-    else if (spawnSync('git', ['diff', '--quiet', sha, 'HEAD', '--', r.file], { cwd }).status !== 0) out.push(`${r.file} changed since ${short(sha)}, where its mutation score was measured: npm run mutate:table -- ${r.file} (or set its row's staleSince in mutation-table.json, so the README says "not re-measured since")`);
+    else if (changedSince(r, sha, cwd)) out.push(`${r.mutate ?? r.file} changed since ${short(sha)}, where its mutation score was measured: npm run mutate:table -- ${r.file} (or set its row's staleSince in mutation-table.json, so the README says "not re-measured since")`);
   }
   return out;
 }
@@ -112,18 +113,43 @@ const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8'
 export async function mutateRanges(spec, root = ROOT) {
   const [file, names] = spec.split('#');
   if (!names) return spec;
-  const ts = (await import('typescript')).default;
-  const src = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  return declarations(file, readFileSync(join(root, file), 'utf8'), names.split(','))
+    .map((d) => `${file}:${d.from}-${d.to}`)
+    .join(',');
+}
+
+/** The named top-level declarations of a TypeScript source: their first and last lines and their text. */
+function declarations(file, text, names) {
+  const ts = createRequire(import.meta.url)('typescript');
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const line = (pos) => src.getLineAndCharacterOfPosition(pos).line + 1;
   const declared = new Map();
   for (const st of src.statements) {
     const ids = ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => d.name.getText(src)) : st.name ? [st.name.getText(src)] : [];
-    for (const id of ids) declared.set(id, `${file}:${line(st.getStart(src))}-${line(st.getEnd())}`);
+    for (const id of ids) declared.set(id, { from: line(st.getStart(src)), to: line(st.getEnd()), text: st.getText(src) });
   }
-  return names
-    .split(',')
-    .map((n) => declared.get(n) ?? (() => { throw new Error(`${file} has no top-level declaration named ${n}`); })())
-    .join(',');
+  return names.map((n) => declared.get(n) ?? (() => { throw new Error(`${file} has no top-level declaration named ${n}`); })());
+}
+
+/** Whether what a row measures differs between a commit and HEAD: the whole file, or, for `file#names`, the named declarations' text. */
+function changedSince(r, sha, cwd) {
+  const [file, names] = (r.mutate ?? r.file).split('#');
+  if (!names) return spawnSync('git', ['diff', '--quiet', sha, 'HEAD', '--', file], { cwd }).status !== 0;
+  const at = (rev) => {
+    const g = spawnSync('git', ['show', `${rev}:${file}`], { cwd, encoding: 'utf8' });
+    return g.status === 0 ? g.stdout : undefined;
+  };
+  const [then, now] = [at(sha), at('HEAD')];
+  if (then === undefined || now === undefined) return true;
+  const text = (t) => {
+    try {
+      return declarations(file, t, names.split(',')).map((d) => d.text).join('\n');
+    } catch {
+      return undefined;
+    }
+  };
+  const a = text(then);
+  return a === undefined || a !== text(now);
 }
 
 async function measure(file, from, mutate = file) {

@@ -62,5 +62,15 @@ describe('the mutation table', () => {
     expect(staleRows(rows, repo)).toEqual([expect.stringMatching(/^m\.ts changed since [0-9a-f]{7}, where its mutation score was measured/)]);
     expect(staleRows({ rows: [{ ...rows.rows[0]!, staleSince: measured }] }, repo)).toEqual([]);
     expect(staleRows({ rows: [{ name: 'm', file: 'm.ts', measured: { commit: 'f'.repeat(40) } }] }, repo)).toEqual([expect.stringMatching(/which this repository does not have/)]);
+    // a row that measures part of a file is stale when that part changes, not when the rest of the file does
+    writeFileSync(join(repo, 'm.ts'), 'export function f() {\n  return 1;\n}\nexport const a = 2;\n');
+    git('commit', '-qam', 'three');
+    const part = { rows: [{ name: 'm', file: 'm.ts', mutate: 'm.ts#f', measured: { commit: git('rev-parse', 'HEAD') } }] };
+    writeFileSync(join(repo, 'm.ts'), '// a comment above\nexport function f() {\n  return 1;\n}\nexport const a = 3;\n');
+    git('commit', '-qam', 'four');
+    expect(staleRows(part, repo), 'lines moved and another declaration changed: f itself did not').toEqual([]);
+    writeFileSync(join(repo, 'm.ts'), 'export function f() {\n  return 2;\n}\nexport const a = 3;\n');
+    git('commit', '-qam', 'five');
+    expect(staleRows(part, repo)).toEqual([expect.stringMatching(/^m\.ts#f changed since [0-9a-f]{7}/)]);
   });
 });
