@@ -13,6 +13,7 @@
  *   npm run mutate:table -- --from results/mutation/x.json harness/score/x.ts   take an existing Stryker JSON report
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -97,25 +98,72 @@ export function staleRows(data, cwd = ROOT) {
     if (r.staleSince || !r.measured) continue;
     const sha = r.measured.commit;
     if (spawnSync('git', ['cat-file', '-e', `${sha}^{commit}`], { cwd }).status !== 0) out.push(`${r.file}: measured at ${sha}, which this repository does not have`);
-    else if (spawnSync('git', ['diff', '--quiet', sha, 'HEAD', '--', r.file], { cwd }).status !== 0) out.push(`${r.file} changed since ${short(sha)}, where its mutation score was measured: npm run mutate:table -- ${r.file} (or set its row's staleSince in mutation-table.json, so the README says "not re-measured since")`);
+    else if (changedSince(r, sha, cwd)) out.push(`${r.mutate ?? r.file} changed since ${short(sha)}, where its mutation score was measured: npm run mutate:table -- ${r.file} (or set its row's staleSince in mutation-table.json, so the README says "not re-measured since")`);
   }
   return out;
 }
 
 const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
 
-function measure(file, from, mutate = file) {
+/**
+ * Stryker's --mutate for a row: its file, or, for `file#name,name`, the line range of each named
+ * top-level declaration (function, class or const) as the file stands now. Names, not line
+ * numbers, so a range follows its code when lines above it move.
+ */
+export async function mutateRanges(spec, root = ROOT) {
+  const [file, names] = spec.split('#');
+  if (!names) return spec;
+  return declarations(file, readFileSync(join(root, file), 'utf8'), names.split(','))
+    .map((d) => `${file}:${d.from}-${d.to}`)
+    .join(',');
+}
+
+/** The named top-level declarations of a TypeScript source: their first and last lines and their text. */
+function declarations(file, text, names) {
+  const ts = createRequire(import.meta.url)('typescript');
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const line = (pos) => src.getLineAndCharacterOfPosition(pos).line + 1;
+  const declared = new Map();
+  for (const st of src.statements) {
+    const ids = ts.isVariableStatement(st) ? st.declarationList.declarations.map((d) => d.name.getText(src)) : st.name ? [st.name.getText(src)] : [];
+    for (const id of ids) declared.set(id, { from: line(st.getStart(src)), to: line(st.getEnd()), text: st.getText(src) });
+  }
+  return names.map((n) => declared.get(n) ?? (() => { throw new Error(`${file} has no top-level declaration named ${n}`); })());
+}
+
+/** Whether what a row measures differs between a commit and HEAD: the whole file, or, for `file#names`, the named declarations' text. */
+function changedSince(r, sha, cwd) {
+  const [file, names] = (r.mutate ?? r.file).split('#');
+  if (!names) return spawnSync('git', ['diff', '--quiet', sha, 'HEAD', '--', file], { cwd }).status !== 0;
+  const at = (rev) => {
+    const g = spawnSync('git', ['show', `${rev}:${file}`], { cwd, encoding: 'utf8' });
+    return g.status === 0 ? g.stdout : undefined;
+  };
+  const [then, now] = [at(sha), at('HEAD')];
+  if (then === undefined || now === undefined) return true;
+  const text = (t) => {
+    try {
+      return declarations(file, t, names.split(',')).map((d) => d.text).join('\n');
+    } catch {
+      return undefined;
+    }
+  };
+  const a = text(then);
+  return a === undefined || a !== text(now);
+}
+
+async function measure(file, from, mutate = file) {
   // the figures belong to a commit: the module must be as committed
   if (spawnSync('git', ['diff', '--quiet', 'HEAD', '--', file], { cwd: ROOT }).status !== 0) throw new Error(`${file} has uncommitted changes: commit first, so the figures name the code they measured`);
   const json = from ?? join(ROOT, 'results/mutation/mutation.json');
   if (!from) {
-    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', mutate, '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync('nice', ['-n', '19', 'npx', 'stryker', 'run', '--mutate', await mutateRanges(mutate), '--concurrency', '1', '--reporters', 'json,clear-text,progress'], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`stryker failed on ${file} (exit ${r.status})`);
   }
   return { commit: git('rev-parse', 'HEAD'), date: new Date().toISOString().slice(0, 10), ...countsOf(JSON.parse(readFileSync(json, 'utf8')), file) };
 }
 
-function main(argv) {
+async function main(argv) {
   const data = readData();
   const render = argv.includes('--render');
   const fromAt = argv.indexOf('--from');
@@ -126,7 +174,7 @@ function main(argv) {
     if (from && rows.length !== 1) throw new Error('--from takes one module');
     for (const r of rows) {
       process.stderr.write(`mutation table: ${r.file}\n`);
-      r.measured = measure(r.file, from, r.mutate);
+      r.measured = await measure(r.file, from, r.mutate);
       delete r.staleSince;
       writeFileSync(DATA, `${JSON.stringify(data, null, 2)}\n`);
     }
@@ -137,10 +185,8 @@ function main(argv) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
+  main(process.argv.slice(2)).catch((e) => {
     process.stderr.write(`mutate:table: ${e.message}\n`);
     process.exit(2);
-  }
+  });
 }

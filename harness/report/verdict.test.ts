@@ -46,6 +46,8 @@ describe('the verdict: PASS only when it checked', () => {
     const perfOnly = [{ ...baseline, performance: measured }, device('fp16', { performance: measured })];
     expect(verdictLine({ verdict: 'pass', backends: perfOnly, checks: ['performance'] })).toBe('verdict: PASS (performance only: accuracy was not checked, see the report)');
     expect(verdictLine({ verdict: 'pass', backends: perfOnly, checks: ['accuracy', 'performance'] })).toBe('verdict: PASS');
+    // the caveat qualifies a PASS, the one verdict a reader could take as saying the transcripts are right
+    expect(verdictLine({ verdict: 'incomplete', backends: [{ ...baseline, performance: measured }], checks: ['performance'] })).toBe('verdict: INCOMPLETE');
   });
 
   it("fails on a device's missed threshold with the gate's own words, prefixed by the backend", () => {
@@ -94,6 +96,18 @@ describe('the verdict: PASS only when it checked', () => {
     expect(said(v)).toEqual({ verdict: 'incomplete', verdictReasons: ['no device backend was compared with the baseline with every check (accuracy and performance)'] });
     const checkedNotMeasured = verdictOf([{ ...baseline, performance: measured }, device('gpu', { required: false, accuracy: passing })], both);
     expect(checkedNotMeasured.verdict).toBe('incomplete');
+  });
+
+  it('names only the devices that ran among those that passed: an optional one that failed part-way is not listed as passed', () => {
+    // gate-run keeps the accuracy of a backend that then failed during teacher forcing
+    const v = verdictOf([baseline, device('fp16', { accuracy: passing }), device('gpu', { required: false, status: 'failed', reason: 'crashed during teacher forcing', accuracy: passing })], ['accuracy']);
+    expect(said(v)).toEqual({ verdict: 'pass', verdictReasons: ['fp16: accuracy gate passed', 'gpu (optional) not run: crashed during teacher forcing'] });
+  });
+
+  it('fails a device whose accuracy result failed without recording why (a report from before failures were recorded)', () => {
+    const legacy = { ...passing, passed: false, failures: [] } as AccuracyResult;
+    const v = verdictOf([baseline, device('fp16', { accuracy: legacy })], ['accuracy']);
+    expect(v).toEqual({ verdict: 'fail', verdictReasons: [{ kind: 'legacy', backend: 'fp16', message: 'fp16: accuracy gate failed, no failure recorded' }] });
   });
 
   it('exits 0 for PASS only', () => {

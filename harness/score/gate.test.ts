@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { proportionLower, trialsNeededAtZero } from './confidence.ts';
-import { evidenceOf, evidenceSupports, gateFailures, scoreTranscripts, tokenParityPasses, type PairedTranscript, type Thresholds } from './gate.ts';
+import { evidenceOf, evidenceSupports, gateFailures, scoreTranscripts, tokenParityPasses, underLoadCheck, underLoadFailure, werIncreaseFailure, type PairedTranscript, type Thresholds } from './gate.ts';
+import { scoreAgainstReference } from './ground-truth.ts';
 import { compareCase, summarizeTokenParity } from './token-parity.ts';
 
 /**
@@ -174,5 +175,65 @@ describe('teacher-forced token parity', () => {
     const scores = scoreTranscripts(same(3), identity);
     expect(gateFailures(scores, flip, POINT)).toEqual([]);
     expect(gateFailures(scores, undefined, { ...POINT, minTop1Agreement: 0.999 })).toEqual([]);
+  });
+});
+
+describe('the under-load check names each timed call and what differs', () => {
+  const said = (text: string) => ({ text });
+  const reference = { audio: said('the cat sat'), short: said('a cat'), source: 'untimed run' as const };
+
+  it('names the first call, each warm run by its number and the short clip, and keeps the first three differences', () => {
+    const all = underLoadCheck(reference, { audio: ['x0', 'x1', 'x2', 'x3'].map(said), short: said('y') });
+    expect(all).toEqual({
+      reference: 'untimed run',
+      calls: 5,
+      matching: 0,
+      passed: false,
+      differences: [
+        { call: 'first call', text: 'x0', referenceText: 'the cat sat' },
+        { call: 'warm run 1', text: 'x1', referenceText: 'the cat sat' },
+        { call: 'warm run 2', text: 'x2', referenceText: 'the cat sat' },
+      ],
+    });
+    const shortOnly = underLoadCheck(reference, { audio: [said('the cat sat'), said('the cat sat')], short: said('a hat') });
+    expect(shortOnly.differences).toEqual([{ call: 'short clip', text: 'a hat', referenceText: 'a cat' }]);
+    expect(underLoadFailure(underLoadCheck(reference, { audio: [said('the cat sat')], short: said('a cat') }), 'fp16')).toBeUndefined();
+  });
+
+  it('says which path it was held against, and cuts a transcript over 80 characters to 77 and "..."', () => {
+    const long = 'word '.repeat(20).trim(); // 99 characters
+    const eighty = 'x'.repeat(80);
+    const u = underLoadCheck(reference, { audio: [said('the cat sat'), said(long)], short: said(eighty) });
+    expect(underLoadFailure(u, 'fp16')!.message).toBe(`fp16: under performance load, 2 of 3 timed transcripts differ from the untimed run's for the same audio (warm run 1: "${long.slice(0, 77)}..." vs "the cat sat")`);
+    const fromAccuracy = underLoadCheck({ ...reference, source: 'accuracy run' }, { audio: [said(eighty)], short: said('a cat') });
+    expect(underLoadFailure(fromAccuracy, 'gpu')!.message).toBe(`gpu: under performance load, 1 of 2 timed transcripts differ from the accuracy run's for the same audio (first call: "${eighty}" vs "the cat sat")`);
+  });
+});
+
+describe('maxWerIncrease against the reference text', () => {
+  // 6 utterances of 6 words: the baseline misses one word in u0, the device one in u1 and u2
+  const spoken = 'the cat sat on the mat';
+  const rows = Array.from({ length: 6 }, (_, i) => ({ id: `u${i}`, reference: spoken, baseline: i === 0 ? 'the dog sat on the mat' : spoken, device: i === 1 || i === 2 ? 'the cat sat on a mat' : spoken }));
+  const truth = scoreAgainstReference(rows, (x) => x, 'none', 0.95)!;
+  const d = truth.difference;
+  const L: Thresholds = { maxWer: 0.5, maxCer: 0.5, minExactMatchRate: 0.5 };
+  const pts = (x: number) => `${x < 0 ? '-' : '+'}${Math.abs(100 * x).toFixed(2)} points`;
+
+  it('fails only above the limit, on the upper end of the interval unless evidence is "point"', () => {
+    expect(d.lower).toBeLessThan(0);
+    expect(d.upper).toBeGreaterThan(d.difference);
+    expect(werIncreaseFailure(truth, { ...L })).toBeUndefined();
+    // the default evidence is "bound": the interval's upper end is judged
+    expect(werIncreaseFailure(truth, { ...L, maxWerIncrease: d.difference })).toMatchObject({ observed: d.upper, limit: d.difference });
+    // at the limit is not above it
+    expect(werIncreaseFailure(truth, { ...L, maxWerIncrease: d.upper })).toBeUndefined();
+    expect(werIncreaseFailure(truth, { ...L, evidence: 'point', maxWerIncrease: d.difference })).toBeUndefined();
+  });
+
+  it('says how much WER rose, from what to what, with the interval, the utterances and the limit', () => {
+    expect(d.difference).toBeCloseTo(1 / 36, 12);
+    const f = werIncreaseFailure(truth, { ...L, evidence: 'point', maxWerIncrease: 0 })!;
+    expect(f.message).toBe(`corpus: WER against the reference text rose +2.78 points over the baseline's (2.78% to 5.56%, 95.00% interval ${pts(d.lower)} to ${pts(d.upper)}, 6 utterances), more than the 0.00 points allowed`);
+    expect(werIncreaseFailure(truth, { ...L, evidence: 'point', maxWerIncrease: 0.01 })!.message).toMatch(/, more than the 1\.00 points allowed$/);
   });
 });

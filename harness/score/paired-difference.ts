@@ -83,9 +83,12 @@ export function pairedWerDifference(items: readonly PairedItem[], confidence: nu
       draws.push(diff(pick));
     }
     draws.sort((x, y) => x - y);
-    const tail = (1 - confidence) / 2;
-    lower = draws[Math.max(0, Math.floor(tail * resamples))]!;
-    upper = draws[Math.min(resamples - 1, Math.ceil((1 - tail) * resamples) - 1)]!;
+    // the same number of draws left out below and above: (1 - 0.9) / 2 * 2000 is 99.99999999999997
+    // in floating point, and flooring it apart from the upper end gave the 90% interval 99 draws
+    // below and 100 above
+    const outside = Math.floor(((1 - confidence) / 2) * resamples + 1e-9);
+    lower = draws[outside]!;
+    upper = draws[resamples - 1 - outside]!;
   }
   return {
     difference,

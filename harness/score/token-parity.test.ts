@@ -74,7 +74,7 @@ describe('every figure of a step, a case and a summary (survivors of the mutatio
       const s = [...v].sort((a, b) => b - a);
       return s[0]! - s[1]!;
     };
-    for (const v of [[5, 1, 3, 2], [1, 5, 3, 2], [3, 2, 1, 5], [5, 4, 4], [4, 4, 5], [2, 9, 9, 1], [0, -1, -3]]) {
+    for (const v of [[5, 1, 3, 2], [1, 5, 3, 2], [3, 2, 1, 5], [5, 4, 4], [4, 4, 5], [2, 9, 9, 1], [0, -1, -3], [3, 5, 1]]) {
       const s = compareStep(logits(...v), logits(...v));
       expect(s.margin, `margin of [${v}]`).toBe(bySorting(v));
       expect(s.baselineTop1, `top-1 of [${v}]: the first index of the maximum`).toBe(v.indexOf(Math.max(...v)));
@@ -82,10 +82,18 @@ describe('every figure of a step, a case and a summary (survivors of the mutatio
     expect(compareStep(logits(3), logits(3)).margin, 'a one-word vocabulary has no runner-up').toBe(Infinity);
   });
 
-  it('cosine: 1 for equal or both-zero vectors, -1 for opposite ones', () => {
+  it('cosine: 1 for equal or both-zero vectors, -1 for opposite ones, 0 (not NaN) for a zero vector against another', () => {
     expect(compareStep(logits(0, 0, 0), logits(0, 0, 0)).cosine).toBe(1);
+    expect(compareStep(logits(0, 0, 0), logits(0, 2, 0)).cosine, 'an all-zero baseline step against a device one').toBe(0);
+    expect(compareStep(logits(1, -2, 3), logits(0, 0, 0)).cosine, 'an all-zero device step against a baseline one').toBe(0);
     expect(compareStep(logits(1, -2, 3), logits(-1, 2, -3)).cosine).toBeCloseTo(-1, 12);
     expect(compareStep(logits(1, -2, 3), logits(2, -4, 6)).cosine).toBeCloseTo(1, 12);
+  });
+
+  it('relative error: over the largest baseline logit, and the absolute error where the baseline step is all zero (never Infinity or NaN)', () => {
+    expect(compareStep(logits(-4, 2, 1), logits(-4, 2, 2)).relError).toBe(1 / 4);
+    expect(compareStep(logits(0, 0, 0), logits(0, 0.5, 0)).relError).toBe(0.5);
+    expect(compareStep(logits(0, 0, 0), logits(0, 0, 0)).relError).toBe(0);
   });
 
   it('a case takes the worst of its steps (least margin and cosine, largest errors), and refuses step counts that differ', () => {

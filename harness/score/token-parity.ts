@@ -85,7 +85,9 @@ export function compareStep(base: Float32Array, dev: Float32Array): StepStats {
     nb += x * x;
     nd += y * y;
   }
-  const cosine = nb === 0 && nd === 0 ? 1 : dot / Math.sqrt(nb * nd);
+  // a zero vector has no direction: two of them agree, one against any other does not (0, as
+  // scikit-learn's cosine_similarity gives), never 0/0 = NaN in a report
+  const cosine = nb === 0 && nd === 0 ? 1 : nb === 0 || nd === 0 ? 0 : dot / Math.sqrt(nb * nd);
   return { baselineTop1: b1, deviceTop1: d1, margin: base[b1]! - (b2 >= 0 ? base[b2]! : -Infinity), maxAbsError: maxAbs, relError: scale === 0 ? maxAbs : maxAbs / scale, cosine };
 }
 
