@@ -18,6 +18,7 @@ export default defineConfig({
       'harness/run/accuracy-pairing.test.ts',
       'harness/run/baseline-cache-key.test.ts',
       'backends/worker/worker-process.test.ts',
+      'harness/bench/measure-performance.test.ts',
     ],
     testTimeout: 120_000,
   },
