@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import worker from '../../backends/worker.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
-import { measurePerformance, type MeasuredPerformance } from './measure-performance.ts';
+import { measurePerformance, timeDisagreement, type MeasuredPerformance } from './measure-performance.ts';
 
 /**
  * Each figure measurePerformance reports, related to the raw samples it came from, in run order
@@ -27,6 +27,8 @@ interface Script {
   burnCpuMs?: number;
   /** Memory the worker allocates and touches at load, MiB. */
   holdMiB?: number;
+  /** What each transcribe call answers, in the order of reports (default: the same words and tokens every time); tokens null: none. */
+  outputs?: Array<{ text: string; tokens: number[] | null }>;
 }
 
 function scripted(name: string, s: Script): string[] {
@@ -45,7 +47,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   else if (req.op === 'transcribe') {
     const totalMs = s.reports[call++];
     burn(s.burnCpuMs ?? 0);
-    setTimeout(() => reply(req, { text: 'the same words', tokens: [1, 2, 3], timings: { totalMs } }), s.sleepMs ?? 0);
+    const out = s.outputs?.[call - 1] ?? { text: 'the same words', tokens: [1, 2, 3] };
+    setTimeout(() => reply(req, { text: out.text, ...(out.tokens ? { tokens: out.tokens } : {}), timings: { totalMs } }), s.sleepMs ?? 0);
   } else if (req.op === 'dispose') reply(req, null);
 });
 `,
@@ -130,5 +133,52 @@ describe('a worker\'s figures, measured from outside it', () => {
     const d = p.outside!.disagreements;
     expect(d.length, 'each call took at least 150 ms and claimed 1 ms').toBe(7);
     expect(new Set(d.map((x) => x.kind))).toEqual(new Set(['less']));
+  });
+});
+
+describe('measurePerformance: determinism over the first call and every warm run', () => {
+  const same = { text: 'the same words', tokens: [1, 2, 3] };
+  // calls in order: the first call, the short clip (not compared: other audio), then 3 warm runs
+  const outputs = (warm: Array<{ text: string; tokens: number[] | null }>, first = same) => [first, { text: 'short', tokens: [9] }, ...warm];
+  const determinism = async (name: string, o: Array<{ text: string; tokens: number[] | null }>) => (await measure(scripted(name, { reports: Array(5).fill(5), outputs: o }), 3)).performance.determinism;
+
+  it('identical answers: one distinct output over the first call and the warm runs (the short clip is other audio)', async () => {
+    expect(await determinism('same', outputs([same, same, same]))).toEqual({ runs: 4, distinctOutputs: 1, deterministic: true });
+  });
+
+  it('the same text with other tokens on one warm run is another output', async () => {
+    expect(await determinism('tokens-differ', outputs([same, { text: same.text, tokens: [1, 2, 4] }, same]))).toEqual({ runs: 4, distinctOutputs: 2, deterministic: false });
+  });
+
+  it('without tokens, the text alone decides; the first call counts too', async () => {
+    const t = (text: string) => ({ text, tokens: null });
+    expect(await determinism('text-only', outputs([t('a'), t('a'), t('a')], t('b')))).toEqual({ runs: 4, distinctOutputs: 2, deterministic: false });
+  });
+});
+
+describe('timeDisagreement: the rule, at its edges', () => {
+  // the rule as its doc comment states it: more than the call took beyond 1% + 1 ms of clock
+  // granularity cannot be; under half of it with more than 20 ms missing is suspicious
+  it('a claim above the wall time by more than 1% + 1 ms is "more"; at the edge it is not', () => {
+    expect(timeDisagreement('1', 1000 * 1.01 + 1 + 0.001, 1000)).toEqual({ call: '1', reportedMs: 1000 * 1.01 + 1 + 0.001, wallMs: 1000, kind: 'more' });
+    expect(timeDisagreement('1', 1000 * 1.01 + 1, 1000), 'exactly 1% + 1 ms over: within granularity').toBeUndefined();
+    expect(timeDisagreement('1', 1010.5, 1000), 'within 1% + 1 ms').toBeUndefined();
+    expect(timeDisagreement('1', 1000, 1000)).toBeUndefined();
+    // 1 ms of granularity matters for short calls: 2 ms reported around a 1 ms call is fine, 2.1 is not
+    expect(timeDisagreement('s', 2, 1)).toBeUndefined();
+    expect(timeDisagreement('s', 2.1, 1)?.kind).toBe('more');
+  });
+
+  it('a claim under half the wall time is "less" only when more than 20 ms are missing', () => {
+    expect(timeDisagreement('2', 100, 300)).toEqual({ call: '2', reportedMs: 100, wallMs: 300, kind: 'less' });
+    expect(timeDisagreement('2', 150, 300), 'exactly half: not under it').toBeUndefined();
+    expect(timeDisagreement('2', 149, 300)?.kind).toBe('less');
+    expect(timeDisagreement('2', 200, 300), 'two thirds of the call').toBeUndefined();
+    // under half, but 20 ms or less unaccounted for: a short call's fixed costs
+    expect(timeDisagreement('2', 10, 30), '20 ms missing exactly').toBeUndefined();
+    expect(timeDisagreement('2', 10, 30.5)?.kind).toBe('less');
+    expect(timeDisagreement('2', 1, 15), 'under half, 14 ms missing').toBeUndefined();
+    // more than 20 ms missing but not under half
+    expect(timeDisagreement('2', 60, 100)).toBeUndefined();
   });
 });

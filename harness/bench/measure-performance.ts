@@ -145,7 +145,10 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
     const wallInOrder: number[] = [];
     const cpuMsPerRun: number[] = [];
     bench.add(backend.name, async () => {
-      o.progress?.(`${backend.name}: run ${++n}/${o.runs}`);
+      // counted outside the optional call: `o.progress?.(...)` skips its arguments when there is no
+      // progress callback, and determinism.runs was then 1 whatever the run count
+      n++;
+      o.progress?.(`${backend.name}: run ${n}/${o.runs}`);
       const c0 = cpuNow();
       const t0 = performance.now();
       const r = await loaded.transcribe(o.audio);
