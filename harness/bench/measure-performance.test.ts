@@ -137,10 +137,11 @@ describe('a worker\'s figures, measured from outside it', () => {
 });
 
 describe('measurePerformance: determinism over the first call and every warm run', () => {
-  const same = { text: 'the same words', tokens: [1, 2, 3] };
+  type Out = NonNullable<Script['outputs']>[number];
+  const same: Out = { text: 'the same words', tokens: [1, 2, 3] };
   // calls in order: the first call, the short clip (not compared: other audio), then 3 warm runs
-  const outputs = (warm: Array<{ text: string; tokens: number[] | null }>, first = same) => [first, { text: 'short', tokens: [9] }, ...warm];
-  const determinism = async (name: string, o: Array<{ text: string; tokens: number[] | null }>) => (await measure(scripted(name, { reports: Array(5).fill(5), outputs: o }), 3)).performance.determinism;
+  const outputs = (warm: Out[], first: Out = same): Out[] => [first, { text: 'short', tokens: [9] }, ...warm];
+  const determinism = async (name: string, o: Out[]) => (await measure(scripted(name, { reports: Array(5).fill(5), outputs: o }), 3)).performance.determinism;
 
   it('identical answers: one distinct output over the first call and the warm runs (the short clip is other audio)', async () => {
     expect(await determinism('same', outputs([same, same, same]))).toEqual({ runs: 4, distinctOutputs: 1, deterministic: true });
@@ -151,7 +152,7 @@ describe('measurePerformance: determinism over the first call and every warm run
   });
 
   it('without tokens, the text alone decides; the first call counts too', async () => {
-    const t = (text: string) => ({ text, tokens: null });
+    const t = (text: string): Out => ({ text, tokens: null });
     expect(await determinism('text-only', outputs([t('a'), t('a'), t('a')], t('b')))).toEqual({ runs: 4, distinctOutputs: 2, deterministic: false });
   });
 });
