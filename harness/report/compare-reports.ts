@@ -22,7 +22,7 @@ export function compareLatency(before: Report, after: Report, latencyTolerance: 
     const s = latencyShift(pb.samplesMs, pa.samplesMs);
     const tolerance = busyMachine.length ? Math.max(latencyTolerance, busyLatencyTolerance) : latencyTolerance;
     out.push({ backend: a.name, metric: 'warm latency', beforeMs: median(pb.samplesMs), afterMs: median(pa.samplesMs), ...s, tolerance, judgement: judgeShift(s, tolerance), busyMachine });
-    out.push({ backend: a.name, metric: 'first call', beforeMs: pb.firstCallMs, afterMs: pa.firstCallMs, ratio: pa.firstCallMs / pb.firstCallMs, lower: null, upper: null, confidence: s.confidence, runsBefore: 1, runsAfter: 1, tolerance, judgement: 'not judged (one sample)', busyMachine });
+    out.push({ backend: a.name, metric: 'first call', beforeMs: pb.firstCallMs, afterMs: pa.firstCallMs, ratio: pa.firstCallMs / pb.firstCallMs, lower: null, upper: null, confidence: s.confidence, runsBefore: 1, runsAfter: 1, judgement: 'not judged (one sample)', busyMachine });
   }
   return out;
 }

@@ -190,7 +190,7 @@ export interface LatencyComparison extends LatencyShift {
   beforeMs: number;
   afterMs: number;
   judgement: ShiftJudgement | 'not judged (one sample)';
-  /** The tolerance it was judged with (the busy machine's where either run was busy); absent in reports made before it was recorded. */
+  /** The tolerance a warm-latency comparison was judged with (the busy machine's where either run was busy); absent for a first call (never judged) and in reports made before it was recorded. */
   tolerance?: number;
   /** Either run was measured on a busy machine (its performance.machine): its figures are the machine's as much as the backend's. */
   busyMachine: ('before' | 'after')[];

@@ -281,7 +281,7 @@ export interface LatencyComparisonRow {
 /** A latency comparison for reading: medians, the ratio with its interval, the judgement and whether the machine was busy. */
 export function latencyComparisonRow(c: LatencyComparison): LatencyComparisonRow {
   const interval = c.lower === null || c.upper === null ? (c.runsBefore === 1 ? 'one sample each' : 'too few runs for an interval') : `${(100 * c.confidence).toFixed(0)}%: ${c.lower.toFixed(2)}x..${c.upper.toFixed(2)}x`;
-  const busy = c.busyMachine.length ? ` (machine busy ${c.busyMachine.join(' and ')}${c.tolerance === undefined || c.metric !== 'warm latency' ? '' : `: judged against +${(100 * c.tolerance).toFixed(0)}%`})` : '';
+  const busy = c.busyMachine.length ? ` (machine busy ${c.busyMachine.join(' and ')}${c.tolerance === undefined ? '' : `: judged against +${(100 * c.tolerance).toFixed(0)}%`})` : '';
   return { backend: c.backend, metric: c.metric, before: `${ms(c.beforeMs)}${c.metric === 'warm latency' ? ` (median of ${c.runsBefore})` : ''}`, after: `${ms(c.afterMs)}${c.metric === 'warm latency' ? ` (median of ${c.runsAfter})` : ''}`, ratio: `${c.ratio.toFixed(2)}x (${interval})`, judgement: `${c.judgement}${busy}` };
 }
 
