@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Backend } from '../../backends/types.ts';
 import worker from '../../backends/worker.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
+import { selfCpuMs } from '../io/proc-figures.ts';
 import { measurePerformance, timeDisagreement, type MeasuredPerformance } from './measure-performance.ts';
 
 /**
@@ -14,7 +16,9 @@ import { measurePerformance, timeDisagreement, type MeasuredPerformance } from '
  *
  * The workers are real processes speaking the protocol, scripted: each reports the time it is
  * told to report (so the figures are exact whatever the machine's load), and sleeps, burns CPU
- * or allocates as told. A liar is a worker whose claim the harness can contradict.
+ * or allocates as told. A liar is a worker whose claim the harness can contradict. Each answers,
+ * beside the time it is told to report, its own CPU clock (timings.cpuMs: process.cpuUsage as it
+ * replies), and writes <script>.disposed when it is asked to dispose.
  */
 const dir = mkdtempSync(join(tmpdir(), 'asr-parity-measure-'));
 
@@ -29,32 +33,40 @@ interface Script {
   holdMiB?: number;
   /** What each transcribe call answers, in the order of reports (default: the same words and tokens every time); tokens null: none. */
   outputs?: Array<{ text: string; tokens: number[] | null }>;
+  /** The call (0-based, in the order of reports) that fails with an error instead of answering. */
+  failAt?: number;
 }
 
 function scripted(name: string, s: Script): string[] {
   const f = join(dir, `${name}.mjs`);
   writeFileSync(
     f,
-    `import { createInterface } from 'node:readline';
+    `import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 const s = ${JSON.stringify(s)};
 let held, call = 0;
 const reply = (req, value) => process.stdout.write(JSON.stringify({ id: req.id, ok: true, value }) + '\\n');
-const burn = (ms) => { const u = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }; const t = u(); while (u() - t < ms); };
+const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
+const burn = (ms) => { const t = cpu(); while (cpu() - t < ms); };
 createInterface({ input: process.stdin }).on('line', (line) => {
   const req = JSON.parse(line);
   if (req.op === 'hello') reply(req, { protocol: 1, engine: ${JSON.stringify(name)} });
   else if (req.op === 'load') { if (s.holdMiB) held = Buffer.alloc(s.holdMiB * 2 ** 20, 1); reply(req, { loadMs: 1, description: { engine: ${JSON.stringify(name)} }, capabilities: ['tokens'] }); }
   else if (req.op === 'transcribe') {
+    if (call === s.failAt) return process.stdout.write(JSON.stringify({ id: req.id, ok: false, error: { code: 'INFERENCE', input: 'transcribe', problem: 'the scripted failure' } }) + '\\n');
     const totalMs = s.reports[call++];
     burn(s.burnCpuMs ?? 0);
     const out = s.outputs?.[call - 1] ?? { text: 'the same words', tokens: [1, 2, 3] };
-    setTimeout(() => reply(req, { text: out.text, ...(out.tokens ? { tokens: out.tokens } : {}), timings: { totalMs } }), s.sleepMs ?? 0);
-  } else if (req.op === 'dispose') reply(req, null);
+    setTimeout(() => reply(req, { text: out.text, ...(out.tokens ? { tokens: out.tokens } : {}), timings: { totalMs, cpuMs: cpu() } }), s.sleepMs ?? 0);
+  } else if (req.op === 'dispose') { writeFileSync(${JSON.stringify(`${f}.disposed`)}, ''); reply(req, null); }
 });
 `,
   );
   return [process.execPath, f];
 }
+
+/** Whether the scripted worker behind `command` has been asked to dispose (it leaves a file when it is). */
+const disposed = (command: string[]) => existsSync(`${command[1]}.disposed`);
 
 const silence = (seconds: number): Audio16k => ({ samples: new Float32Array(16000 * seconds), sampleRate: 16000, duration: seconds, source: { path: `silence-${seconds}s.wav` } }) as unknown as Audio16k;
 const AUDIO = silence(4);
@@ -90,6 +102,13 @@ describe('measurePerformance: every figure follows from the samples, in run orde
     expect(p.cpuMsPerRun, 'a CPU time per warm run').toHaveLength(warm.length);
     expect(p.machine?.cpus).toBeGreaterThan(0);
   });
+
+  it('keeps the engine\'s own timings of the first call and of each warm run, in order (not the short clip\'s)', async () => {
+    const m = await measure(scripted('timings', { reports }), warm.length);
+    // the full-size bench's encoder throughput is read from these: the first call's included
+    expect(m.callTimingsMs.map((t) => t.totalMs), 'callTimingsMs: the first call\'s timings, then each warm run\'s').toEqual([400, ...warm]);
+    for (const t of m.callTimingsMs) expect(Object.keys(t).sort(), 'every timing the engine gave, not totalMs alone').toEqual(['cpuMs', 'totalMs']);
+  });
 });
 
 describe('a worker\'s figures, measured from outside it', () => {
@@ -107,6 +126,20 @@ describe('a worker\'s figures, measured from outside it', () => {
     const { performance: p } = await measure(scripted('burns', { reports: [5, 5, 5, 5, 5, 5, 5], burnCpuMs: 150 }), 5);
     // each warm call burns 150 ms of the worker's CPU (its own clock); /proc counts in 10 ms ticks
     for (const c of p.cpuMsPerRun!) expect(c, 'cpuMsPerRun includes the worker process\'s CPU time').toBeGreaterThanOrEqual(130);
+  });
+
+  it('each run\'s CPU time is at most what the worker used in that call and this process in the whole measurement', async () => {
+    const self0 = selfCpuMs();
+    const m = await measure(scripted('burns-bounded', { reports: [5, 5, 5, 5, 5, 5, 5], burnCpuMs: 100 }), 5);
+    const selfMs = selfCpuMs() - self0;
+    // the worker's own CPU clock as it answered the first call, then each warm run; the short
+    // clip between the first call and run 1 is counted in run 1's allowance (generous, never tight)
+    const worker = m.callTimingsMs.map((t) => t.cpuMs!);
+    m.performance.cpuMsPerRun!.forEach((c, i) => {
+      const workerMs = worker[i + 1]! - worker[i]!;
+      // /proc counts the worker in 10 ms ticks; 50 ms more for what it does after reading its clock (writing its answer)
+      expect(c, `run ${i + 1}: cpuMsPerRun is a difference of CPU clocks over the run (the worker used ${workerMs.toFixed(0)} ms, this process ${selfMs.toFixed(0)} ms in the whole measurement)`).toBeLessThanOrEqual(workerMs + selfMs + 50);
+    });
   });
 
   it('an honest worker\'s reported times are compared with the harness\'s wall time around each call', async () => {
@@ -133,6 +166,108 @@ describe('a worker\'s figures, measured from outside it', () => {
     const d = p.outside!.disagreements;
     expect(d.length, 'each call took at least 150 ms and claimed 1 ms').toBe(7);
     expect(new Set(d.map((x) => x.kind))).toEqual(new Set(['less']));
+  });
+});
+
+/**
+ * A backend module of the test's own, for the isolated branch: measurePerformance with
+ * `isolation` runs the whole measurement in a child process that serves the module (the
+ * in-tree worker, harness/isolate/), as the CLI does with any in-tree backend. A stand-in for an
+ * engine, named so: it sleeps as told, says it timed each call inside (as a worker does) and
+ * reports what it is told to (or what it measured), so the sum the parent checks is exact.
+ */
+interface StandIn {
+  /** The load time it claims, ms; default: what its load took. */
+  loadMs?: number;
+  /** The time each call claims, ms; default: what the call took. */
+  reportMs?: number;
+  sleepMs?: number;
+  holdMiB?: number;
+}
+
+async function standIn(name: string, s: StandIn): Promise<{ backend: Backend; module: string }> {
+  const module = join(dir, `${name}.mjs`);
+  writeFileSync(
+    module,
+    `const s = ${JSON.stringify(s)};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let held;
+export default {
+  name: ${JSON.stringify(name)}, description: 'a test\\'s stand-in backend', device: 'cpu', precision: 'none', capabilities: ['tokens'],
+  async available() { return { ok: true }; },
+  async load() {
+    const t0 = performance.now();
+    if (s.holdMiB) held = Buffer.alloc(s.holdMiB * 2 ** 20, 1);
+    return {
+      loadMs: s.loadMs ?? performance.now() - t0,
+      timedInside: true,
+      describe: () => ({ backend: ${JSON.stringify(name)}, pid: process.pid }),
+      async transcribe() {
+        const t = performance.now();
+        await sleep(s.sleepMs ?? 0);
+        return { text: 'the same words', tokens: [1, 2, 3], timings: { totalMs: s.reportMs ?? performance.now() - t } };
+      },
+      dispose() { held = undefined; },
+    };
+  },
+};
+`,
+  );
+  return { backend: ((await import(module)) as { default: Backend }).default, module };
+}
+
+async function measureIsolatedStandIn(name: string, s: StandIn, runs: number): Promise<MeasuredPerformance> {
+  const { backend, module } = await standIn(name, s);
+  return measurePerformance({ backend, module, options: {}, availability: { ok: true } }, { audio: AUDIO, shortAudio: silence(1), runs, isolation: { callTimeoutMs: 120_000, loadTimeoutMs: 120_000 } });
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('measurePerformance with isolation: the whole measurement in a child process, checked from outside it', () => {
+  it('the child\'s figures, marked isolated, with the wall time around the measurement and the child\'s memory', async () => {
+    const m = await measureIsolatedStandIn('isolated-honest', { sleepMs: 20, holdMiB: 768 }, 5);
+    const p = m.performance;
+    expect(m.environment.backend, 'the stand-in\'s own description').toBe('isolated-honest');
+    expect(m.environment.pid, 'measured in another process than this one').not.toBe(process.pid);
+    expect(m.environment.isolated, 'the environment says it was measured isolated').toBe(true);
+    expect(p.samplesMs, 'the child\'s warm runs').toHaveLength(5);
+    for (const v of [p.firstCallMs, p.shortAudio.latencyMs, ...p.samplesMs]) expect(v, 'each call sleeps 20 ms').toBeGreaterThanOrEqual(19);
+    expect(m.callTimingsMs, 'the child\'s engine timings: the first call and each warm run').toHaveLength(6);
+    expect(m.transcripts.audio.map((t) => t.text)).toEqual(Array(6).fill('the same words'));
+    const o = p.outside!;
+    expect(o.callWallMs, 'no per-call wall time: the calls were made in the child').toBeUndefined();
+    expect(o.measurementWallMs, 'the wall time around the whole measurement holds every call the child timed').toBeGreaterThanOrEqual(p.loadMs + p.firstCallMs + p.shortAudio.latencyMs + sum(p.samplesMs));
+    expect(o.processMemory?.rssBytes, 'the child\'s VmRSS, read from /proc: it holds 768 MiB').toBeGreaterThanOrEqual(768 * 2 ** 20);
+    expect(process.memoryUsage().rss, 'control: this process is smaller than the child (else this shows nothing)').toBeLessThan(768 * 2 ** 20);
+    expect(o.disagreements, 'an honest child: no disagreement').toEqual([]);
+  });
+
+  it('a child whose times add up to more than the measurement took is flagged, with the exact sum', async () => {
+    // a load of a minute claimed by a child that returns in seconds
+    const m = await measureIsolatedStandIn('isolated-claims-more', { loadMs: 60_000, reportMs: 3 }, 5);
+    const o = m.performance.outside!;
+    expect(o.disagreements, 'load + first call + short clip + 5 warm runs, against the wall time around them').toEqual([{ call: 'measurement', reportedMs: 60_000 + 3 + 3 + 5 * 3, wallMs: o.measurementWallMs, kind: 'more' }]);
+    expect(o.measurementWallMs).toBeLessThan(60_000);
+  });
+
+  it('a child whose times add up to far less than the measurement took is not flagged: that wall time also holds what the child does not time', async () => {
+    const m = await measureIsolatedStandIn('isolated-claims-less', { loadMs: 1, reportMs: 1, sleepMs: 60 }, 5);
+    const o = m.performance.outside!;
+    // control: by the rule for a single call, 8 ms claimed (a load and 7 calls of 1 ms) for 7 calls of 60 ms each is "less"
+    expect(timeDisagreement('measurement', 8, o.measurementWallMs!)?.kind, 'control: the claim is under half the wall time').toBe('less');
+    expect(o.disagreements, 'under half is not judged for a whole measurement').toEqual([]);
+  });
+});
+
+describe('measurePerformance: the backend is disposed after measuring', () => {
+  it('when the measurement ends, and when a call fails part-way', async () => {
+    const ok = scripted('disposed-after', { reports: Array(7).fill(5) });
+    await measure(ok, 5);
+    // the worker hears dispose asynchronously: it leaves its file soon after, or never
+    await vi.waitFor(() => expect(disposed(ok), 'the worker was asked to dispose after the measurement').toBe(true), { timeout: 30_000, interval: 50 });
+    const fails = scripted('fails-part-way', { reports: Array(7).fill(5), failAt: 3 });
+    await expect(measure(fails, 5), 'the second warm run fails').rejects.toThrow(/the scripted failure/);
+    await vi.waitFor(() => expect(disposed(fails), 'the worker was asked to dispose after a failed call').toBe(true), { timeout: 30_000, interval: 50 });
   });
 });
 

@@ -111,10 +111,13 @@ export async function measurePerformance(r: Pick<ResolvedBackend, 'backend' | 'm
   if (runsIsolated(r, o.isolation)) {
     // the child trusts this process's availability answer: it loads, measures and answers
     const m = await measureIsolated<MeasuredPerformance>(backend.name, r.module, r.options, o, o.isolation!);
-    // the child timed its own calls; from here, their sum cannot exceed the wall time around the whole measurement
+    // the child timed its own calls; from here, their sum cannot exceed the wall time around the whole
+    // measurement. Only "more" is judged: that wall time also holds what the child does not time
+    // (its start, loading the measuring code), so a sum under half of it says nothing
     const p = m.result.performance;
     const reported = p.loadMs + p.firstCallMs + p.shortAudio.latencyMs + p.samplesMs.reduce((a, b) => a + b, 0);
-    const d = reported > m.wallMs * 1.01 + 1 ? [{ call: 'measurement', reportedMs: reported, wallMs: m.wallMs, kind: 'more' as const }] : [];
+    const whole = timeDisagreement('measurement', reported, m.wallMs);
+    const d = whole?.kind === 'more' ? [whole] : [];
     return { ...m.result, environment: { ...m.result.environment, isolated: true }, performance: { ...p, outside: { measurementWallMs: m.wallMs, processMemory: m.processMemory, disagreements: d } } };
   }
   const rssBefore = process.memoryUsage().rss;
