@@ -96,6 +96,13 @@ describe('a worker process: what each way of going wrong says', () => {
     expect(await settled(proc.call('memory'), 5_000)).toBe(outcome);
   }, 60_000);
 
+  it('keeps the last 4000 characters of its stderr, not all of it: a worker that logs for hours does not fill the harness\'s memory', async () => {
+    // one line of 10,000 characters without a newline, then death: the tail is its last 4000
+    const { proc } = await WorkerProcess.start(launch('floods', `process.stderr.write('a'.repeat(6000) + 'b'.repeat(4000), () => process.kill(process.pid, 'SIGKILL'));`));
+    const outcome = await settled(proc.call('memory'), 30_000);
+    expect(outcome.split('last stderr: ')[1], 'the error names the last 4000 characters the worker wrote on stderr').toBe(`${'b'.repeat(4000)} (a crash in the backend process: its last stderr lines say more)`);
+  }, 60_000);
+
   it('notices a worker that dies between calls, and says it was idle', async () => {
     const { proc } = await WorkerProcess.start(launch('killed-idle', `reply({ id, ok: true, value: {} });`));
     process.kill(proc.pid!, 'SIGTERM');
@@ -160,7 +167,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 `);
     const { proc } = await WorkerProcess.start({ name: 'disposes', command: [process.execPath, file], callTimeoutMs: TEN_MINUTES, loadTimeoutMs: 60_000 });
     const pid = proc.pid!;
+    // the dispose request is sent without a call timer: its answer is never read, so a timer would
+    // keep this process alive for the call timeout (ten minutes here). Counted around close()
+    // itself, synchronously, so no other timer comes or goes in between
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     proc.close();
+    expect(timers(), 'close() leaves no timer that keeps this process alive (the dispose call has none; the kill fallback is unref()ed)').toBe(before);
     proc.close();
     expect(proc.alive).toBe(false);
     expect(await settled(proc.call('memory'), 5_000)).toBe('rejected: disposes: backend was already disposed (load it again)');
