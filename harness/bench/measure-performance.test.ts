@@ -71,9 +71,9 @@ const disposed = (command: string[]) => existsSync(`${command[1]}.disposed`);
 const silence = (seconds: number): Audio16k => ({ samples: new Float32Array(16000 * seconds), sampleRate: 16000, duration: seconds, source: { path: `silence-${seconds}s.wav` } }) as unknown as Audio16k;
 const AUDIO = silence(4);
 
-async function measure(command: string[], runs: number): Promise<MeasuredPerformance> {
+async function measure(command: string[], runs: number, progress?: (msg: string) => void): Promise<MeasuredPerformance> {
   const options = { worker: { command, callTimeoutMs: 120_000, loadTimeoutMs: 120_000 } };
-  return measurePerformance({ backend: worker, options, availability: { ok: true } }, { audio: AUDIO, shortAudio: silence(1), runs });
+  return measurePerformance({ backend: worker, options, availability: { ok: true } }, { audio: AUDIO, shortAudio: silence(1), runs, progress });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -101,6 +101,13 @@ describe('measurePerformance: every figure follows from the samples, in run orde
     expect(p.audioSeconds).toBe(AUDIO.duration);
     expect(p.cpuMsPerRun, 'a CPU time per warm run').toHaveLength(warm.length);
     expect(p.machine?.cpus).toBeGreaterThan(0);
+  });
+
+  it('says what it is doing as it goes: loading, the first call, each warm run of how many', async () => {
+    const seen: string[] = [];
+    await measure(scripted('progress', { reports: [5, 5, 5, 5, 5] }), 3, (m) => seen.push(m));
+    const b = worker.name;
+    expect(seen, 'the progress messages, in order, each naming the backend').toEqual([`${b}: loading`, `${b}: first call`, `${b}: run 1/3`, `${b}: run 2/3`, `${b}: run 3/3`]);
   });
 
   it('keeps the engine\'s own timings of the first call and of each warm run, in order (not the short clip\'s)', async () => {
@@ -256,6 +263,17 @@ describe('measurePerformance with isolation: the whole measurement in a child pr
     // control: by the rule for a single call, 8 ms claimed (a load and 7 calls of 1 ms) for 7 calls of 60 ms each is "less"
     expect(timeDisagreement('measurement', 8, o.measurementWallMs!)?.kind, 'control: the claim is under half the wall time').toBe('less');
     expect(o.disagreements, 'under half is not judged for a whole measurement').toEqual([]);
+  });
+});
+
+describe('measurePerformance in this process (no isolation, not a worker)', () => {
+  it('takes the memory figures from this process: the peak RSS is at least the RSS after the runs; nothing is measured from outside', async () => {
+    const { backend, module } = await standIn('in-process', { sleepMs: 5 });
+    const { performance: p } = await measurePerformance({ backend, module, options: {}, availability: { ok: true } }, { audio: AUDIO, shortAudio: silence(1), runs: 3 });
+    // getrusage's maxRSS is in KiB: the peak in bytes can never be under a resident size in bytes
+    expect(p.memory.hostPeakRssBytes, 'peak RSS (getrusage maxRSS, KiB, in bytes) >= RSS after the runs').toBeGreaterThanOrEqual(p.memory.hostRssAfterRunsBytes);
+    expect(p.outside, 'a backend in this process has no outside').toBeUndefined();
+    expect(p.samplesMs, 'the harness\'s own clock around each call').toHaveLength(3);
   });
 });
 
