@@ -44,8 +44,8 @@ export interface LoadedBackend {
   /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
   tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
-  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype), empty when none does. */
-  attestation?(): string[];
+  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype, work that fell back to the CPU), empty when none does. */
+  attestation?(): Attestation[];
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
   /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */
@@ -56,6 +56,12 @@ export interface LoadedBackend {
   ended?(): ProcessEnd | undefined;
   /** Set by the harness (harness/load/restartable-backend.ts), never by a backend: loads it again after its process ended; throws once the run's restarts are spent. */
   restart?(): Promise<void>;
+}
+
+/** One way a backend ran other than configured: its device or dtype, as it reads them back, or a fallback warning it printed (the line itself). */
+export interface Attestation {
+  what: 'device' | 'dtype' | 'fallback-warning';
+  message: string;
 }
 
 /** Statistics of one captured tensor, over its finite values; nan and inf count the others. */

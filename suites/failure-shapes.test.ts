@@ -14,7 +14,7 @@ import { describeUnless } from './helpers/visible-skip.ts';
  * The failure shapes of Whisper ports as named checks (issue 22 item 2, README "Failure shapes"),
  * each caught on a backend built to show it: the real torch engine with one shape laid over its
  * answers (fixtures/standins/shapes_worker.py: a loop, "Thank you." on silence, NaN logits, a
- * truncated transcript, a device other than the one asked for), against the clean engine; the
+ * truncated transcript, a device other than the one asked for, fallback warnings on stderr), against the clean engine; the
  * shipped torch-cpu-bf16 in the same run fires none. Each check, switched off in the config,
  * lets its stand-in through. In `npm run test:extended`: a Python worker per device.
  */
@@ -46,9 +46,9 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
   let off: Report;
   beforeAll(async () => {
     expect(cases.map((c) => c.id).sort()).toEqual([...CASES].sort());
-    const devices = [...SHAPES.map(([shape]) => standin(shape)), standin('device', 'cuda:0'), { name: 'torch-cpu-bf16', backend: 'torch-cpu-bf16', model: PARITY_MODELS.fp32 }];
+    const devices = [...SHAPES.map(([shape]) => standin(shape)), standin('device', 'cuda:0'), standin('fallback'), { name: 'torch-cpu-bf16', backend: 'torch-cpu-bf16', model: PARITY_MODELS.fp32 }];
     on = await gate(config(devices));
-    off = await gate(config(SHAPES.map(([shape]) => standin(shape)), { maxCompressionRatio: null, nonSpeechKinds: null, nonFiniteLogits: false, minLengthRatio: null, maxTailDeletions: null }));
+    off = await gate(config([...SHAPES.map(([shape]) => standin(shape)), standin('fallback')], { maxCompressionRatio: null, nonSpeechKinds: null, nonFiniteLogits: false, minLengthRatio: null, maxTailDeletions: null, fallbackWarnings: false }));
   }, 1_800_000);
 
   for (const [shape, kind, id] of SHAPES) {
@@ -66,6 +66,16 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
     const f = on.backends.find((b) => b.name === 'device')!.accuracy!.failures.filter((x) => x.kind === 'attestation');
     expect(f.map((x) => x.message)).toContainEqual(expect.stringMatching(/device is cpu, cuda:0 was asked for/));
   });
+
+  it('attestation: a worker that warns of operators falling back to the CPU fails its backend, by a Python warning and by a C++ line on stderr', () => {
+    const b = on.backends.find((x) => x.name === 'fallback')!;
+    const f = b.accuracy!.failures.filter((x) => x.kind === 'attestation').map((x) => x.message);
+    expect(f, 'the Python warning at load').toContainEqual(expect.stringMatching(/fallback warning on its stderr: .*UserWarning: The operator 'aten::_weight_norm_interface' .*fall back to run on the CPU/));
+    expect(f, 'the C++ line at the first transcription').toContainEqual(expect.stringMatching(/fallback warning on its stderr: \[W VariableFallbackKernel.cpp:51\].*aten::isin/));
+    expect(b.accuracy!.passed).toBe(false);
+  });
+
+  it('attestation: with fallbackWarnings off, the fallback stand-in is not named by it', () => expect(kindsOf(off, 'fallback')).not.toContain('attestation'));
 
   it('the shipped torch-cpu-bf16 fires no failure shape and no attestation, and its parameters are what it was asked for', () => {
     const b = on.backends.find((x) => x.name === 'torch-cpu-bf16')!;

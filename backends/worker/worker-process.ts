@@ -53,6 +53,7 @@ export class WorkerProcess {
   private failing = false;
   private closed = false;
   readonly lastLines: () => string;
+  private readonly stderrListeners: ((line: string) => void)[] = [];
   /** The worker's process id: its own memory is read from /proc (loaded-worker.ts). */
   get pid(): number | undefined {
     return this.child.pid;
@@ -63,6 +64,9 @@ export class WorkerProcess {
     if (!program) throw new InferenceError(launch.name, 'empty worker command', 'give "command" as [program, ...args]');
     this.child = spawn(program, args, { cwd: launch.cwd, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.lastLines = stderrTail(this.child);
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      for (const f of this.stderrListeners) f(line);
+    });
     this.child.on('close', () => (this.closed = true));
     this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)', 'crash'));
     // a worker that exits closes its stdin: writing then must not crash this process
@@ -72,6 +76,11 @@ export class WorkerProcess {
       const op = this.doing();
       this.fail(`backend process died (${signal ?? `exit code ${code}`}) during ${op}`, 'a crash in the backend process: its last stderr lines say more', 'crash');
     });
+  }
+
+  /** Hands every line the worker writes on stderr to `f` as it arrives (what the fallback attestation reads). */
+  onStderrLine(f: (line: string) => void): void {
+    this.stderrListeners.push(f);
   }
 
   /** Starts a worker and checks it speaks this protocol version. */

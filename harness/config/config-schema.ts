@@ -100,6 +100,7 @@ const FAILURE_SHAPES = Type.Object(
     minLengthRatio: Default(NumberOrOff({ minimum: 0, description: "truncation: the device's words at least this fraction of the baseline's (cases with minBaselineWords or more)" }), 0.5),
     maxTailDeletions: Default(NumberOrOff({ minimum: 0, description: "truncation: at most this many of the baseline's last words missing at the tail" }), 3),
     minBaselineWords: Default(Type.Integer({ minimum: 1, description: 'truncation is judged on cases whose baseline has at least this many words' }), 5),
+    fallbackWarnings: Default(Type.Boolean({ description: 'attestation: a worker that prints a fallback warning on its stderr (torch_npu\'s "will fall back to run on the CPU", backends/worker/fallback-warnings.ts) fails' }), true),
     $comment: NOTE,
   },
   { additionalProperties: false, description: 'the known failure shapes of Whisper ports, each a failure of its own (README, "Failure shapes"); each compares the device with the baseline on one case; null (or false) switches a check off' },

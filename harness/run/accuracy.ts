@@ -1,5 +1,5 @@
 import type { Finding } from '../score/finding.ts';
-import type { LoadedBackend } from '../../backends/types.ts';
+import type { Attestation, LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
 import { failureShapes } from '../score/failure-shapes.ts';
@@ -146,7 +146,7 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly string[] }): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly Attestation[] }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
@@ -161,7 +161,8 @@ export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity,
       })
     : [];
   // a device that ran on something other than it was configured for measured something else: failed whatever its figures
-  const attested: Finding[] = (o.attestation ?? []).map((m) => ({ kind: 'attestation', message: `attestation: ${m}` }));
+  // (a fallback warning only where the failure shapes are checked and it is not switched off)
+  const attested: Finding[] = (o.attestation ?? []).filter((a) => a.what !== 'fallback-warning' || o.failureShapes?.fallbackWarnings).map((a) => ({ kind: 'attestation', message: `attestation: ${a.message}` }));
   const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {

@@ -15,6 +15,7 @@ import json
 import struct
 import sys
 import traceback
+import warnings
 
 import numpy as np
 
@@ -23,6 +24,17 @@ OPS = ("hello", "load", "transcribe", "forcedLogits", "tensors", "memory", "disp
 
 OUT = sys.stdout
 sys.stdout = sys.stderr  # a stray print() must not corrupt the protocol stream
+
+
+def _warning_on_one_line(message, category, filename, lineno, file=None, line=None):
+    # a Python warning (torch's "... will fall back to run on the CPU" among them) as one stderr
+    # line, whatever newlines its message holds: the harness reads stderr line by line for
+    # fallback warnings (backends/worker/fallback-warnings.ts), and the source line Python adds
+    # after it would only be noise there
+    print(f"{filename}:{lineno}: {category.__name__}: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+
+
+warnings.showwarning = _warning_on_one_line
 
 
 class WorkerError(Exception):
