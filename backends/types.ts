@@ -44,6 +44,8 @@ export interface LoadedBackend {
   /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
   tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
+  /** Optional capability: language identification on the first 30 s window (whisper.cpp's whisper_lang_auto_detect: the decoder's first step over the language tokens). */
+  detectLanguage?(audio: Audio16k): Promise<LanguageDetection>;
   /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype, work that fell back to the CPU), empty when none does. */
   attestation?(): Attestation[];
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
@@ -62,6 +64,13 @@ export interface LoadedBackend {
 export interface Attestation {
   what: 'device' | 'dtype' | 'fallback-warning';
   message: string;
+}
+
+/** What a backend's language identification says about one audio: the language it picks and each language's probability (softmax over the language tokens). */
+export interface LanguageDetection {
+  language: string;
+  /** By language code; a language left out has probability 0. */
+  probabilities: Record<string, number>;
 }
 
 /** Statistics of one captured tensor, over its finite values; nan and inf count the others. */
@@ -112,7 +121,7 @@ export interface TensorCapture {
 export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
-export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory'] as const;
+export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */

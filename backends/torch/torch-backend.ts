@@ -98,7 +98,8 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
-    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors'] : ['tokens', 'forced-logits', 'tensors', 'device-memory'],
+    // language-detection: a multilingual model's (the worker says so at load)
+    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors', 'language-detection'] : ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection'],
     outOfProcess: true,
     // whisper.cpp's language codes (the engine's prompt is built from the same list), but not
     // "auto": the engine does no language detection

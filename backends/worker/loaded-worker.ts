@@ -5,7 +5,7 @@ import { encodeWav } from '../../harness/audio/wav.ts';
 import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
 import type { Attestation, Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
-import { decodeFloat32, encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { decodeFloat32, encodeFloat32, logitRows, type DetectLanguageValue, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
 import { fallbackCollector } from './fallback-warnings.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
@@ -94,6 +94,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
             return { ...v, tensors: v.tensors.map(({ values, ...t }) => ({ ...t, ...(values === undefined ? {} : { values: decodeFloat32(values) }) })) };
           })
       : undefined,
+    detectLanguage: caps.includes('language-detection') ? (audio) => sent(audio, (a) => proc.call<DetectLanguageValue>('detectLanguage', { audio: a })) : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
     processMemory(): ProcessMemory | undefined {
       const now = proc.pid === undefined ? null : processMemory(proc.pid);

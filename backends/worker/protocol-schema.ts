@@ -24,7 +24,7 @@ const AUDIO = OneOf(
 );
 
 /** The ops, in the order a worker is asked them. */
-export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'memory', 'dispose', 'measure'] as const;
+export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'detectLanguage', 'memory', 'dispose', 'measure'] as const;
 
 const WIRE_TENSOR = Type.Object({
   shape: Type.Array(Type.Integer({ minimum: 0 })),
@@ -137,6 +137,14 @@ const FORCED_LOGITS = Type.Object(
   { description: 'steps rows of vocab logits, row-major, base64 of little-endian float32: the row before each forced token, then one after the last' },
 );
 
+const DETECT_LANGUAGE = Type.Object(
+  {
+    language: Type.String({ minLength: 1 }),
+    probabilities: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), { description: 'by language code: the softmax over the language tokens after the start-of-transcript token' }),
+  },
+  { description: "the language the engine identifies on the audio's first 30 s window (the language-detection capability)" },
+);
+
 export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: `https://asr-parity.dev/schema/worker-protocol-${PROTOCOL_VERSION}.json`,
@@ -157,6 +165,7 @@ export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
     wireTensor: WIRE_TENSOR,
     tensorStats: TENSOR_STATS,
     tensors: TENSORS,
+    detectLanguage: DETECT_LANGUAGE,
     memory: DEVICE_MEMORY,
     dispose: Type.Null(),
     measure: Type.Unsafe<object>({ type: 'object', description: "asr-parity's own performance result (the in-tree worker only)" }),
@@ -174,4 +183,5 @@ export type TranscribeValue = Static<typeof TRANSCRIBE>;
 export type ForcedLogitsValue = Static<typeof FORCED_LOGITS>;
 /** The tensors op's value, each tensor's values still base64 (backends/types.ts TensorCapture once decoded). */
 export type TensorsValue = Static<typeof TENSORS>;
+export type DetectLanguageValue = Static<typeof DETECT_LANGUAGE>;
 export type MemoryValue = Static<typeof DEVICE_MEMORY>;

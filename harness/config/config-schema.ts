@@ -100,6 +100,8 @@ const FAILURE_SHAPES = Type.Object(
     minLengthRatio: Default(NumberOrOff({ minimum: 0, description: "truncation: the device's words at least this fraction of the baseline's (cases with minBaselineWords or more)" }), 0.5),
     maxTailDeletions: Default(NumberOrOff({ minimum: 0, description: "truncation: at most this many of the baseline's last words missing at the tail" }), 3),
     minBaselineWords: Default(Type.Integer({ minimum: 1, description: 'truncation is judged on cases whose baseline has at least this many words' }), 5),
+    languageAgreement: Default(Type.Boolean({ description: "language identification on every case where both sides offer it (the language-detection capability): the device must pick the baseline's language" }), true),
+    maxLanguageProbabilityDiff: Default(NumberOrOff({ minimum: 0, maximum: 1, description: "with languageAgreement: the probability the device gives the baseline's language may differ from the baseline's by at most this" }), 0.1),
     fallbackWarnings: Default(Type.Boolean({ description: 'attestation: a worker that prints a fallback warning on its stderr (torch_npu\'s "will fall back to run on the CPU", backends/worker/fallback-warnings.ts) fails' }), true),
     $comment: NOTE,
   },

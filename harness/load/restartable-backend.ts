@@ -21,6 +21,7 @@ export async function loadRestartable(name: string, load: () => Promise<LoadedBa
     forcedLogits: first.forcedLogits && ((audio, tokens) => current.forcedLogits!(audio, tokens)),
     attestation: first.attestation && (() => [...new Map([...earlier, ...current.attestation!()].map((a) => [a.message, a])).values()]),
     tensors: first.tensors && ((audio, tokens, request) => current.tensors!(audio, tokens, request)),
+    detectLanguage: first.detectLanguage && ((audio) => current.detectLanguage!(audio)),
     memory: first.memory && (() => current.memory!()),
     // a restart is part of what produced the results: the report says how many
     describe: () => ({ ...current.describe(), ...(restarts ? { restarts } : {}) }),

@@ -3,6 +3,8 @@ import type { Attestation, LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
 import { failureShapes } from '../score/failure-shapes.ts';
+import { languageAgreement } from '../score/language-agreement.ts';
+import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
@@ -65,7 +67,18 @@ type Pair = { b: CaseTranscript; d: CaseTranscript };
 /** NaN/Inf values among a device's forced logits, by case (failure-shapes.ts). */
 const nonFinite = (rows: readonly Float32Array[]) => rows.reduce((n, r) => n + r.reduce((m, x) => m + (Number.isFinite(x) ? 0 : 1), 0), 0);
 
-async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>): Promise<Map<string, CaseTokenParity>> {
+/** Whether both sides identify language and the check is on (config failureShapes.languageAgreement): made on every case, then. */
+const languageChecked = (baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions) => Boolean(o.failureShapes?.languageAgreement && baseline.loaded.detectLanguage && device.loaded.detectLanguage);
+
+/** Both sides' language identification on one case, compared. Asked right after that case's teacher forcing, so each side's first window is still encoded. */
+async function languageOf(baseline: TranscribedRun, device: TranscribedRun, id: string, audio: Audio16k, o: AccuracyOptions, out: Finding[]): Promise<void> {
+  if (!languageChecked(baseline, device, o)) return;
+  const b = await untilAborted(baseline.loaded.detectLanguage!(audio), o.signal);
+  const d = await untilAborted(device.loaded.detectLanguage!(audio), o.signal);
+  out.push(...languageAgreement(id, b, d, o.failureShapes!));
+}
+
+async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>, language: Finding[]): Promise<Map<string, CaseTokenParity>> {
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
@@ -75,6 +88,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
     nonFiniteLogits.set(b.case.id, nonFinite(devLogits));
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
+    await languageOf(baseline, device, b.case.id, audio, o, language);
   }
   return parity;
 }
@@ -146,7 +160,7 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly Attestation[] }): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly Attestation[]; language?: readonly Finding[] }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
@@ -163,7 +177,7 @@ export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity,
   // a device that ran on something other than it was configured for measured something else: failed whatever its figures
   // (a fallback warning only where the failure shapes are checked and it is not switched off)
   const attested: Finding[] = (o.attestation ?? []).filter((a) => a.what !== 'fallback-warning' || o.failureShapes?.fallbackWarnings).map((a) => ({ kind: 'attestation', message: `attestation: ${a.message}` }));
-  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(o.language ?? []), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const r = rows[i]!;
@@ -203,11 +217,15 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   let tokenParity: TokenParityResult;
   let error: Error | undefined;
   const nonFiniteLogits = new Map<string, number>();
+  const language: Finding[] = [];
   const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
-  if (why) tokenParity = { available: false, reason: why };
-  else {
+  if (why) {
+    tokenParity = { available: false, reason: why };
+    // language identification without teacher forcing: each case on its own
+    if (languageChecked(baseline, device, o)) for (const { b } of pairs) await languageOf(baseline, device, b.case.id, await loadCaseAudio(b.case), o, language);
+  } else {
     try {
-      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits);
+      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits, language);
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
@@ -219,6 +237,6 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
     }
   }
   const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, nonFiniteLogits: nonFiniteLogits.get(b.case.id) }));
-  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [] });
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [], language });
   return error ? { accuracy, error } : { accuracy };
 }

@@ -4,7 +4,7 @@ import type { FailureShapeSettings } from '../config/load-config.ts';
 import { compressionRatio, failureShapes, longestRun, tailDeletions, type ShapeCase } from './failure-shapes.ts';
 
 // config.schema.json's failureShapes defaults
-const ON: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5, fallbackWarnings: true };
+const ON: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5, languageAgreement: true, maxLanguageProbabilityDiff: 0.1, fallbackWarnings: true };
 const SENTENCE = 'the quick brown fox jumps over the lazy dog near the river bank today';
 
 function shapeCase(baselineText: string, deviceText: string, extra: Partial<ShapeCase> = {}): ShapeCase {

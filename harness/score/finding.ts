@@ -19,7 +19,8 @@ export const FINDING_KINDS = [
   'non-speech-text', // text on a non-speech probe where the baseline says nothing
   'non-finite-logits', // NaN/Inf in the device's teacher-forced logits
   'truncation', // far fewer words than the baseline, or the baseline's last words missing
-  'attestation', // the backend ran on another device or dtype than the one configured
+  'attestation', // the backend ran on another device or dtype than the one configured, or printed a fallback warning
+  'language-mismatch', // the device identifies another language than the baseline, or gives the baseline's a probability far from its
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
   'not-run', // a required backend was skipped or failed
@@ -37,7 +38,7 @@ export const FINDING_KINDS = [
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** The figure a finding is about, as the thresholds name it. */
-export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts', 'compressionRatio', 'tokenRun', 'nonFiniteLogits', 'lengthRatio', 'tailDeletions'] as const;
+export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts', 'compressionRatio', 'tokenRun', 'nonFiniteLogits', 'lengthRatio', 'tailDeletions', 'languageProbability'] as const;
 export type FindingMetric = (typeof FINDING_METRICS)[number];
 
 export interface Finding {

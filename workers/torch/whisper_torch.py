@@ -252,6 +252,20 @@ class WhisperTorch:
             rows.append(self.decode(state, [t])[-1])
         return torch.stack(rows).cpu().numpy().astype("<f4")
 
+    def detect_language(self, samples):
+        """whisper_lang_auto_detect: the first window encoded, one decoder step after the
+        start-of-transcript token alone, softmax (float64) over the language tokens; the language
+        is the first maximum, as whisper.cpp's sort puts it first."""
+        s = self.special
+        if not s.multilingual:
+            raise ValueError("an English-only model has no language tokens")
+        state = self.start_decoder(self._encoded_window(samples, None, 0))
+        logits = self.decode(state, [s.sot])[-1]
+        n = min(len(LANGUAGES), s.n_languages)
+        probs = torch.softmax(logits[s.sot + 1: s.sot + 1 + n].double(), -1).cpu().tolist()
+        best = max(range(n), key=lambda i: probs[i])
+        return {"language": LANGUAGES[best], "probabilities": {LANGUAGES[i]: probs[i] for i in range(n)}}
+
     def module_paths(self):
         return module_paths(self.h["n_audio_layer"], self.h["n_text_layer"])
 

@@ -49,7 +49,7 @@ class TorchEngine(Engine):
             by_dtype[p.dtype] = by_dtype.get(p.dtype, 0) + p.numel()
         param_dtype = str(max(by_dtype, key=by_dtype.get)).replace("torch.", "")
         param_device = str(next(m.model.parameters()).device)
-        caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"])
+        caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"]) + (["language-detection"] if m.special.multilingual else [])
         description = {
             "engine": "torch (asr-parity workers/torch)",
             "torchVersion": torch.__version__,
@@ -98,6 +98,11 @@ class TorchEngine(Engine):
                 return m.tensors(audio_of(req), tokens, plan, self.language)
         except ValueError as e:
             raise WorkerError("INFERENCE", "tensors", str(e))
+
+    def detectLanguage(self, req):  # noqa: N802 (protocol op name)
+        m = self.loaded("detectLanguage")
+        with torch.no_grad():
+            return m.detect_language(audio_of(req))
 
     def memory(self, req):
         return device_memory(self.loaded("memory").device)
