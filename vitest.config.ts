@@ -38,6 +38,8 @@ const EXTENDED_ONLY = [
   'suites/localization.test.ts',
   // the failure shapes of Whisper ports, each caught on a torch stand-in built to show it
   'suites/failure-shapes.test.ts',
+  // invariance: 95 s of audio decoded sequentially and in chunks by three torch workers
+  'suites/invariance.test.ts',
   // one baseline cache folder written by several processes at once (shards sharing it): four process starts
   'suites/shared-cache.test.ts',
   // a one-node Slurm cluster runs the gate as a 4-task array; the merged shards against the unsharded run

@@ -108,6 +108,15 @@ const FAILURE_SHAPES = Type.Object(
   { additionalProperties: false, description: 'the known failure shapes of Whisper ports, each a failure of its own (README, "Failure shapes"); each compares the device with the baseline on one case; null (or false) switches a check off' },
 );
 
+const INVARIANCE = Type.Object(
+  {
+    chunked: Default(Type.Boolean({ description: "cases longer than chunkSeconds are also transcribed in chunks of that length on both sides, and the chunked transcripts must agree as the sequential ones do (thresholds.maxWer per case)" }), true),
+    chunkSeconds: Default(Type.Number({ exclusiveMinimum: 0, maximum: 30, description: 'the chunk length of the chunked decoding, in seconds' }), 30),
+    $comment: NOTE,
+  },
+  { additionalProperties: false, description: 'what must not change a transcript (README, "Invariance"), each a finding kind of its own' },
+);
+
 export const CONFIG_SCHEMA = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
@@ -127,6 +136,7 @@ export const CONFIG_SCHEMA = Type.Object(
     isolation: Default(ISOLATION, {}),
     localization: Default(LOCALIZATION, {}),
     failureShapes: Default(FAILURE_SHAPES, {}),
+    invariance: Default(INVARIANCE, {}),
     maxRestarts: Default(Type.Integer({ minimum: 0, description: 'a backend whose process dies, hangs past its call timeout or breaks the protocol on a case is started again, at most this many times per backend in a run; that case fails with its reason and the run goes on with the next (0: never start again, the rest of its cases are not run)' }), 3),
     $comment: NOTE,
   },

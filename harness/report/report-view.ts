@@ -55,6 +55,7 @@ const SHAPE_NAMES: [Finding['kind'], string][] = [
   ['truncation', 'truncation'],
   ['attestation', 'ran on another device or dtype than configured, or fell back to the CPU'],
   ['language-mismatch', 'another language identified'],
+  ['chunked-disagreement', 'chunked decoding disagrees'],
 ];
 
 /** Why an accuracy check failed, in a few words, from its findings' kinds and metrics (never their messages). */

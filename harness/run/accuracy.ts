@@ -1,9 +1,11 @@
 import type { Finding } from '../score/finding.ts';
 import type { Attestation, LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
-import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
+import type { FailureShapeSettings, GateThresholds, InvarianceSettings } from '../config/load-config.ts';
 import { failureShapes } from '../score/failure-shapes.ts';
 import { languageAgreement } from '../score/language-agreement.ts';
+import { chunkedDisagreement } from '../score/invariance.ts';
+import { transcribeInChunks } from './chunked-transcription.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
@@ -36,6 +38,8 @@ export interface AccuracyOptions {
   leftOut?: readonly CaseFailure[];
   /** The failure shapes' thresholds (config failureShapes); without them those checks are not made. */
   failureShapes?: FailureShapeSettings;
+  /** The invariance checks (config invariance); without them none is made. */
+  invariance?: InvarianceSettings;
 }
 
 /** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
@@ -76,6 +80,26 @@ async function languageOf(baseline: TranscribedRun, device: TranscribedRun, id: 
   const b = await untilAborted(baseline.loaded.detectLanguage!(audio), o.signal);
   const d = await untilAborted(device.loaded.detectLanguage!(audio), o.signal);
   out.push(...languageAgreement(id, b, d, o.failureShapes!));
+}
+
+/**
+ * Each case longer than one chunk transcribed again in chunks on both sides (config
+ * invariance.chunked), the chunked transcripts compared as the sequential ones are: what
+ * chunked long-form decoding does to one stack and not the other.
+ */
+async function chunkedInvariance(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Finding[]> {
+  const inv = o.invariance;
+  if (!inv?.chunked) return [];
+  const out: Finding[] = [];
+  const long = pairs.filter(({ b }) => b.duration > inv.chunkSeconds);
+  for (const [i, { b }] of long.entries()) {
+    const audio = await loadCaseAudio(b.case);
+    const chunked = (run: TranscribedRun, side: string) => untilAborted(transcribeInChunks(run.loaded, audio, { label: `chunked ${i + 1}/${long.length} ${b.case.id} (${side})`, chunkLength: inv.chunkSeconds, batchSize: 1, progress: (m) => o.progress?.(m) }), o.signal);
+    const bt = await chunked(baseline, 'baseline');
+    const dt = await chunked(device, 'device');
+    out.push(...chunkedDisagreement(b.case.id, bt.text, dt.text, { normalize: getNormalizer(o.normalizer), maxWer: o.thresholds.maxWer, cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES, chunkSeconds: inv.chunkSeconds }));
+  }
+  return out;
 }
 
 async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>, language: Finding[]): Promise<Map<string, CaseTokenParity>> {
@@ -160,7 +184,11 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly Attestation[]; language?: readonly Finding[] }): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & {
+    attestation?: readonly Attestation[];
+    /** Findings made by asking both backends again (language identification, chunked decoding), per case: kept as they are. */
+    compared?: readonly Finding[];
+  }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
@@ -177,7 +205,7 @@ export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity,
   // a device that ran on something other than it was configured for measured something else: failed whatever its figures
   // (a fallback warning only where the failure shapes are checked and it is not switched off)
   const attested: Finding[] = (o.attestation ?? []).filter((a) => a.what !== 'fallback-warning' || o.failureShapes?.fallbackWarnings).map((a) => ({ kind: 'attestation', message: `attestation: ${a.message}` }));
-  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(o.language ?? []), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(o.compared ?? []), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const r = rows[i]!;
@@ -236,7 +264,14 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       }
     }
   }
+  let invariance: Finding[] = [];
+  try {
+    invariance = await chunkedInvariance(baseline, device, pairs, o);
+  } catch (e) {
+    // a check that could not be made fails as that check, not as teacher forcing
+    if (!(e instanceof Interrupted)) invariance = [{ kind: 'chunked-disagreement', message: `chunked decoding failed: ${(e as Error).message}` }];
+  }
   const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, nonFiniteLogits: nonFiniteLogits.get(b.case.id) }));
-  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [], language });
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [], compared: [...language, ...invariance] });
   return error ? { accuracy, error } : { accuracy };
 }

@@ -206,7 +206,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         // the figures are over the cases both sides finished; the rest are named and fail the gate
         const deviceDone = new Set(device.results.map((r) => r.case.id));
         const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
-        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, failureShapes: config.failureShapes, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, failureShapes: config.failureShapes, invariance: config.invariance, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
         const environment = safeDescribe(device.loaded);
         const located = r.error ? undefined : await localize(run, cases, baseline, device, p, r.accuracy, ev);
         const localization = located ? { localization: located } : {};

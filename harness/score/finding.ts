@@ -20,6 +20,8 @@ export const FINDING_KINDS = [
   'non-finite-logits', // NaN/Inf in the device's teacher-forced logits
   'truncation', // far fewer words than the baseline, or the baseline's last words missing
   'attestation', // the backend ran on another device or dtype than the one configured, or printed a fallback warning
+  // the invariance checks (invariance.ts), each against the baseline on one case
+  'chunked-disagreement', // decoded in chunks, the device's transcript differs from the baseline's beyond the per-case WER limit
   'language-mismatch', // the device identifies another language than the baseline, or gives the baseline's a probability far from its
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
