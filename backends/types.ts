@@ -44,6 +44,8 @@ export interface LoadedBackend {
   /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
   tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
+  /** Optional capability: several audios transcribed in one batch (padded to one length, attention masks for the padding), a transcript each, in order. */
+  transcribeBatch?(audios: Audio16k[]): Promise<BackendTranscript[]>;
   /** Optional capability: language identification on the first 30 s window (whisper.cpp's whisper_lang_auto_detect: the decoder's first step over the language tokens). */
   detectLanguage?(audio: Audio16k): Promise<LanguageDetection>;
   /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype, work that fell back to the CPU), empty when none does. */
@@ -121,7 +123,7 @@ export interface TensorCapture {
 export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
-export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection'] as const;
+export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection', 'batch'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */

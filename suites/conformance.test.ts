@@ -174,6 +174,14 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
       });
     }
 
+    if (caps.includes('batch')) {
+      it('transcribes a batch of a tone and speech (two lengths): a transcript each, in order, each its transcript alone', async () => {
+        const alone = [await loaded.transcribe(tone), await loaded.transcribe(speech)];
+        const batched = await loaded.transcribeBatch!([tone, speech]);
+        expect(batched.map((t) => t.text)).toEqual(alone.map((t) => t.text));
+      });
+    }
+
     if (caps.includes('language-detection')) {
       it('identifies a language: one of those it gives a probability, the most probable, the probabilities summing to 1', async () => {
         const d = await loaded.detectLanguage!(speech);

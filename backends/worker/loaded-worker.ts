@@ -5,7 +5,7 @@ import { encodeWav } from '../../harness/audio/wav.ts';
 import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
 import type { Attestation, Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
-import { decodeFloat32, encodeFloat32, logitRows, type DetectLanguageValue, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { decodeFloat32, encodeFloat32, logitRows, type DetectLanguageValue, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeBatchValue, type TranscribeValue, type WireAudio } from './protocol.ts';
 import { fallbackCollector } from './fallback-warnings.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
@@ -86,6 +86,16 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
       await refreshMemory();
       return r;
     },
+    transcribeBatch: caps.includes('batch')
+      ? async (audios) => {
+          const ws = audios.map(wire);
+          try {
+            return (await proc.call<TranscribeBatchValue>('transcribeBatch', { audios: ws.map((w) => w.audio) })).results;
+          } finally {
+            for (const w of ws) w.done();
+          }
+        }
+      : undefined,
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
     tensors: caps.includes('tensors')
       ? (audio, tokens, request) =>

@@ -24,7 +24,7 @@ const AUDIO = OneOf(
 );
 
 /** The ops, in the order a worker is asked them. */
-export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'detectLanguage', 'memory', 'dispose', 'measure'] as const;
+export const OPS = ['hello', 'load', 'transcribe', 'transcribeBatch', 'forcedLogits', 'tensors', 'detectLanguage', 'memory', 'dispose', 'measure'] as const;
 
 const WIRE_TENSOR = Type.Object({
   shape: Type.Array(Type.Integer({ minimum: 0 })),
@@ -73,6 +73,7 @@ const REQUEST = Type.Object({
   language: Type.Optional(Type.String()),
   options: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: "load: anything else the worker's config entry passes on" })),
   audio: Type.Optional(DefRef('audio', AUDIO)),
+  audios: Type.Optional(Type.Array(DefRef('audio', AUDIO), { minItems: 1, description: 'transcribeBatch: the audios of one batch' })),
   tokens: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
   steps: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { description: 'tensors: the decoder steps reported (0: the prompt; k: after forced token k-1)' })),
   modules: Type.Optional(Type.Array(Type.String(), { description: 'tensors: module paths to capture (default: all the worker offers)' })),
@@ -127,6 +128,11 @@ const TRANSCRIBE = Type.Object({
   }),
 });
 
+const TRANSCRIBE_BATCH = Type.Object(
+  { results: Type.Array(DefRef('transcribe', TRANSCRIBE)) },
+  { description: "one transcribe value per audio of the batch, in the request's order (the batch capability)" },
+);
+
 const FORCED_LOGITS = Type.Object(
   {
     steps: Type.Integer({ minimum: 1 }),
@@ -161,6 +167,7 @@ export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
     hello: HELLO,
     load: LOAD,
     transcribe: TRANSCRIBE,
+    transcribeBatch: TRANSCRIBE_BATCH,
     forcedLogits: FORCED_LOGITS,
     wireTensor: WIRE_TENSOR,
     tensorStats: TENSOR_STATS,
@@ -180,6 +187,7 @@ export type Message = Static<typeof MESSAGE>;
 export type HelloValue = Static<typeof HELLO>;
 export type LoadValue = Static<typeof LOAD>;
 export type TranscribeValue = Static<typeof TRANSCRIBE>;
+export type TranscribeBatchValue = Static<typeof TRANSCRIBE_BATCH>;
 export type ForcedLogitsValue = Static<typeof FORCED_LOGITS>;
 /** The tensors op's value, each tensor's values still base64 (backends/types.ts TensorCapture once decoded). */
 export type TensorsValue = Static<typeof TENSORS>;

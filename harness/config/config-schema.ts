@@ -111,6 +111,8 @@ const FAILURE_SHAPES = Type.Object(
 const INVARIANCE = Type.Object(
   {
     chunked: Default(Type.Boolean({ description: "cases longer than chunkSeconds are also transcribed in chunks of that length on both sides, and the chunked transcripts must agree as the sequential ones do (thresholds.maxWer per case)" }), true),
+    batch: Default(Type.Boolean({ description: 'where the device transcribes in batches (the batch capability): the cases in batches of batchSize, neighbours of other lengths, must give the tokens each gives alone' }), true),
+    batchSize: Default(Type.Integer({ minimum: 2, description: 'cases per batch of the batch check' }), 4),
     chunkSeconds: Default(Type.Number({ exclusiveMinimum: 0, maximum: 30, description: 'the chunk length of the chunked decoding, in seconds' }), 30),
     $comment: NOTE,
   },

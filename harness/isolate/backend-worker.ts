@@ -37,7 +37,7 @@ async function handle(req: Request): Promise<unknown> {
       const backend = await backendOf();
       loaded = await backend.load(req.options as BackendOptions);
       // tensors are a worker's (a torch engine's hooks): an in-tree backend has none to carry
-      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), tensors: false, 'device-memory': Boolean(loaded.memory), 'language-detection': Boolean(loaded.detectLanguage) };
+      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), tensors: false, 'device-memory': Boolean(loaded.memory), 'language-detection': Boolean(loaded.detectLanguage), batch: false };
       const capabilities = [...backend.capabilities.filter((c) => has[c]), 'measure'];
       return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities };
     }

@@ -18,6 +18,7 @@ export async function loadRestartable(name: string, load: () => Promise<LoadedBa
     timedInside: first.timedInside,
     capabilities: first.capabilities,
     transcribe: (audio) => current.transcribe(audio),
+    transcribeBatch: first.transcribeBatch && ((audios) => current.transcribeBatch!(audios)),
     forcedLogits: first.forcedLogits && ((audio, tokens) => current.forcedLogits!(audio, tokens)),
     attestation: first.attestation && (() => [...new Map([...earlier, ...current.attestation!()].map((a) => [a.message, a])).values()]),
     tensors: first.tensors && ((audio, tokens, request) => current.tensors!(audio, tokens, request)),

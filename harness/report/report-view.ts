@@ -55,6 +55,7 @@ const SHAPE_NAMES: [Finding['kind'], string][] = [
   ['truncation', 'truncation'],
   ['attestation', 'ran on another device or dtype than configured, or fell back to the CPU'],
   ['language-mismatch', 'another language identified'],
+  ['batch-variance', 'batching changes tokens'],
   ['chunked-disagreement', 'chunked decoding disagrees'],
 ];
 

@@ -4,7 +4,7 @@ import { loadCaseAudio } from '../audio/case-audio.ts';
 import type { FailureShapeSettings, GateThresholds, InvarianceSettings } from '../config/load-config.ts';
 import { failureShapes } from '../score/failure-shapes.ts';
 import { languageAgreement } from '../score/language-agreement.ts';
-import { chunkedDisagreement } from '../score/invariance.ts';
+import { batchesOf, batchVariance, chunkedDisagreement } from '../score/invariance.ts';
 import { transcribeInChunks } from './chunked-transcription.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
@@ -98,6 +98,30 @@ async function chunkedInvariance(baseline: TranscribedRun, device: TranscribedRu
     const bt = await chunked(baseline, 'baseline');
     const dt = await chunked(device, 'device');
     out.push(...chunkedDisagreement(b.case.id, bt.text, dt.text, { normalize: getNormalizer(o.normalizer), maxWer: o.thresholds.maxWer, cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES, chunkSeconds: inv.chunkSeconds }));
+  }
+  return out;
+}
+
+/**
+ * Where the device transcribes in batches (config invariance.batch): the cases in batches, in the
+ * list's order so that neighbours of other lengths share one, each case's batched tokens against
+ * its own transcript alone (the one the gate scored). Each case is in one batch: one call per batch.
+ */
+async function batchInvariance(device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Finding[]> {
+  const inv = o.invariance;
+  if (!inv?.batch || !device.loaded.transcribeBatch) return [];
+  const out: Finding[] = [];
+  const batches = batchesOf(pairs, inv.batchSize);
+  if (batches.length === 1 && batches[0]!.length === 1) return [];
+  for (const [i, batch] of batches.entries()) {
+    o.progress?.(`batched: ${i + 1}/${batches.length} (${batch.length} cases)`);
+    const audios = await Promise.all(batch.map(({ d }) => loadCaseAudio(d.case)));
+    const results = await untilAborted(device.loaded.transcribeBatch(audios), o.signal);
+    if (results.length !== batch.length) throw new RangeError(`a batch of ${batch.length} audios gave ${results.length} transcripts`);
+    batch.forEach(({ d }, k) => {
+      const neighbours = batch.filter((_, j) => j !== k).map((p) => p.d.case.id);
+      out.push(...batchVariance(d.case.id, d.result.tokens ?? [], results[k]!.tokens ?? [], neighbours));
+    });
   }
   return out;
 }
@@ -264,13 +288,17 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       }
     }
   }
-  let invariance: Finding[] = [];
-  try {
-    invariance = await chunkedInvariance(baseline, device, pairs, o);
-  } catch (e) {
-    // a check that could not be made fails as that check, not as teacher forcing
-    if (!(e instanceof Interrupted)) invariance = [{ kind: 'chunked-disagreement', message: `chunked decoding failed: ${(e as Error).message}` }];
-  }
+  const invariance: Finding[] = [];
+  // a check that could not be made fails as that check, not as teacher forcing
+  const made = async (kind: Finding['kind'], what: string, check: () => Promise<Finding[]>) => {
+    try {
+      invariance.push(...(await check()));
+    } catch (e) {
+      if (!(e instanceof Interrupted)) invariance.push({ kind, message: `${what} failed: ${(e as Error).message}` });
+    }
+  };
+  await made('chunked-disagreement', 'chunked decoding', () => chunkedInvariance(baseline, device, pairs, o));
+  await made('batch-variance', 'batched transcription', () => batchInvariance(device, pairs, o));
   const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, nonFiniteLogits: nonFiniteLogits.get(b.case.id) }));
   const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [], compared: [...language, ...invariance] });
   return error ? { accuracy, error } : { accuracy };

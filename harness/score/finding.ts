@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   'truncation', // far fewer words than the baseline, or the baseline's last words missing
   'attestation', // the backend ran on another device or dtype than the one configured, or printed a fallback warning
   // the invariance checks (invariance.ts), each against the baseline on one case
+  'batch-variance', // batched with neighbours of other lengths, the device's tokens for a case differ from its tokens alone
   'chunked-disagreement', // decoded in chunks, the device's transcript differs from the baseline's beyond the per-case WER limit
   'language-mismatch', // the device identifies another language than the baseline, or gives the baseline's a probability far from its
   // the verdict's reasons (Report.verdictReasons)

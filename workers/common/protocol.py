@@ -2,7 +2,7 @@
 shares (workers/torch, workers/transformers). The request loop, responses, typed errors and audio
 decoding; the engine is an object with one method per op (hello, load, transcribe, forcedLogits,
 memory, dispose), each taking the request and returning the response's value; tensors (per-module tensors, for
-localization: workers/common/tensor_tap.py) and detectLanguage (language identification) are optional.
+localization: workers/common/tensor_tap.py) detectLanguage (language identification) and transcribeBatch (several audios in one batch) are optional.
 
 Importing this module moves sys.stdout to stderr, so a library's print() (imported after it)
 cannot corrupt the protocol stream; responses go to the real stdout. See README, "Worker
@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 PROTOCOL = 1
-OPS = ("hello", "load", "transcribe", "forcedLogits", "tensors", "detectLanguage", "memory", "dispose")
+OPS = ("hello", "load", "transcribe", "transcribeBatch", "forcedLogits", "tensors", "detectLanguage", "memory", "dispose")
 
 OUT = sys.stdout
 sys.stdout = sys.stderr  # a stray print() must not corrupt the protocol stream
