@@ -15,8 +15,9 @@ import { describeUnless } from './helpers/visible-skip.ts';
  * drops the last word of every transcript of at most 30 s (a chunk-boundary bug:
  * fixtures/standins/shapes_worker.py, shape "chunk") passes sequentially and is caught in
  * chunks; the shipped torch-cpu-bf16 is not; switched off, the stand-in is let through. Batching:
- * a stand-in whose batches cut every audio to the batch's shortest (a padding bug) against one
- * whose batches are right (the torch engine itself decodes one audio at a time). In
+ * the torch engine's batched transcription (windows encoded and decoded together) on the shipped
+ * torch-cpu-bf16 and on a stand-in, and that stand-in with a padding bug (every audio of a batch
+ * cut to the batch's shortest) laid over it. In
  * `npm run test:extended`: Python workers decoding 95 s of audio several times each.
  */
 const ROOT = resolve(import.meta.dirname, '..');
@@ -72,7 +73,7 @@ describeUnless(!availability.ok && `torch-cpu-bf16 cannot run here (${availabili
     expect(b.accuracy!.passed).toBe(false);
   });
 
-  it('a device whose batches are right, and torch-cpu-bf16 (no batch capability), are not named by it', () => {
+  it("the torch engine's own batches (the stand-in without its bug, and the shipped torch-cpu-bf16) give each case's tokens alone: not named by it", () => {
     expect(findings(on, 'batch-clean').filter((x) => x.kind === 'batch-variance')).toEqual([]);
     expect(findings(on, 'torch-cpu-bf16').filter((x) => x.kind === 'batch-variance')).toEqual([]);
   });

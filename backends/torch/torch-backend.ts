@@ -98,8 +98,8 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
-    // language-detection: a multilingual model's (the worker says so at load)
-    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors', 'language-detection'] : ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection'],
+    // language-detection: a multilingual model's (the worker says so at load); batch: windows encoded and decoded together
+    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors', 'batch', 'language-detection'] : ['tokens', 'forced-logits', 'tensors', 'device-memory', 'batch', 'language-detection'],
     outOfProcess: true,
     // whisper.cpp's language codes (the engine's prompt is built from the same list), but not
     // "auto": the engine does no language detection

@@ -49,7 +49,7 @@ class TorchEngine(Engine):
             by_dtype[p.dtype] = by_dtype.get(p.dtype, 0) + p.numel()
         param_dtype = str(max(by_dtype, key=by_dtype.get)).replace("torch.", "")
         param_device = str(next(m.model.parameters()).device)
-        caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"]) + (["language-detection"] if m.special.multilingual else [])
+        caps = ["tokens", "forced-logits", "tensors", "batch"] + ([] if device == "cpu" else ["device-memory"]) + (["language-detection"] if m.special.multilingual else [])
         description = {
             "engine": "torch (asr-parity workers/torch)",
             "torchVersion": torch.__version__,
@@ -79,6 +79,12 @@ class TorchEngine(Engine):
         m = self.loaded("transcribe")
         with torch.no_grad():
             return m.transcribe(audio_of(req), self.language)
+
+    def transcribeBatch(self, req):  # noqa: N802 (protocol op name)
+        m = self.loaded("transcribeBatch")
+        audios = [audio_of({"audio": a}) for a in req.get("audios") or []]
+        with torch.no_grad():
+            return {"results": m.transcribe_batch(audios, self.language)}
 
     def forcedLogits(self, req):  # noqa: N802 (protocol op name)
         m = self.loaded("forcedLogits")
