@@ -20,7 +20,7 @@ describe("GPT-2's byte map, entry by entry at each range's edge", () => {
     [0xad, 0x143], // the soft hyphen: Ń
     [0xae, 0xae],
     [0xff, 0xff],
-  ])('byte 0x%s is U+%s', (byte, code) => {
+  ].map(([b, c]) => [`0x${b!.toString(16)}`, `U+${c!.toString(16).toUpperCase().padStart(4, '0')}`, b!, c!] as const))('byte %s is %s', (_b, _c, byte, code) => {
     const s = tokenString(Buffer.from([byte]));
     expect(s.codePointAt(0)!.toString(16), `byte 0x${byte.toString(16)}`).toBe(code.toString(16));
     expect(tokenBytes(s)).toEqual(Buffer.from([byte]));

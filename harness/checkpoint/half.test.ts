@@ -44,7 +44,7 @@ describe('fromHalf and fromBfloat16: exact widening', () => {
     [0x7bff, 65504],
     [0xc000, -2],
     [0x7c00, Number.POSITIVE_INFINITY],
-  ])('half 0x%s', (bits, value) => expect(fromHalf(bits), `fromHalf(0x${bits.toString(16)})`).toBe(value));
+  ].map(([b, v]) => [`0x${b!.toString(16)}`, b!, v!] as const))('half %s', (_name, bits, value) => expect(fromHalf(bits), `fromHalf(0x${bits.toString(16)})`).toBe(value));
 
   it('every finite half survives toHalf(fromHalf(h)) unchanged', () => {
     for (let h = 0; h < 0x10000; h++) {

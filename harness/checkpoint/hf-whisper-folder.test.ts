@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,19 +31,33 @@ function folder(replace: Record<string, string | Weights | { link: string } | nu
   return dir;
 }
 const json = (f: string) => JSON.parse(readFileSync(join(HF, f), 'utf8')) as Record<string, unknown>;
-const weights = () => readFileSync(join(HF, 'model.safetensors'));
+/** The fixture's safetensors header (JSON) and its file's size: the data is never read. */
+function weightsHeader(): { header: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>; len: number; size: number } {
+  const path = join(HF, 'model.safetensors');
+  const fd = openSync(path, 'r');
+  try {
+    const l = Buffer.alloc(8);
+    readSync(fd, l, 0, 8, 0);
+    const len = Number(l.readBigUInt64LE(0));
+    const h = Buffer.alloc(len);
+    readSync(fd, h, 0, len, 8);
+    return { header: JSON.parse(h.toString()), len, size: statSync(path).size };
+  } finally {
+    closeSync(fd);
+  }
+}
 /** The fixture's safetensors header edited, and the size of a file that holds it and the same data area. */
 function editedWeights(edit: (h: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => Record<string, unknown>): Weights {
-  const w = weights();
-  const len = Number(w.readBigUInt64LE(0));
-  const header = Buffer.from(JSON.stringify(edit(JSON.parse(w.subarray(8, 8 + len).toString()))));
+  const w = weightsHeader();
+  const header = Buffer.from(JSON.stringify(edit(w.header)));
   const l = Buffer.alloc(8);
   l.writeBigUInt64LE(BigInt(header.length));
-  return { header: Buffer.concat([l, header]), size: 8 + header.length + (w.length - 8 - len) };
+  return { header: Buffer.concat([l, header]), size: 8 + header.length + (w.size - 8 - w.len) };
 }
 
 describe('an HF Whisper folder: every field checked against the others', () => {
-  it('the fixture opens', () => expect(openHfWhisperFolder(HF).tensors.size).toBeGreaterThan(0));
+  const fixture = openHfWhisperFolder(HF);
+  it('the fixture opens', () => expect(fixture.tensors.size).toBeGreaterThan(0));
 
   it('vocab.json ids with a gap (one id past the end) are refused, naming the token', () => {
     const v = json('vocab.json') as Record<string, number>;
@@ -51,6 +65,16 @@ describe('an HF Whisper folder: every field checked against the others', () => {
     // token 0 renumbered to the count of text tokens: ids 1..n, 0 missing
     const text = Object.keys(v).filter((k) => k !== '<|endoftext|>').length;
     expect(() => openHfWhisperFolder(folder({ 'vocab.json': JSON.stringify({ ...v, [first]: text }) }))).toThrow(new RegExp(`vocab\\.json: token .* has id ${text}: the ids are not 0\\.\\.${text - 1}, each once`));
+  });
+
+  it("<|endoftext|> in vocab.json (where transformers keeps it) is left out of the ggml vocabulary, as convert-h5-to-ggml.py does", () => {
+    // the generated fixture keeps it in added_tokens.json only, so this path needs its own folder
+    const v = json('vocab.json') as Record<string, number>;
+    expect(v).not.toHaveProperty('<|endoftext|>');
+    const eot = (json('added_tokens.json') as Record<string, number>)['<|endoftext|>']!;
+    const f = openHfWhisperFolder(folder({ 'vocab.json': JSON.stringify({ ...v, '<|endoftext|>': eot }) }));
+    expect(f.vocab.length, 'the text tokens only').toBe(Object.keys(v).length);
+    expect(f.vocab.some((t) => t.toString('latin1') === '<|endoftext|>'), '<|endoftext|> among the ggml tokens').toBe(false);
   });
 
   it('a vocabulary longer than vocab_size is refused', () => {
@@ -76,14 +100,14 @@ describe('an HF Whisper folder: every field checked against the others', () => {
   it("a WhisperModel checkpoint (keys without the `model.` prefix) opens with the same tensors", () => {
     const bare = editedWeights((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.replace(/^model\./, ''), v])));
     const f = openHfWhisperFolder(folder({ 'model.safetensors': bare }));
-    expect([...f.tensors.keys()]).toEqual([...openHfWhisperFolder(HF).tensors.keys()]);
+    expect([...f.tensors.keys()]).toEqual([...fixture.tensors.keys()]);
     expect(f.tensors.get('encoder.conv1.weight')!.entry.name).toBe('encoder.conv1.weight');
   });
 
   it("a tensor the index's weight_map puts in a shard that lacks it is refused, naming that shard", () => {
     const name = 'model.decoder.layer_norm.bias';
     const a = editedWeights((h) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== name)));
-    const all = [...openHfWhisperFolder(HF).tensors.values()].map((t) => t.entry.name);
+    const all = [...fixture.tensors.values()].map((t) => t.entry.name);
     // shard b holds every tensor; the index says `name` is in shard a, which lacks it
     const weightMap = Object.fromEntries(all.map((k) => [k, k === name ? 'model-a.safetensors' : 'model-b.safetensors']));
     const dir = folder({ 'model.safetensors': null, 'model-a.safetensors': a, 'model-b.safetensors': { link: join(HF, 'model.safetensors') }, 'model.safetensors.index.json': JSON.stringify({ weight_map: weightMap }) });
