@@ -82,7 +82,7 @@ export function evidenceOf(scores: TranscriptScores, t: Thresholds): Evidence {
 }
 
 /** Whether every corpus figure's bound meets its threshold: what the data alone supports. */
-export function evidenceSupports(e: Evidence): boolean {
+export function evidenceSupports(e: Record<'wer' | 'cer' | 'exactMatch', { sufficient: boolean }>): boolean {
   return e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient;
 }
 
