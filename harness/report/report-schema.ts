@@ -256,7 +256,14 @@ export const REPORT_SCHEMA = Type.Object(
       ),
     ),
     interrupted: Type.Optional(
-      Type.Object({ signal: Type.String() }, { description: 'the run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never pass', additionalProperties: false }),
+      Type.Object(
+        {
+          signal: Type.String(),
+          backend: Type.Optional(Type.String({ description: 'the backend under way when the run stopped (absent: between backends, and in reports made before it was recorded)' })),
+          during: Type.Optional(Enum(['loading', 'transcribing', 'measuring'], { description: 'what that backend was doing: its load, its transcriptions (the cases, or the performance audio untimed), its performance measurement' })),
+        },
+        { description: 'the run was stopped by a signal (Ctrl-C, SIGTERM) and wrote what had finished; its verdict is then never pass', additionalProperties: false },
+      ),
     ),
     shard: Type.Optional(SHARD),
     mergedShards: Type.Optional(
