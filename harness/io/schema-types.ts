@@ -67,10 +67,3 @@ export function ValueMap<T extends TSchema>(values: T, options: SchemaOptions = 
 export function Scalar<const N extends readonly ('string' | 'number' | 'boolean' | 'null')[]>(types: N): TUnsafe<{ string: string; number: number; boolean: boolean; null: null }[N[number]]> {
   return Type.Unsafe({ type: [...types] });
 }
-
-/**
- * true when A and B are the same type, field for field (a field optional on one side only, or
- * present on one side only, makes them differ): where a lower layer declares a result as an
- * interface that a schema restates, `const x: Same<A, B> = true` fails to compile on any drift.
- */
-export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

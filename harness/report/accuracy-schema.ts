@@ -1,12 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { Const, DefRef, Enum, OneOf, OrNull } from '../io/schema-types.ts';
-import { FINDING_KINDS, FINDING_METRICS } from '../score/finding.ts';
+import { FINDING } from '../score/finding.ts';
+import { SCORING_CONVENTION } from '../score/scoring-convention.ts';
+import { CASE_TOKEN_PARITY, TOKEN_PARITY_SUMMARY } from '../score/token-parity.ts';
 
 /**
  * The accuracy sections of report.json, declared once: report-schema.ts gathers them into the
  * report's schema (reports/report.schema.json is written from it, `npm run schemas`) and
- * report-types.ts exports their types, derived here. A field exists in both or in neither.
+ * report-types.ts exports their types, derived here. A field exists in both or in neither. The
+ * parts a lower layer produces as they are (Finding, CaseTokenParity, ScoringConvention) are
+ * declared there, beside the code that makes them, and used here.
  * `DefRef(name, X)` is `#/$defs/<name>`: REPORT_DEFS in report-schema.ts holds each under its name.
  */
 
@@ -48,48 +52,6 @@ export const CORPUS = Type.Object({
   ...INFORMATION_MEASURES,
 });
 
-/** The first step where the device's own transcript left the baseline's tokens (harness/score/token-parity.ts). */
-export const DIVERGENCE = Type.Object(
-  {
-    step: COUNT,
-    baselineToken: Type.Integer(),
-    deviceToken: OrNull(Type.Integer()),
-    margin: OrNull(Type.Number()),
-    cause: Enum(['near-tie', 'numerical', 'unknown']),
-  },
-  { additionalProperties: false },
-);
-
-export const CASE_TOKEN_PARITY = Type.Object(
-  {
-    id: Type.String(),
-    steps: COUNT,
-    top1Agreements: COUNT,
-    decisiveSteps: COUNT,
-    decisiveAgreements: COUNT,
-    minMargin: Type.Number(),
-    maxAbsError: NON_NEGATIVE,
-    maxRelError: NON_NEGATIVE,
-    minCosine: Type.Number({ minimum: -1.000001, maximum: 1.000001 }),
-    transcriptDivergence: DefRef('divergence', OrNull(DIVERGENCE)),
-  },
-  { additionalProperties: false },
-);
-
-export const TOKEN_PARITY_SUMMARY = {
-  cases: COUNT,
-  steps: COUNT,
-  top1Agreement: FRACTION,
-  decisiveSteps: COUNT,
-  decisiveTop1Agreement: FRACTION,
-  minMargin: Type.Number(),
-  maxAbsError: NON_NEGATIVE,
-  maxRelError: NON_NEGATIVE,
-  minCosine: Type.Number(),
-  divergences: COUNT,
-  nearTieDivergences: COUNT,
-};
-
 export const TOKEN_PARITY = OneOf([
   Type.Object({ available: Const(false), reason: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object({ available: Const(true), passed: Type.Boolean(), ...TOKEN_PARITY_SUMMARY }, { additionalProperties: false }),
@@ -113,22 +75,10 @@ export const CASE = Type.Object({
   refWords: COUNT,
   /** REF/HYP lines of the normalised texts. */
   alignment: Type.String(),
-  tokenParity: DefRef('caseTokenParity', OrNull(CASE_TOKEN_PARITY)),
+  tokenParity: OrNull(CASE_TOKEN_PARITY),
 });
 
 const NORMALIZER = Enum(NORMALIZER_NAMES);
-
-/** How the figures were computed (harness/score/scoring-convention.ts). */
-export const SCORING = Type.Object(
-  {
-    normalizer: NORMALIZER,
-    normalizerVersion: Type.String({ minLength: 1 }),
-    cerSpaces: Enum(['include', 'exclude']),
-    werAlignment: Const('sclite weights (correct 0, substitution 4, deletion 3, insertion 3)'),
-    informationMeasures: Const('jiwer: MER, WIL, WIP from the unit-cost alignment'),
-  },
-  { additionalProperties: false },
-);
 
 export const RATE_EVIDENCE = Type.Object(
   {
@@ -237,27 +187,13 @@ export const CASE_FAILURE = Type.Object(
   { description: 'a case one backend could not transcribe; the run went on with the next case', additionalProperties: false },
 );
 
-/** What the gate found, as a value (harness/score/finding.ts). */
-export const FINDING = Type.Object(
-  {
-    kind: Enum(FINDING_KINDS),
-    backend: Type.Optional(Type.String()),
-    case: Type.Optional(Type.String({ description: 'the case id; absent for a corpus-wide or backend-wide finding' })),
-    metric: Type.Optional(Enum(FINDING_METRICS)),
-    observed: Type.Optional(Type.Number()),
-    limit: Type.Optional(Type.Number()),
-    message: Type.String(),
-  },
-  { description: 'what the gate found, as a value: code reads kind, backend, case and metric; message is for people only (harness/score/finding.ts)', additionalProperties: false },
-);
-
 export const ACCURACY = Type.Object(
   {
     passed: Type.Boolean(),
     /** Every threshold missed, as values; none when passed. */
     failures: Type.Array(DefRef('finding', FINDING)),
     normalizer: NORMALIZER,
-    scoring: Type.Optional(SCORING),
+    scoring: Type.Optional(SCORING_CONVENTION),
     thresholds: DefRef('thresholds', THRESHOLDS),
     corpus: DefRef('corpus', CORPUS),
     cases: Type.Array(DefRef('case', CASE), { minItems: 1 }),
@@ -274,8 +210,6 @@ export const ACCURACY = Type.Object(
 export const ACCURACY_DEFS = {
   thresholds: THRESHOLDS,
   corpus: CORPUS,
-  divergence: OrNull(DIVERGENCE),
-  caseTokenParity: OrNull(CASE_TOKEN_PARITY),
   tokenParity: TOKEN_PARITY,
   case: CASE,
   accuracy: ACCURACY,

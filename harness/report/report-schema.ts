@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CORPUS_COMMAND, SKIPPED_INPUT } from '../audio/case.ts';
 import { NORMALIZER_NAMES } from '../config/normalizer-names.ts';
 import { Const, DefRef, Enum, OneOf, OrNull, Scalar, ValueMap } from '../io/schema-types.ts';
-import { ACCURACY, ACCURACY_DEFS, CASE_FAILURE, FINDING, THRESHOLDS } from './accuracy-schema.ts';
+import { FINDING } from '../score/finding.ts';
+import { ACCURACY, ACCURACY_DEFS, CASE_FAILURE, THRESHOLDS } from './accuracy-schema.ts';
 import { PERFORMANCE, PERFORMANCE_DEFS } from './performance-schema.ts';
 
 /**
@@ -205,8 +207,6 @@ const CORPUS_POWER = Type.Object(
   { additionalProperties: false, description: 'what the corpus can show before a run (harness/score/corpus-power.ts)' },
 );
 
-export const CORPUS_COMMAND = Type.Object({ where: Type.String(), argv: Type.Array(Type.String()), shell: Type.Boolean() }, { additionalProperties: false });
-export const SKIPPED_INPUT = Type.Object({ path: Type.String(), reason: Type.String() }, { additionalProperties: false });
 
 /** Every $defs entry a DefRef above names. */
 const REPORT_DEFS = { environment: ENVIRONMENT, ...ACCURACY_DEFS, ...PERFORMANCE_DEFS, backend: BACKEND, baselineCache: BASELINE_CACHE, localization: LOCALIZATION };
