@@ -282,8 +282,9 @@ describe.concurrent('a backend that fails on one case loses that case only', () 
     ['an isolated in-tree backend', 'isolated', true, (marker) => ({ name: 'port', backend: 'stalls-loading', marker })],
     ['an in-tree backend in the CLI\'s own process', 'in-process', false, (marker) => ({ name: 'port', backend: 'stalls-loading', marker })],
   ];
+  // independent runs (their own files and processes): side by side, so the three cost about one in the run time
   for (const [kind, slug, isolated, device] of LOADING) {
-    it(`Ctrl-C while ${kind} is loading: the load is abandoned and its process killed, the report written naming it, exit 130`, async ({ onTestFinished }) => {
+    it.concurrent(`Ctrl-C while ${kind} is loading: the load is abandoned and its process killed, the report written naming it, exit 130`, async ({ onTestFinished }) => {
       const marker = join(tmp, `load-stall-${slug}.pid`);
       const cfg = config(`load-interrupt-${slug}.json`, {
         baseline: worker('reference', 'ok', 600_000),
