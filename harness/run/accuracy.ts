@@ -146,7 +146,7 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly string[] }): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'leftOut' | 'failureShapes'> & { thresholds: AccuracyResult['thresholds']; attestation?: readonly string[] }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
