@@ -164,6 +164,16 @@ export interface BackendConfig<O extends BackendOptions = BackendOptions> {
 }
 
 /**
+ * How a load is run. `signal`: the run was stopped (Ctrl-C) while this load was under way; a
+ * backend that started a process for it ends that process, and the load rejects. A backend in
+ * this process may ignore it: the harness stops waiting for it all the same, and disposes of
+ * what it loads.
+ */
+export interface LoadContext {
+  signal?: AbortSignal;
+}
+
+/**
  * A backend: one file in backends/ (or in a folder a config's "backendPaths" names), found by backends/index.ts. `available()` must
  * answer without loading a model and say why not; `load()` may throw an AsrParityError.
  */
@@ -180,7 +190,7 @@ export interface Backend<O extends BackendOptions = BackendOptions> {
   /** The config entry fields it takes (with their schema); without one, an entry may set none. */
   config?: BackendConfig<O>;
   available(opts?: O): Promise<Availability>;
-  load(opts?: O): Promise<LoadedBackend>;
+  load(opts?: O, context?: LoadContext): Promise<LoadedBackend>;
   /**
    * Whether it runs this model at its own precision, so that a model named once (--model) serves
    * it as the baseline too: a torch backend casts any checkpoint to its dtype; whisper.cpp runs

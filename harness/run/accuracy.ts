@@ -208,9 +208,10 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'leftOut' | 'failureShapes'> & {
+    thresholds: AccuracyResult['thresholds'];
     attestation?: readonly Attestation[];
-    /** Findings made by asking both backends again (language identification, chunked decoding), per case: kept as they are. */
+    /** Findings made by asking both backends again (language identification, chunked decoding, batching), per case: kept as they are. */
     compared?: readonly Finding[];
   }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
