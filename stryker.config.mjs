@@ -26,7 +26,7 @@ export default {
   tempDirName: '.stryker-tmp',
   // the sandbox is a copy of the tree: the full-size models (7 GiB, fixtures --shape) filled the
   // disk; no mutated module's tests read them
-  ignorePatterns: ['fixtures/generated/models/shaped', 'results'],
+  ignorePatterns: ['fixtures/generated/models/shaped'],
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 75, break: null },
 };
