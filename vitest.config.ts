@@ -38,10 +38,18 @@ const EXTENDED_ONLY = [
   'suites/localization.test.ts',
   // the failure shapes of Whisper ports, each caught on a torch stand-in built to show it
   'suites/failure-shapes.test.ts',
+  // invariance: 95 s of audio decoded sequentially and in chunks by three torch workers
+  'suites/invariance.test.ts',
   // one baseline cache folder written by several processes at once (shards sharing it): four process starts
   'suites/shared-cache.test.ts',
   // a one-node Slurm cluster runs the gate as a 4-task array; the merged shards against the unsharded run
   'suites/shards-slurm.test.ts',
+  // the parity model at other shapes: a 256-wide, 4-layer model written, loaded and transcribed,
+  // and distil-large-v3's layout checked by arithmetic (the fixture generator, not the gate)
+  'fixtures/shaped-model.test.ts',
+  // the engine's encoder reuse for teacher forcing against a fresh encoding, bit for bit on 17
+  // fixtures (an optimisation's second opinion: 51 whisper.cpp calls)
+  'backends/whisper-cpp/engine/whisper-model.test.ts',
 ];
 
 /** Compares two runs' timings: runs by itself, after the rest of the extended project. */

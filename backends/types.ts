@@ -44,8 +44,12 @@ export interface LoadedBackend {
   /** Optional capability: named per-module tensors with the given tokens forced, for localization (the worker protocol's `tensors` op). */
   tensors?(audio: Audio16k, tokens: number[], request: TensorRequest): Promise<TensorCapture>;
   dispose(): void;
-  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype), empty when none does. */
-  attestation?(): string[];
+  /** Optional capability: several audios transcribed in one batch (padded to one length, attention masks for the padding), a transcript each, in order. */
+  transcribeBatch?(audios: Audio16k[]): Promise<BackendTranscript[]>;
+  /** Optional capability: language identification on the first 30 s window (whisper.cpp's whisper_lang_auto_detect: the decoder's first step over the language tokens). */
+  detectLanguage?(audio: Audio16k): Promise<LanguageDetection>;
+  /** Where it can say what it actually ran on: each way that differs from what it was asked for (device, dtype, work that fell back to the CPU), empty when none does. */
+  attestation?(): Attestation[];
   /** Its transcripts' timings.totalMs were measured where the work happens (a worker): performance uses them, not the caller's clock. */
   timedInside?: boolean;
   /** The OS process doing the work, when it is not this one (a worker): its memory and CPU time are read from /proc, from outside it. */
@@ -56,6 +60,19 @@ export interface LoadedBackend {
   ended?(): ProcessEnd | undefined;
   /** Set by the harness (harness/load/restartable-backend.ts), never by a backend: loads it again after its process ended; throws once the run's restarts are spent. */
   restart?(): Promise<void>;
+}
+
+/** One way a backend ran other than configured: its device or dtype, as it reads them back, or a fallback warning it printed (the line itself). */
+export interface Attestation {
+  what: 'device' | 'dtype' | 'fallback-warning';
+  message: string;
+}
+
+/** What a backend's language identification says about one audio: the language it picks and each language's probability (softmax over the language tokens). */
+export interface LanguageDetection {
+  language: string;
+  /** By language code; a language left out has probability 0. */
+  probabilities: Record<string, number>;
 }
 
 /** Statistics of one captured tensor, over its finite values; nan and inf count the others. */
@@ -106,7 +123,7 @@ export interface TensorCapture {
 export type ProcessEnd = 'crash' | 'timeout' | 'protocol';
 
 /** What a caller can rely on beyond transcripts; the conformance suite checks each claimed one. */
-export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory'] as const;
+export const CAPABILITIES = ['tokens', 'forced-logits', 'tensors', 'device-memory', 'language-detection', 'batch'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** `details`: what was found while checking (library version, system info, SoC), shown by `asr-parity backends`. */
@@ -147,6 +164,16 @@ export interface BackendConfig<O extends BackendOptions = BackendOptions> {
 }
 
 /**
+ * How a load is run. `signal`: the run was stopped (Ctrl-C) while this load was under way; a
+ * backend that started a process for it ends that process, and the load rejects. A backend in
+ * this process may ignore it: the harness stops waiting for it all the same, and disposes of
+ * what it loads.
+ */
+export interface LoadContext {
+  signal?: AbortSignal;
+}
+
+/**
  * A backend: one file in backends/ (or in a folder a config's "backendPaths" names), found by backends/index.ts. `available()` must
  * answer without loading a model and say why not; `load()` may throw an AsrParityError.
  */
@@ -163,7 +190,7 @@ export interface Backend<O extends BackendOptions = BackendOptions> {
   /** The config entry fields it takes (with their schema); without one, an entry may set none. */
   config?: BackendConfig<O>;
   available(opts?: O): Promise<Availability>;
-  load(opts?: O): Promise<LoadedBackend>;
+  load(opts?: O, context?: LoadContext): Promise<LoadedBackend>;
   /**
    * Whether it runs this model at its own precision, so that a model named once (--model) serves
    * it as the baseline too: a torch backend casts any checkpoint to its dtype; whisper.cpp runs

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { BackendUnavailableError } from '../harness/errors.ts';
 import { COMMON_FIELDS } from './config-fields.ts';
-import { defineBackend, type BackendOptions } from './types.ts';
+import { defineBackend, type BackendOptions, type LoadContext } from './types.ts';
 import { loadWorker } from './worker/loaded-worker.ts';
 import { WORKER_COMMAND, WORKER_FIELD, type WorkerSpec } from './worker/worker-spec.ts';
 
@@ -69,12 +69,12 @@ export default defineBackend<WorkerOptions>({
     if ('reason' in found) return { ok: false, reason: found.reason };
     return { ok: true, details: { program: found.path, command: spec.command.join(' ') } };
   },
-  async load(opts: WorkerOptions = {}) {
+  async load(opts: WorkerOptions = {}, context: LoadContext = {}) {
     const spec = specOf(opts);
     if (!spec) throw new BackendUnavailableError('worker', 'no worker command configured', 'give the entry "command": [program, ...args]');
     const name = opts.worker?.command[0] ?? 'worker';
     const loaded = await loadWorker(
-      { name: `worker ${name}`, command: spec.command, cwd: spec.cwd, env: spec.env, callTimeoutMs: spec.callTimeoutMs ?? TEN_MINUTES, loadTimeoutMs: spec.loadTimeoutMs ?? TEN_MINUTES, timeoutSettings: WORKER_TIMEOUT_SETTINGS },
+      { name: `worker ${name}`, command: spec.command, cwd: spec.cwd, env: spec.env, callTimeoutMs: spec.callTimeoutMs ?? TEN_MINUTES, loadTimeoutMs: spec.loadTimeoutMs ?? TEN_MINUTES, timeoutSettings: WORKER_TIMEOUT_SETTINGS, signal: context.signal },
       {
         load: { model: opts.model, device: spec.device, dtype: spec.dtype, threads: opts.threads, language: opts.language ?? 'en', options: spec.options },
         audio: spec.audio ?? 'samples',

@@ -174,6 +174,24 @@ for (const { backend, options, deviceBytes, label, claims } of subjects) {
       });
     }
 
+    if (caps.includes('batch')) {
+      it('transcribes a batch of a tone and speech (two lengths): a transcript each, in order, each its transcript alone', async () => {
+        const alone = [await loaded.transcribe(tone), await loaded.transcribe(speech)];
+        const batched = await loaded.transcribeBatch!([tone, speech]);
+        expect(batched.map((t) => t.text)).toEqual(alone.map((t) => t.text));
+      });
+    }
+
+    if (caps.includes('language-detection')) {
+      it('identifies a language: one of those it gives a probability, the most probable, the probabilities summing to 1', async () => {
+        const d = await loaded.detectLanguage!(speech);
+        const p = Object.values(d.probabilities);
+        expect(p.length).toBeGreaterThan(1);
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+        expect(d.probabilities[d.language]).toBe(Math.max(...p));
+      });
+    }
+
     if (caps.includes('device-memory')) {
       it(`reports device memory consistent with the device size${deviceBytes ? ` (${deviceBytes / 2 ** 30} GiB)` : ''} and the model it holds`, () => {
         // runs after the transcriptions above: the peak covers them

@@ -62,8 +62,10 @@ describeUnless(missing, 'real speech scored against its transcripts by PocketSph
     // MAPSSWE on real recognition errors, as NIST sc_stats computes it (device as A, baseline as B)
     const words = (xs: string[]) => xs.map((x) => x.split(/\s+/).filter(Boolean));
     const sc = scStatsMapsswe(words(refs), words(hypsOf('device')), words(hypsOf('baseline')));
-    expect({ segments: truth.mapsswe.segments, errorsA: truth.mapsswe.errorsA, errorsB: truth.mapsswe.errorsB }).toEqual({ segments: sc.segments, errorsA: sc.errorsA, errorsB: sc.errorsB });
-    expect(truth.mapsswe.z).toBeCloseTo(sc.z, 3);
+    expect(truth.mapsswe, 'a new report records MAPSSWE').toBeDefined();
+    const mapsswe = truth.mapsswe!;
+    expect({ segments: mapsswe.segments, errorsA: mapsswe.errorsA, errorsB: mapsswe.errorsB }).toEqual({ segments: sc.segments, errorsA: sc.errorsA, errorsB: sc.errorsB });
+    expect(mapsswe.z).toBeCloseTo(sc.z, 3);
     const figures = {
       command: `asr-parity compare --config real-speech.json --backend pocketsphinx-pruned --audio results/real-speech/corpus --evidence point`,
       utterances: truth.utterances,

@@ -6,7 +6,7 @@ import { WHISPER_LANGUAGES } from '../../harness/checkpoint/whisper-languages.ts
 import { BackendUnavailableError } from '../../harness/errors.ts';
 import { sha256File } from '../../harness/io/file-sha256.ts';
 import { COMMON_FIELDS } from '../config-fields.ts';
-import { defineBackend, type Availability, type Backend, type BackendOptions } from '../types.ts';
+import { defineBackend, type Availability, type Backend, type BackendOptions, type LoadContext } from '../types.ts';
 import { defaultThreads } from '../whisper-cpp/whisper-cpp.ts';
 import { loadWorker } from '../worker/loaded-worker.ts';
 import { probeTorch, type TorchProbe } from './torch-probe.ts';
@@ -98,7 +98,8 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
     description: spec.description,
     device: spec.device,
     precision: spec.precision,
-    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors'] : ['tokens', 'forced-logits', 'tensors', 'device-memory'],
+    // language-detection: a multilingual model's (the worker says so at load); batch: windows encoded and decoded together
+    capabilities: spec.torchDevice === 'cpu' ? ['tokens', 'forced-logits', 'tensors', 'batch', 'language-detection'] : ['tokens', 'forced-logits', 'tensors', 'device-memory', 'batch', 'language-detection'],
     outOfProcess: true,
     // whisper.cpp's language codes (the engine's prompt is built from the same list), but not
     // "auto": the engine does no language detection
@@ -131,11 +132,11 @@ export function torchBackend(spec: TorchSpec): Backend<TorchOptions> {
       const p = c.probe;
       return { ok: true, details: { python: p.python, torch: p.torch!, device: torchDeviceOf(o), dtype: dtypeOf(o), ...(p.cudaDevices?.length ? { cudaDevices: p.cudaDevices.join(', ') } : {}), ...(p.torchNpu ? { torchNpu: p.torchNpu } : {}) } };
     },
-    async load(o: TorchOptions = {}) {
+    async load(o: TorchOptions = {}, context: LoadContext = {}) {
       const c = await check(o);
       if (!c.ok) throw new BackendUnavailableError(spec.name, c.reason, 'see `asr-parity backends`');
       const loaded = await loadWorker(
-        { name: spec.name, command: [pythonOf(o), TORCH_WORKER], cwd: ROOT, callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES },
+        { name: spec.name, command: [pythonOf(o), TORCH_WORKER], cwd: ROOT, callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES, signal: context.signal },
         {
           load: { model: c.model, device: torchDeviceOf(o), dtype: dtypeOf(o), threads: threadsOf(o), language: o.language ?? 'en', ...(o.fault ? { options: { fault: o.fault } } : {}) },
           audio: 'samples',

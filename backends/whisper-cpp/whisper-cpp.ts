@@ -77,7 +77,8 @@ function abiCheckOf(lib: { abi: { id: string }; layoutVerified: boolean }): stri
 /** A backend running whisper.cpp's C API in-process; CPU, CUDA and CANN differ only in library, model, device probe and flags. */
 export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptions> {
   const acc = spec.accelerator;
-  const capabilities: Capability[] = ['tokens', 'forced-logits'];
+  // language detection where the model has language tokens (whisper_is_multilingual): an English-only model's loaded backend has none
+  const capabilities: Capability[] = ['tokens', 'forced-logits', 'language-detection'];
   if (acc) capabilities.push('device-memory');
   const gpuIndex = (opts: WhisperCppOptions) => opts.device ?? 0;
 
@@ -174,6 +175,7 @@ export function whisperCppBackend(spec: WhisperCppSpec): Backend<WhisperCppOptio
           return { text: t.text, tokens: t.tokens, timings: { ...t.timings } };
         },
         forcedLogits: (audio, tokens) => measured(m.forcedLogits(audio.samples, tokens, decode)),
+        detectLanguage: m.multilingual ? (audio) => measured(m.detectLanguage(audio.samples, decode.threads)) : undefined,
         memory: sampler && (() => sampler.memory()),
         describe: () => ({
           backend: spec.name,

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { encodeWav } from '../../harness/audio/wav.ts';
 import { processMemory } from '../../harness/io/proc-figures.ts';
 import type { Audio16k } from '../../harness/audio/decoded-audio.ts';
-import type { Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
-import { decodeFloat32, encodeFloat32, logitRows, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import type { Attestation, Capability, DeviceMemory, LoadedBackend, ProcessMemory } from '../types.ts';
+import { decodeFloat32, encodeFloat32, logitRows, type DetectLanguageValue, type ForcedLogitsValue, type LoadValue, type TensorsValue, type TranscribeBatchValue, type TranscribeValue, type WireAudio } from './protocol.ts';
+import { fallbackCollector } from './fallback-warnings.ts';
 import { WorkerProcess, type WorkerLaunch } from './worker-process.ts';
 
 export interface WorkerSession {
@@ -23,6 +24,9 @@ export type WorkerBackend = LoadedBackend & { capabilities: readonly Capability[
 /** Starts a worker, says hello, loads its model; the process is killed if any of it fails. */
 export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promise<WorkerBackend> {
   const { proc, hello } = await WorkerProcess.start(launch);
+  // from load on: an operator without a kernel on the device warns when it first runs, at load or on any later call
+  const fallbacks = fallbackCollector();
+  proc.onStderrLine((l) => fallbacks.see(l));
   // the worker's own memory before its model: started, libraries imported
   const beforeLoad = proc.pid === undefined ? null : processMemory(proc.pid);
   let info: LoadValue;
@@ -56,7 +60,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
     if (caps.includes('device-memory')) memory = await proc.call<DeviceMemory>('memory');
   };
   // what it says it ran on (its description, and the device and dtype of its parameters where it reads them back) against what load asked for
-  const attested: string[] = [];
+  const attested: Attestation[] = [];
   const d = info.description;
   for (const [field, asked] of [
     ['device', s.load.device],
@@ -64,12 +68,16 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
   ] as const) {
     if (typeof asked !== 'string') continue;
     const paramField = field === 'device' ? 'parameterDevice' : 'parameterDtype';
-    for (const k of [field, paramField]) if (d[k] !== undefined && String(d[k]) !== asked) attested.push(`${k} is ${String(d[k])}, ${asked} was asked for`);
+    for (const k of [field, paramField]) if (d[k] !== undefined && String(d[k]) !== asked) attested.push({ what: field, message: `${k} is ${String(d[k])}, ${asked} was asked for` });
   }
   return {
     process: proc,
     capabilities: caps,
-    attestation: () => [...attested],
+    attestation: () => [
+      ...attested,
+      ...fallbacks.lines().map((l): Attestation => ({ what: 'fallback-warning', message: `fallback warning on its stderr: ${l}` })),
+      ...(fallbacks.more() ? [{ what: 'fallback-warning' as const, message: `${fallbacks.more()} more distinct fallback warnings on its stderr` }] : []),
+    ],
     loadMs: info.loadMs,
     processId: () => proc.pid,
     describe: () => ({ ...info.description, ...s.identity }),
@@ -78,6 +86,16 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
       await refreshMemory();
       return r;
     },
+    transcribeBatch: caps.includes('batch')
+      ? async (audios) => {
+          const ws = audios.map(wire);
+          try {
+            return (await proc.call<TranscribeBatchValue>('transcribeBatch', { audios: ws.map((w) => w.audio) })).results;
+          } finally {
+            for (const w of ws) w.done();
+          }
+        }
+      : undefined,
     forcedLogits: caps.includes('forced-logits') ? (audio, tokens) => sent(audio, async (a) => logitRows(await proc.call<ForcedLogitsValue>('forcedLogits', { audio: a, tokens }))) : undefined,
     tensors: caps.includes('tensors')
       ? (audio, tokens, request) =>
@@ -86,6 +104,7 @@ export async function loadWorker(launch: WorkerLaunch, s: WorkerSession): Promis
             return { ...v, tensors: v.tensors.map(({ values, ...t }) => ({ ...t, ...(values === undefined ? {} : { values: decodeFloat32(values) }) })) };
           })
       : undefined,
+    detectLanguage: caps.includes('language-detection') ? (audio) => sent(audio, (a) => proc.call<DetectLanguageValue>('detectLanguage', { audio: a })) : undefined,
     memory: caps.includes('device-memory') ? () => memory : undefined,
     processMemory(): ProcessMemory | undefined {
       const now = proc.pid === undefined ? null : processMemory(proc.pid);

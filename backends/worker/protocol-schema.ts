@@ -24,7 +24,7 @@ const AUDIO = OneOf(
 );
 
 /** The ops, in the order a worker is asked them. */
-export const OPS = ['hello', 'load', 'transcribe', 'forcedLogits', 'tensors', 'memory', 'dispose', 'measure'] as const;
+export const OPS = ['hello', 'load', 'transcribe', 'transcribeBatch', 'forcedLogits', 'tensors', 'detectLanguage', 'memory', 'dispose', 'measure'] as const;
 
 const WIRE_TENSOR = Type.Object({
   shape: Type.Array(Type.Integer({ minimum: 0 })),
@@ -73,6 +73,7 @@ const REQUEST = Type.Object({
   language: Type.Optional(Type.String()),
   options: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: "load: anything else the worker's config entry passes on" })),
   audio: Type.Optional(DefRef('audio', AUDIO)),
+  audios: Type.Optional(Type.Array(DefRef('audio', AUDIO), { minItems: 1, description: 'transcribeBatch: the audios of one batch' })),
   tokens: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
   steps: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }), { description: 'tensors: the decoder steps reported (0: the prompt; k: after forced token k-1)' })),
   modules: Type.Optional(Type.Array(Type.String(), { description: 'tensors: module paths to capture (default: all the worker offers)' })),
@@ -127,6 +128,11 @@ const TRANSCRIBE = Type.Object({
   }),
 });
 
+const TRANSCRIBE_BATCH = Type.Object(
+  { results: Type.Array(DefRef('transcribe', TRANSCRIBE)) },
+  { description: "one transcribe value per audio of the batch, in the request's order (the batch capability)" },
+);
+
 const FORCED_LOGITS = Type.Object(
   {
     steps: Type.Integer({ minimum: 1 }),
@@ -135,6 +141,14 @@ const FORCED_LOGITS = Type.Object(
     base64: Type.String(),
   },
   { description: 'steps rows of vocab logits, row-major, base64 of little-endian float32: the row before each forced token, then one after the last' },
+);
+
+const DETECT_LANGUAGE = Type.Object(
+  {
+    language: Type.String({ minLength: 1 }),
+    probabilities: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }), { description: 'by language code: the softmax over the language tokens after the start-of-transcript token' }),
+  },
+  { description: "the language the engine identifies on the audio's first 30 s window (the language-detection capability)" },
 );
 
 export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
@@ -153,10 +167,12 @@ export const PROTOCOL_SCHEMA = Type.Unsafe<never>({
     hello: HELLO,
     load: LOAD,
     transcribe: TRANSCRIBE,
+    transcribeBatch: TRANSCRIBE_BATCH,
     forcedLogits: FORCED_LOGITS,
     wireTensor: WIRE_TENSOR,
     tensorStats: TENSOR_STATS,
     tensors: TENSORS,
+    detectLanguage: DETECT_LANGUAGE,
     memory: DEVICE_MEMORY,
     dispose: Type.Null(),
     measure: Type.Unsafe<object>({ type: 'object', description: "asr-parity's own performance result (the in-tree worker only)" }),
@@ -171,7 +187,9 @@ export type Message = Static<typeof MESSAGE>;
 export type HelloValue = Static<typeof HELLO>;
 export type LoadValue = Static<typeof LOAD>;
 export type TranscribeValue = Static<typeof TRANSCRIBE>;
+export type TranscribeBatchValue = Static<typeof TRANSCRIBE_BATCH>;
 export type ForcedLogitsValue = Static<typeof FORCED_LOGITS>;
 /** The tensors op's value, each tensor's values still base64 (backends/types.ts TensorCapture once decoded). */
 export type TensorsValue = Static<typeof TENSORS>;
+export type DetectLanguageValue = Static<typeof DETECT_LANGUAGE>;
 export type MemoryValue = Static<typeof DEVICE_MEMORY>;

@@ -8,7 +8,7 @@ import { OPS, PROTOCOL_SCHEMA, type ForcedLogitsValue, type Op } from './protoco
  * protocol-schema.ts beside this file (its types too). Every line a worker writes is checked
  * against the schema here, once, as it arrives: anything else is a protocol failure of that worker.
  */
-export { OPS, PROTOCOL_VERSION, type ForcedLogitsValue, type HelloValue, type LoadValue, type MemoryValue, type Message, type Op, type Request, type TensorsValue, type TranscribeValue, type WireAudio, type WireError } from './protocol-schema.ts';
+export { OPS, PROTOCOL_VERSION, type DetectLanguageValue, type ForcedLogitsValue, type HelloValue, type LoadValue, type MemoryValue, type Message, type Op, type Request, type TensorsValue, type TranscribeBatchValue, type TranscribeValue, type WireAudio, type WireError } from './protocol-schema.ts';
 
 // compiled once, then kept as ajv's standalone code (harness/io/json-schema.ts): compiling the
 // protocol schema at every import was most of an isolated backend process's start

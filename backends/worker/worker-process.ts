@@ -18,6 +18,8 @@ export interface WorkerLaunch {
   loadTimeoutMs: number;
   /** Where the user sets each timeout, named in the error when one fires (a config field). */
   timeoutSettings?: { call: string; load: string };
+  /** The run was stopped: a process still starting (hello) or loading is killed, and those calls fail. */
+  signal?: AbortSignal;
 }
 
 type Pending = { op: Op; stage?: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer?: LongTimeout; progress?: (m: string) => void };
@@ -53,6 +55,7 @@ export class WorkerProcess {
   private failing = false;
   private closed = false;
   readonly lastLines: () => string;
+  private readonly stderrListeners: ((line: string) => void)[] = [];
   /** The worker's process id: its own memory is read from /proc (loaded-worker.ts). */
   get pid(): number | undefined {
     return this.child.pid;
@@ -63,6 +66,9 @@ export class WorkerProcess {
     if (!program) throw new InferenceError(launch.name, 'empty worker command', 'give "command" as [program, ...args]');
     this.child = spawn(program, args, { cwd: launch.cwd, env: { ...process.env, ...launch.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.lastLines = stderrTail(this.child);
+    createInterface({ input: this.child.stderr! }).on('line', (line) => {
+      for (const f of this.stderrListeners) f(line);
+    });
     this.child.on('close', () => (this.closed = true));
     this.child.on('error', (e) => this.fail(`could not start ${program}: ${e.message}`, 'check the worker command (program path, permissions)', 'crash'));
     // a worker that exits closes its stdin: writing then must not crash this process
@@ -72,6 +78,21 @@ export class WorkerProcess {
       const op = this.doing();
       this.fail(`backend process died (${signal ?? `exit code ${code}`}) during ${op}`, 'a crash in the backend process: its last stderr lines say more', 'crash');
     });
+    const stop = launch.signal;
+    if (stop) {
+      // only a start or a load is ended: a loaded backend's calls are the harness's to abandon or finish
+      const interrupt = () => {
+        if ([...this.pending.values()].some((p) => p.op === 'hello' || p.op === 'load')) this.fail(`stopped (${String(stop.reason ?? 'abort')}) during ${this.doing()}; the backend process was killed`, 'the run was interrupted', 'interrupted');
+      };
+      if (stop.aborted) queueMicrotask(interrupt);
+      else stop.addEventListener('abort', interrupt, { once: true });
+      this.child.on('exit', () => stop.removeEventListener('abort', interrupt));
+    }
+  }
+
+  /** Hands every line the worker writes on stderr to `f` as it arrives (what the fallback attestation reads). */
+  onStderrLine(f: (line: string) => void): void {
+    this.stderrListeners.push(f);
   }
 
   /** Starts a worker and checks it speaks this protocol version. */
@@ -92,10 +113,11 @@ export class WorkerProcess {
    * separate pipes: a garbage line can arrive before the log line written just before it),
    * fails every call with the reason and the last stderr lines.
    */
-  private fail(problem: string, hint: string, end: ProcessEnd): void {
+  private fail(problem: string, hint: string, end: ProcessEnd | 'interrupted'): void {
     if (this.failing) return;
     this.failing = true;
-    this.endedBy = end;
+    // stopped by the user: not an end of the backend's own, and never a loaded backend's (only a start or load is stopped)
+    if (end !== 'interrupted') this.endedBy = end;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     const finish = () => {
       if (this.dead) return;

@@ -1,3 +1,5 @@
+import { Type, type Static } from '@sinclair/typebox';
+
 /** One case to transcribe: an audio file (or a stretch of one) and, where known, what was said. */
 export interface Case {
   /** Unique within a run: two cases with one id would be compared against each other's audio. */
@@ -13,19 +15,21 @@ export interface Case {
 }
 
 /** An input that was found but not used, and why. */
-export interface SkippedInput {
-  path: string;
-  reason: string;
-}
+export const SKIPPED_INPUT = Type.Object({ path: Type.String(), reason: Type.String() }, { additionalProperties: false });
+export type SkippedInput = Static<typeof SKIPPED_INPUT>;
 
 /** A command a corpus named to make its audio (a Kaldi `wav.scp` pipeline), and how it was run. */
-export interface CorpusCommand {
-  /** Where it was written: file and line. */
-  where: string;
-  argv: string[];
-  /** true when it needed a shell (a pipeline, redirections); then argv is `sh -c <text>`. */
-  shell: boolean;
-}
+export const CORPUS_COMMAND = Type.Object(
+  {
+    /** Where it was written: file and line. */
+    where: Type.String(),
+    argv: Type.Array(Type.String()),
+    /** true when it needed a shell (a pipeline, redirections); then argv is `sh -c <text>`. */
+    shell: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type CorpusCommand = Static<typeof CORPUS_COMMAND>;
 
 /** The cases of a run, the inputs found beside them that could not be used, and what the corpus was. */
 export interface CaseList {

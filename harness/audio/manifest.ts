@@ -36,8 +36,13 @@ function looksLikeAudio(path: string): boolean {
   return AUDIO_MAGIC.some((m) => head.length >= m.at + m.bytes.length && head.toString('latin1', m.at, m.at + m.bytes.length) === m.bytes);
 }
 
-/** How to read an input: its format when the user names it (else detected), and the corpus readers' options. */
-export type ResolveOptions = CorpusOptions & { format?: InputFormat };
+/**
+ * How to read an input: its format when the user names it (else detected), the corpus readers'
+ * options, and `select`: which of the listed cases the run will use (eval-accuracy's
+ * --num-test-cases, the long cases left out). Only those are decoded up front: a 10,000-case
+ * corpus run on its first 5 cases decodes 5 files, not 10,000.
+ */
+export type ResolveOptions = CorpusOptions & { format?: InputFormat; select?: (cases: Case[]) => Case[] };
 
 /** Decodes each case, so bad audio is found before any backend is loaded (kept: the run reuses it, decoded-once.ts). */
 async function probe(cases: readonly Case[]): Promise<void> {
@@ -65,10 +70,12 @@ export async function resolveCases(input: string, o: ResolveOptions = {}): Promi
     throw new AudioInputError(input, 'not found', 'give an audio file, a folder of them, or a .jsonl manifest');
   }
   const format = o.format ?? detectFormat(input, st.isDirectory());
+  const select = o.select ?? ((cases: Case[]) => cases);
   if (format !== 'folder' && format !== 'audio') {
     const list = await CORPUS_FORMATS[format].read(input, o);
-    await probe(list.cases);
-    return { ...list, format };
+    const cases = select(list.cases);
+    await probe(cases);
+    return { ...list, cases, format };
   }
   if (format === 'folder') {
     if (!st.isDirectory()) throw new AudioInputError(input, 'is not a folder', 'drop --format folder, or give a folder');

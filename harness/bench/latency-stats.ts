@@ -1,4 +1,6 @@
 import { binomialCdf } from '../score/confidence.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { OneOf, OrNull } from '../io/schema-types.ts';
 
 /**
  * Latency statistics from warm-run samples (ms, in run order). A percentile is reported only
@@ -22,28 +24,33 @@ export const MIN_RUNS_FOR: Record<PercentileName, number> = { p50: runsNeeded(0.
 export const MIN_PERF_RUNS = MIN_RUNS_FOR.p50;
 
 /** A percentile with its distribution-free interval: `upper` is a one-sided bound at the confidence level, `lower` likewise where the samples allow one. */
-export interface PercentileEstimate {
-  value: number;
-  lower: number | null;
-  upper: number;
-}
+const MS = Type.Number({ minimum: 0 });
+const MS_OR_NULL = OneOf([MS, Type.Null()]);
+const PERCENTILE_ESTIMATE = Type.Object({ value: MS, lower: MS_OR_NULL, upper: MS }, { additionalProperties: false });
+export type PercentileEstimate = Static<typeof PERCENTILE_ESTIMATE>;
+const INTERVAL = OneOf([Type.Null(), PERCENTILE_ESTIMATE]);
 
-export interface LatencyStats {
-  runs: number;
-  mean: number;
-  stdev: number;
-  min: number;
-  max: number;
-  /** null: too few runs (see MIN_RUNS_FOR). */
-  p50: number | null;
-  p90: number | null;
-  p99: number | null;
-  /** Each percentile's interval at `confidence`; null where p50/p90/p99 is. */
-  intervals: Record<PercentileName, PercentileEstimate | null>;
-  confidence: number;
-  /** Mean of the last third of the runs over the first third, minus 1: warm-up or thermal drift shows here. null below 6 runs. */
-  drift: number | null;
-}
+/** The warm runs' latency statistics, declared once: its type is derived here, and the report's schema holds it as it is (report-schema.ts). */
+export const LATENCY_STATS = Type.Object(
+  {
+    runs: Type.Integer({ minimum: 1 }),
+    mean: MS,
+    // null: too few runs (see MIN_RUNS_FOR)
+    p50: OneOf([MS, Type.Null()], { description: 'null: too few runs for its confidence bound to be an observed run (5)' }),
+    p90: OneOf([MS, Type.Null()], { description: 'null: too few runs (29)' }),
+    p99: OneOf([MS, Type.Null()], { description: 'null: too few runs (299)' }),
+    min: MS,
+    max: MS,
+    stdev: MS,
+    /** Each percentile's interval at `confidence`; null where p50/p90/p99 is. */
+    intervals: Type.Object({ p50: INTERVAL, p90: INTERVAL, p99: INTERVAL }, { additionalProperties: false, description: 'distribution-free bounds from order statistics at `confidence`' }),
+    confidence: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+    /** Mean of the last third of the runs over the first third, minus 1: warm-up or thermal drift shows here. null below 6 runs. */
+    drift: OrNull(Type.Number({ description: 'mean of the last third of the runs over the first third, minus 1' })),
+  },
+  { additionalProperties: false },
+);
+export type LatencyStats = Static<typeof LATENCY_STATS>;
 
 /** Percentile by linear interpolation between closest ranks (numpy's default). */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -1,26 +1,32 @@
 import { cpus, loadavg } from 'node:os';
 import { machineTicks, selfCpuMs, TICK_MS } from '../io/proc-figures.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { OrNull } from '../io/schema-types.ts';
 
 /**
  * How busy the machine was while a measurement ran. Other processes' share is the machine's busy
  * CPU time minus this process's and its measured child's, over all the machine's CPU time: on a
  * quiet machine it is near 0; a figure taken beside a build or another benchmark shows it.
  */
-export interface MachineState {
-  cpus: number;
-  /** 1, 5 and 15 minute load averages when the measurement started and when it ended. */
-  loadAverageBefore: number[];
-  loadAverageAfter: number[];
-  wallMs: number;
-  /** CPU time of the measuring process (and of the backend's process, when it is another) over the measurement. */
-  cpuMs: number;
-  /** The share of all the machine's CPU time that went to other processes; null without /proc/stat. */
-  othersCpuShare: number | null;
-  /** The share stolen by the hypervisor (a virtual machine's neighbours); null where the kernel does not say. */
-  stealShare: number | null;
-  /** Other processes took more than a quarter of the machine or steal passed 2%; without /proc/stat, the load average passed the core count. */
-  busy: boolean;
-}
+export const MACHINE_STATE = Type.Object(
+  {
+    cpus: Type.Integer({ minimum: 1 }),
+    /** 1, 5 and 15 minute load averages when the measurement started and when it ended. */
+    loadAverageBefore: Type.Array(Type.Number({ minimum: 0 }), { minItems: 3, maxItems: 3 }),
+    loadAverageAfter: Type.Array(Type.Number({ minimum: 0 }), { minItems: 3, maxItems: 3 }),
+    wallMs: Type.Number({ minimum: 0 }),
+    /** CPU time of the measuring process (and of the backend's process, when it is another) over the measurement. */
+    cpuMs: Type.Number({ minimum: 0 }),
+    /** The share of all the machine's CPU time that went to other processes; null without /proc/stat. */
+    othersCpuShare: OrNull(Type.Number({ minimum: 0, maximum: 1 })),
+    /** The share stolen by the hypervisor (a virtual machine's neighbours); null where the kernel does not say. */
+    stealShare: OrNull(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Other processes took more than a quarter of the machine or steal passed 2%; without /proc/stat, the load average passed the core count. */
+    busy: Type.Boolean(),
+  },
+  { description: 'how busy the machine was while this was measured', additionalProperties: false },
+);
+export type MachineState = Static<typeof MACHINE_STATE>;
 
 export const BUSY_OTHERS_SHARE = 0.25;
 export const BUSY_STEAL_SHARE = 0.02;

@@ -1,14 +1,16 @@
+import { Type, type Static } from '@sinclair/typebox';
 import { Bench } from 'tinybench';
-import type { DeviceMemory, LoadedBackend } from '../../backends/types.ts';
+import { Enum, OneOf, OrNull } from '../io/schema-types.ts';
+import { DEVICE_MEMORY, type LoadedBackend } from '../../backends/types.ts';
 import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { IsolationOptions } from '../isolate/isolated-backend.ts';
 import { measureIsolated } from '../isolate/isolated-measure.ts';
 import { loadBackend, runsIsolated } from '../load/load-backend.ts';
 import type { ResolvedBackend } from '../load/resolve-backend.ts';
-import { latencyStats, type LatencyStats } from './latency-stats.ts';
-import { processCpuMs, processMemory, selfCpuMs, type ResidentMemory } from '../io/proc-figures.ts';
-import { watchMachine, type MachineState } from './machine-state.ts';
-import type { PlainTranscript, UnderLoadCheck } from '../score/gate.ts';
+import { LATENCY_STATS, latencyStats } from './latency-stats.ts';
+import { processCpuMs, processMemory, RESIDENT_MEMORY, selfCpuMs } from '../io/proc-figures.ts';
+import { MACHINE_STATE, watchMachine } from './machine-state.ts';
+import { UNDER_LOAD_CHECK, type PlainTranscript } from '../score/gate.ts';
 
 export interface PerformanceOptions {
   /** The audio the warm runs transcribe (30 s in the reference report). */
@@ -22,57 +24,78 @@ export interface PerformanceOptions {
   isolation?: IsolationOptions;
 }
 
-/** What produced the figures (the loaded backend's own description) and the figures. */
-export interface PerformanceResult {
-  audioSeconds: number;
-  loadMs: number;
-  firstCallMs: number;
-  shortAudio: { audioSeconds: number; latencyMs: number; text: string };
-  latencyMs: LatencyStats;
-  samplesMs: number[];
-  rtf: number;
-  rtfx: number;
-  memory: {
-    hostRssBeforeLoadBytes: number;
-    hostRssAfterLoadBytes: number;
-    hostRssAfterRunsBytes: number;
-    /** Peak RSS of the whole process so far (getrusage), not of this backend alone; a worker's: its own process's (VmHWM). */
-    hostPeakRssBytes: number;
-    device: DeviceMemory | null;
-  };
-  /** Baseline mean latency over this backend's; filled in when the report is assembled. */
-  speedup: number | null;
-  /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
-  determinism: { runs: number; distinctOutputs: number; deterministic: boolean };
-  /** CPU time of each warm run (ms, run order; absent in reports from before it was recorded, as machine): this process's, plus the backend process's where it is another (a worker), read from /proc. */
-  cpuMsPerRun?: number[];
-  /** How busy the machine was while this was measured: figures taken beside other work are slower than the backend. */
-  machine?: MachineState;
-  /** What the harness saw from outside a backend that runs in another process; absent for one in this process. */
-  outside?: OutsideFigures;
-  /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
-  underLoad?: UnderLoadCheck;
-}
+const MS = Type.Number({ minimum: 0 });
+const BYTES = Type.Number({ minimum: 0 });
 
 /** A call whose reported time the harness's own clock contradicts. */
-export interface TimeDisagreement {
-  /** 'first', 'short' or the warm run's number (1-based); 'measurement' for a whole measurement made in the backend's process. */
-  call: string;
-  reportedMs: number;
-  wallMs: number;
-  /** more: the backend claims more time than the call took from outside, which cannot be; less: under half of it, the rest unaccounted for. */
-  kind: 'more' | 'less';
-}
+const TIME_DISAGREEMENT = Type.Object(
+  {
+    /** 'first', 'short' or the warm run's number (1-based); 'measurement' for a whole measurement made in the backend's process. */
+    call: Type.String(),
+    reportedMs: Type.Number(),
+    wallMs: MS,
+    /** more: the backend claims more time than the call took from outside, which cannot be; less: under half of it, the rest unaccounted for. */
+    kind: Enum(['more', 'less']),
+  },
+  { additionalProperties: false },
+);
+export type TimeDisagreement = Static<typeof TIME_DISAGREEMENT>;
 
-export interface OutsideFigures {
-  /** The harness's wall time around each warm call (ms, run order), beside samplesMs (what the backend reported); absent when the whole measurement ran in the backend's process. */
-  callWallMs?: number[];
-  /** Around the whole measurement, when it ran in the backend's process (isolation). */
-  measurementWallMs?: number;
-  /** The backend process's resident memory after the runs and its peak (VmRSS, VmHWM of /proc/<pid>/status); null where /proc could not say. */
-  processMemory: ResidentMemory | null;
-  disagreements: TimeDisagreement[];
-}
+const OUTSIDE_FIGURES = Type.Object(
+  {
+    /** The harness's wall time around each warm call (ms, run order), beside samplesMs (what the backend reported); absent when the whole measurement ran in the backend's process. */
+    callWallMs: Type.Optional(Type.Array(MS, { description: "the harness's wall time around each warm call, run order, beside samplesMs" })),
+    /** Around the whole measurement, when it ran in the backend's process (isolation). */
+    measurementWallMs: Type.Optional(MS),
+    /** The backend process's resident memory after the runs and its peak (VmRSS, VmHWM of /proc/<pid>/status); null where /proc could not say. */
+    processMemory: OneOf([Type.Null(), RESIDENT_MEMORY]),
+    disagreements: Type.Array(TIME_DISAGREEMENT),
+  },
+  { description: 'what the harness measured from outside a backend that runs in another process', additionalProperties: false },
+);
+export type OutsideFigures = Static<typeof OUTSIDE_FIGURES>;
+
+/**
+ * What produced the figures (the loaded backend's own description) and the figures, declared
+ * once: its type is derived here, and the report's schema holds it as it is (report-schema.ts).
+ */
+export const PERFORMANCE_RESULT = Type.Object(
+  {
+    audioSeconds: Type.Number({ exclusiveMinimum: 0 }),
+    loadMs: MS,
+    firstCallMs: MS,
+    shortAudio: Type.Object({ audioSeconds: Type.Number({ exclusiveMinimum: 0 }), latencyMs: MS, text: Type.String() }, { additionalProperties: false }),
+    latencyMs: LATENCY_STATS,
+    samplesMs: Type.Array(MS, { minItems: 1, description: 'warm-run latencies in run order' }),
+    rtf: Type.Number({ minimum: 0 }),
+    rtfx: Type.Number({ minimum: 0 }),
+    memory: Type.Object(
+      {
+        hostRssBeforeLoadBytes: BYTES,
+        hostRssAfterLoadBytes: BYTES,
+        hostRssAfterRunsBytes: BYTES,
+        /** Peak RSS of the whole process so far (getrusage), not of this backend alone; a worker's: its own process's (VmHWM). */
+        hostPeakRssBytes: BYTES,
+        device: OrNull(DEVICE_MEMORY),
+      },
+      { additionalProperties: false },
+    ),
+    /** Baseline mean latency over this backend's; filled in when the report is assembled. */
+    speedup: OrNull(Type.Number({ exclusiveMinimum: 0 })),
+    /** The first call and every warm run, on the same audio: one distinct output means deterministic. */
+    determinism: Type.Object({ runs: Type.Integer({ minimum: 1 }), distinctOutputs: Type.Integer({ minimum: 1 }), deterministic: Type.Boolean() }, { additionalProperties: false }),
+    /** The timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01); judged in score/gate.ts. */
+    underLoad: Type.Optional(UNDER_LOAD_CHECK),
+    /** CPU time of each warm run (ms, run order; absent in reports from before it was recorded, as machine): this process's, plus the backend process's where it is another (a worker), read from /proc. */
+    cpuMsPerRun: Type.Optional(Type.Array(MS, { description: "CPU time of each warm run (ms, run order): the measuring process's plus the backend process's where it is another" })),
+    /** How busy the machine was while this was measured: figures taken beside other work are slower than the backend. */
+    machine: Type.Optional(MACHINE_STATE),
+    /** What the harness saw from outside a backend that runs in another process; absent for one in this process. */
+    outside: Type.Optional(OUTSIDE_FIGURES),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceResult = Static<typeof PERFORMANCE_RESULT>;
 
 /** Reported times more than the call took (beyond clock granularity) cannot be; under half of it, with more than 20 ms missing, is suspicious. */
 export function timeDisagreement(call: string, reportedMs: number, wallMs: number): TimeDisagreement | undefined {

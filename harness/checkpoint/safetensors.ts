@@ -16,6 +16,8 @@ export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
 const DTYPE_BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2 };
 /** The header's own limit in the reference implementation (100 MB): larger is corruption, not a model. */
 const MAX_HEADER = 100_000_000;
+/** The first line of a git-lfs pointer file (git-lfs's spec), as far as it is the same in every pointer. */
+const LFS_POINTER = 'version https://git-lfs';
 
 export interface SafetensorsEntry {
   name: string;
@@ -46,19 +48,20 @@ export function openSafetensors(path: string): SafetensorsFile {
   } catch {
     throw new ModelError(path, 'file not found', 'the checkpoint is incomplete: fetch the missing file (git lfs pull in a cloned model repository)');
   }
-  if (size < 8) fail(`${size} bytes: too short for a safetensors header`);
   const fd = openSync(path, 'r');
   try {
-    const lenBuf = Buffer.alloc(8);
-    readSync(fd, lenBuf, 0, 8, 0);
-    const n = lenBuf.readBigUInt64LE(0);
+    // a git-lfs pointer (a clone without `git lfs pull`) starts where the header length would be:
+    // named here, before its first 8 bytes are read as an absurd length
+    const head = Buffer.alloc(Math.min(size, LFS_POINTER.length));
+    readSync(fd, head, 0, head.length, 0);
+    if (head.toString('latin1') === LFS_POINTER) fail('is a git-lfs pointer, not the weights (run git lfs pull)');
+    if (size < 8) fail(`${size} bytes: too short for a safetensors header`);
+    const n = head.readBigUInt64LE(0);
     if (n > BigInt(size - 8)) fail(`header length ${n} runs past the end of the file (${size} bytes)`);
     if (n > BigInt(MAX_HEADER)) fail(`header length ${n} exceeds safetensors' limit of ${MAX_HEADER}`);
     const headerLen = Number(n);
     const raw = Buffer.alloc(headerLen);
     readSync(fd, raw, 0, headerLen, 8);
-    // a git-lfs pointer or an HTML error page is caught here, by name
-    if (raw.toString('latin1', 0, Math.min(headerLen, 40)).startsWith('version https://git-lfs')) fail('is a git-lfs pointer, not the weights (run git lfs pull)');
     let header: unknown;
     try {
       header = JSON.parse(raw.toString('utf8'));

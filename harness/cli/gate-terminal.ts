@@ -113,7 +113,7 @@ function printResult(check: Check, b: BackendReport): void {
  * Ctrl-C or SIGTERM while the gate runs: the first stops it (the call under way is abandoned and
  * the report of what finished is written, marked interrupted); a second ends the process at once.
  */
-function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const handler = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);

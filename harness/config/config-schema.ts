@@ -100,9 +100,23 @@ const FAILURE_SHAPES = Type.Object(
     minLengthRatio: Default(NumberOrOff({ minimum: 0, description: "truncation: the device's words at least this fraction of the baseline's (cases with minBaselineWords or more)" }), 0.5),
     maxTailDeletions: Default(NumberOrOff({ minimum: 0, description: "truncation: at most this many of the baseline's last words missing at the tail" }), 3),
     minBaselineWords: Default(Type.Integer({ minimum: 1, description: 'truncation is judged on cases whose baseline has at least this many words' }), 5),
+    languageAgreement: Default(Type.Boolean({ description: "language identification on every case where both sides offer it (the language-detection capability): the device must pick the baseline's language" }), true),
+    maxLanguageProbabilityDiff: Default(NumberOrOff({ minimum: 0, maximum: 1, description: "with languageAgreement: the probability the device gives the baseline's language may differ from the baseline's by at most this" }), 0.1),
+    fallbackWarnings: Default(Type.Boolean({ description: 'attestation: a worker that prints a fallback warning on its stderr (torch_npu\'s "will fall back to run on the CPU", backends/worker/fallback-warnings.ts) fails' }), true),
     $comment: NOTE,
   },
   { additionalProperties: false, description: 'the known failure shapes of Whisper ports, each a failure of its own (README, "Failure shapes"); each compares the device with the baseline on one case; null (or false) switches a check off' },
+);
+
+const INVARIANCE = Type.Object(
+  {
+    chunked: Default(Type.Boolean({ description: "cases longer than chunkSeconds are also transcribed in chunks of that length on both sides, and the chunked transcripts must agree as the sequential ones do (thresholds.maxWer per case)" }), true),
+    batch: Default(Type.Boolean({ description: 'where the device transcribes in batches (the batch capability): the cases in batches of batchSize, neighbours of other lengths, must give the tokens each gives alone' }), true),
+    batchSize: Default(Type.Integer({ minimum: 2, description: 'cases per batch of the batch check' }), 4),
+    chunkSeconds: Default(Type.Number({ exclusiveMinimum: 0, maximum: 30, description: 'the chunk length of the chunked decoding, in seconds' }), 30),
+    $comment: NOTE,
+  },
+  { additionalProperties: false, description: 'what must not change a transcript (README, "Invariance"), each a finding kind of its own' },
 );
 
 export const CONFIG_SCHEMA = Type.Object(
@@ -124,6 +138,7 @@ export const CONFIG_SCHEMA = Type.Object(
     isolation: Default(ISOLATION, {}),
     localization: Default(LOCALIZATION, {}),
     failureShapes: Default(FAILURE_SHAPES, {}),
+    invariance: Default(INVARIANCE, {}),
     maxRestarts: Default(Type.Integer({ minimum: 0, description: 'a backend whose process dies, hangs past its call timeout or breaks the protocol on a case is started again, at most this many times per backend in a run; that case fails with its reason and the run goes on with the next (0: never start again, the rest of its cases are not run)' }), 3),
     $comment: NOTE,
   },

@@ -40,6 +40,8 @@ type Section<K extends keyof LoadedConfig> = Omit<LoadedConfig[K], '$comment'>;
 export type LocalizationSettings = Section<'localization'>;
 /** The failure shapes' thresholds (config-schema.ts's failureShapes); null switches a check off. */
 export type FailureShapeSettings = Section<'failureShapes'>;
+/** The invariance checks (config-schema.ts's invariance). */
+export type InvarianceSettings = Section<'invariance'>;
 
 export interface Config {
   /** The file it came from, or null for the built-in defaults. */
@@ -56,6 +58,7 @@ export interface Config {
   isolation: Section<'isolation'>;
   localization: LocalizationSettings;
   failureShapes: FailureShapeSettings;
+  invariance: InvarianceSettings;
   maxRestarts: LoadedConfig['maxRestarts'];
   results: string;
   /** The baseline's results on disk (harness/run/baseline-cache.ts). */
@@ -122,6 +125,7 @@ export function loadConfig(path?: string): Config {
     isolation: c.isolation,
     localization: c.localization,
     failureShapes: c.failureShapes,
+    invariance: c.invariance,
     maxRestarts: c.maxRestarts,
     results: resolve(base, c.results),
     baselineCache: baselineCacheOf(c.baselineCache, base),

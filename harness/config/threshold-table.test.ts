@@ -45,6 +45,14 @@ describe('the threshold table', () => {
     expect(line).toContain('judged on evidence point');
   });
 
+  it('leaves out of that line a threshold an older report does not record (maxWerIncrease), rather than show "undefined"', () => {
+    const { maxWerIncrease: _, ...older } = thresholdDefaults();
+    const line = thresholdLine(older);
+    expect(line.split(', ')).toHaveLength(THRESHOLD_NAMES.length - 1);
+    expect(line).not.toContain(THRESHOLD_TABLE.maxWerIncrease.reads);
+    expect(line).not.toContain('undefined');
+  });
+
   it("init's starter config holds the schema's defaults (minExactMatchRate 0.9, not 0.99) and a relative $schema", () => {
     const c = starterConfig({ output: join(dir, 'sub/asr-parity.config.json'), deviceBackend: 'cpu-fp16' }) as { $schema: string; thresholds: Record<string, unknown> };
     const { $comment, ...thresholds } = c.thresholds;

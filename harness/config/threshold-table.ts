@@ -65,7 +65,7 @@ type FlagName<F> = F extends `--${infer N} <${string}>` ? Camel<N> : never;
 /** The parsed threshold flags (`--min-exact` gives `minExact`), typed from the table. */
 export type ThresholdFlags = { [K in ThresholdName as FlagName<(typeof THRESHOLD_TABLE)[K]['flag']>]?: GateThresholds[K] };
 
-/** Every threshold as the reports' one line says it: "WER < 1.00%, CER < 1.00%, ...". */
-export function thresholdLine(t: GateThresholds): string {
-  return THRESHOLD_NAMES.map((n) => `${THRESHOLD_TABLE[n].reads} ${showThreshold(n, t[n])}`).join(', ');
+/** Every threshold as the reports' one line says it: "WER < 1.00%, CER < 1.00%, ...". One a report predates (maxWerIncrease) is left out, not shown as "undefined". */
+export function thresholdLine(t: Partial<GateThresholds>): string {
+  return THRESHOLD_NAMES.flatMap((n) => (t[n] === undefined ? [] : [`${THRESHOLD_TABLE[n].reads} ${showThreshold(n, t[n])}`])).join(', ');
 }

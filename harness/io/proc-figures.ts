@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
 
 /**
  * Figures the kernel keeps about processes and the machine (Linux /proc), read from outside the
@@ -34,10 +35,9 @@ export function reapedChildrenCpuMs(): number {
   return f ? (Number(f[13]) + Number(f[14])) * TICK_MS : 0;
 }
 
-export interface ResidentMemory {
-  rssBytes: number;
-  peakRssBytes: number;
-}
+/** A process's resident memory and its peak, declared once: the report's schema holds it as it is (report-schema.ts). */
+export const RESIDENT_MEMORY = Type.Object({ rssBytes: Type.Number({ minimum: 0 }), peakRssBytes: Type.Number({ minimum: 0 }) }, { additionalProperties: false });
+export type ResidentMemory = Static<typeof RESIDENT_MEMORY>;
 
 /** A process's resident memory now and its peak (VmRSS, VmHWM of /proc/<pid>/status), in bytes. */
 export function processMemory(pid: number): ResidentMemory | null {

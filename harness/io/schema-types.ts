@@ -52,3 +52,18 @@ export type Filled<S extends TSchema> = S extends TObject<infer P> ? Omit<Static
 export function schemaJson(schema: TSchema): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
+
+/** `{"type": [t, "null"], ...}`: the schema's own type or null, its other keywords kept (`required` and `minimum` bind the non-null value only). */
+export function OrNull<T extends TSchema & { type: string }>(schema: T): TUnsafe<Static<T> | null> {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
+}
+
+/** An object whose every value matches `values` (an environment record). */
+export function ValueMap<T extends TSchema>(values: T, options: SchemaOptions = {}): TUnsafe<Record<string, Static<T>>> {
+  return Type.Unsafe<Record<string, Static<T>>>({ ...options, type: 'object', additionalProperties: values });
+}
+
+/** `{"type": [...]}`: a value of any of these JSON types (the scalars of an environment record). */
+export function Scalar<const N extends readonly ('string' | 'number' | 'boolean' | 'null')[]>(types: N): TUnsafe<{ string: string; number: number; boolean: boolean; null: null }[N[number]]> {
+  return Type.Unsafe({ type: [...types] });
+}

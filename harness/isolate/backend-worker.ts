@@ -37,7 +37,7 @@ async function handle(req: Request): Promise<unknown> {
       const backend = await backendOf();
       loaded = await backend.load(req.options as BackendOptions);
       // tensors are a worker's (a torch engine's hooks): an in-tree backend has none to carry
-      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), tensors: false, 'device-memory': Boolean(loaded.memory) };
+      const has = { tokens: true, 'forced-logits': Boolean(loaded.forcedLogits), tensors: false, 'device-memory': Boolean(loaded.memory), 'language-detection': Boolean(loaded.detectLanguage), batch: false };
       const capabilities = [...backend.capabilities.filter((c) => has[c]), 'measure'];
       return { loadMs: loaded.loadMs, description: loaded.describe(), capabilities };
     }
@@ -52,6 +52,8 @@ async function handle(req: Request): Promise<unknown> {
       rows.forEach((r, i) => all.set(r, i * vocab));
       return { steps: rows.length, vocab, dtype: 'float32', base64: encodeFloat32(all) };
     }
+    case 'detectLanguage':
+      return current('detectLanguage').detectLanguage!(audioFromWire(req.audio as InTreeAudio, 'detectLanguage'));
     case 'memory':
       return current('memory').memory?.() ?? {};
     case 'measure': {

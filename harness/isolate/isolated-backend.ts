@@ -25,9 +25,9 @@ export const ISOLATION_TIMEOUT_SETTINGS = { call: '"isolation": {"callTimeoutMs"
  * lines the child printed (whisper.cpp prints its failed assertion), and the test run, the CLI
  * and earlier results survive.
  */
-export async function loadIsolated(name: string, module: string, options: BackendOptions, iso: IsolationOptions): Promise<LoadedBackend> {
+export async function loadIsolated(name: string, module: string, options: BackendOptions, iso: IsolationOptions, signal?: AbortSignal): Promise<LoadedBackend> {
   const w = await loadWorker(
-    { name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, timeoutSettings: ISOLATION_TIMEOUT_SETTINGS },
+    { name, command: inTreeWorkerCommand(module), callTimeoutMs: iso.callTimeoutMs, loadTimeoutMs: iso.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS, timeoutSettings: ISOLATION_TIMEOUT_SETTINGS, signal },
     { load: { options }, audio: 'samples', identity: { isolated: true } },
   );
   return w;

@@ -11,10 +11,11 @@ export function runsIsolated(r: Pick<ResolvedBackend, 'backend' | 'module'>, iso
 /**
  * Loads a resolved backend: refused with its reason if it cannot run (the answer resolution
  * already has; availability is not asked again). With `isolate`, in a child process, so a
- * native crash or hang becomes an error instead of the end of the run.
+ * native crash or hang becomes an error instead of the end of the run. `signal`: the run was
+ * stopped; a load in a process of its own (isolated, a worker) ends that process.
  */
-export async function loadBackend(r: Pick<ResolvedBackend, 'backend' | 'module' | 'options' | 'availability'>, isolate?: IsolationOptions): Promise<LoadedBackend> {
+export async function loadBackend(r: Pick<ResolvedBackend, 'backend' | 'module' | 'options' | 'availability'>, isolate?: IsolationOptions, signal?: AbortSignal): Promise<LoadedBackend> {
   if (!r.availability.ok) throw new BackendUnavailableError(r.backend.name, r.availability.reason, 'see `asr-parity backends`');
-  if (runsIsolated(r, isolate)) return loadIsolated(r.backend.name, r.module, r.options, isolate!);
-  return r.backend.load(r.options);
+  if (runsIsolated(r, isolate)) return loadIsolated(r.backend.name, r.module, r.options, isolate!, signal);
+  return signal ? r.backend.load(r.options, { signal }) : r.backend.load(r.options);
 }

@@ -171,7 +171,7 @@ describe('merging reports: what is refused and what is kept', () => {
   const run = (c: Report['config'], extra: Partial<Parameters<typeof assembleReport>[0]> = {}) => assembleReport({ config: c, checks: ['accuracy'], fragments: [baseline, { ...base, name: 'fp16', role: 'device', status: 'ran', accuracy: acc(true) }], environment: { cpu: 'first' }, ...extra });
 
   it('refuses reports of another gate (baseline, normalizer or thresholds), naming the odd file and the first', () => {
-    const odd = [{ ...config, baseline: 'b' }, { ...config, normalizer: 'english' }, { ...config, thresholds: { ...thresholds, maxWer: 0.02 } }];
+    const odd = [{ ...config, baseline: 'b' }, { ...config, normalizer: 'english' as const }, { ...config, thresholds: { ...thresholds, maxWer: 0.02 } }];
     for (const c of odd) {
       const e = (() => { try { mergeReports([run(config), run(config), run(c)], ['a.json', 'b.json', 'c.json']); } catch (x) { return x; } })();
       expect(e).toBeInstanceOf(ReportError);

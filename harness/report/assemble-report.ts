@@ -62,7 +62,8 @@ export interface ReportParts {
 /** An interrupted run checked only part of what it set out to: never PASS (INCOMPLETE), and a FAIL found before the stop stays FAIL. */
 function interruptedVerdict(v: Pick<Report, 'verdict' | 'verdictReasons'>, interrupted: Report['interrupted']): Pick<Report, 'verdict' | 'verdictReasons' | 'interrupted'> {
   if (!interrupted) return v;
-  const why: Finding = { kind: 'interrupted', message: `interrupted by ${interrupted.signal}: the report holds only what finished before it` };
+  const under = interrupted.backend ? ` while ${interrupted.backend} was ${interrupted.during ?? 'running'}` : '';
+  const why: Finding = { kind: 'interrupted', message: `interrupted by ${interrupted.signal}${under}: the report holds only what finished before it` };
   return { verdict: v.verdict === 'fail' ? 'fail' : 'incomplete', verdictReasons: [why, ...v.verdictReasons], interrupted };
 }
 

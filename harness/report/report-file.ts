@@ -1,18 +1,21 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { describeSchemaError, schemaValidator } from '../io/json-schema.ts';
+import { describeSchemaError, schemaValidatorFor } from '../io/json-schema.ts';
 import { ReportError } from '../errors.ts';
 import type { ReportPlot } from './plots.ts';
+import { REPORT_SCHEMA } from './report-schema.ts';
 import type { Report } from './report-types.ts';
 import { FORMAT_NAMES, REPORT_FORMATS, type ReportPaths } from './formats/index.ts';
 import { upgradeFromV2, type ReportV2 } from './upgrade-report.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 
-const SCHEMA = new URL('../../reports/report.schema.json', import.meta.url);
-
-/** Throws a ReportError naming the first bad field; `source` is the file or what produced it. */
+/**
+ * Throws a ReportError naming the first bad field; `source` is the file or what produced it.
+ * Checked against the declaration the Report type is derived from (reports/report.schema.json is
+ * written from it).
+ */
 export function validateReport(report: unknown, source: string): asserts report is Report {
-  const validate = schemaValidator(SCHEMA);
+  const validate = schemaValidatorFor('report', REPORT_SCHEMA);
   if (!validate(report)) throw new ReportError(source, `not a valid asr-parity report: ${describeSchemaError(validate.errors)}`, 'see reports/report.schema.json');
 }
 

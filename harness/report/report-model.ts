@@ -87,7 +87,7 @@ function accuracySection(b: BackendReport) {
   // how the figures were computed, so they can be set beside another tool's (absent in reports made before it was recorded)
   const sc = a.scoring;
   const scoring = sc
-    ? `normalizer ${sc.normalizer} (${sc.normalizerVersion}); WER and S/D/I by ${sc.werAlignment}; CER ${sc.cerSpaces === 'include' ? 'counting spaces (as jiwer)' : 'without whitespace'}${c.mer === undefined ? '' : `; corpus MER ${pct(c.mer)}, WIL ${pct(c.wil)}, WIP ${pct(c.wip)} (${sc.informationMeasures})`}`
+    ? `normalizer ${sc.normalizer} (${sc.normalizerVersion}); WER and S/D/I by ${sc.werAlignment}; CER ${sc.cerSpaces === 'include' ? 'counting spaces (as jiwer)' : 'without whitespace'}${c.mer === undefined || c.wil === undefined || c.wip === undefined ? '' : `; corpus MER ${pct(c.mer)}, WIL ${pct(c.wil)}, WIP ${pct(c.wip)} (${sc.informationMeasures})`}`
     : `normalizer ${a.normalizer} (version not recorded)`;
   const differing = caseDifferences(a);
   const byId = new Map(cases.map((x) => [x.id, x]));

@@ -44,7 +44,7 @@ export interface Row {
   cells: string[];
 }
 
-const METRIC_NAMES: Record<FindingMetric, string> = { wer: 'WER', cer: 'CER', exactMatch: 'exact match', decisiveTop1Agreement: 'top-1 agreement', werIncrease: 'WER increase', timedTranscripts: 'timed transcripts', compressionRatio: 'compression ratio', tokenRun: 'repeated-token run', nonFiniteLogits: 'NaN/Inf logits', lengthRatio: 'length against the baseline', tailDeletions: 'tail deletions' };
+const METRIC_NAMES: Record<FindingMetric, string> = { wer: 'WER', cer: 'CER', exactMatch: 'exact match', decisiveTop1Agreement: 'top-1 agreement', werIncrease: 'WER increase', timedTranscripts: 'timed transcripts', compressionRatio: 'compression ratio', tokenRun: 'repeated-token run', nonFiniteLogits: 'NaN/Inf logits', lengthRatio: 'length against the baseline', tailDeletions: 'tail deletions', languageProbability: 'language probability' };
 
 /** The failure shapes (harness/score/failure-shapes.ts) as a summary names them. */
 const SHAPE_NAMES: [Finding['kind'], string][] = [
@@ -53,7 +53,10 @@ const SHAPE_NAMES: [Finding['kind'], string][] = [
   ['non-speech-text', 'text on a non-speech probe'],
   ['non-finite-logits', 'NaN/Inf logits'],
   ['truncation', 'truncation'],
-  ['attestation', 'ran on another device or dtype than configured'],
+  ['attestation', 'ran on another device or dtype than configured, or fell back to the CPU'],
+  ['language-mismatch', 'another language identified'],
+  ['batch-variance', 'batching changes tokens'],
+  ['chunked-disagreement', 'chunked decoding disagrees'],
 ];
 
 /** Why an accuracy check failed, in a few words, from its findings' kinds and metrics (never their messages). */

@@ -19,7 +19,8 @@ function accuracy(pairs: PairedTranscript[], t: Thresholds): AccuracyResult {
   const evidence = evidenceOf(scores, t);
   const failures = gateFailures(scores, undefined, t, evidence);
   // the verdict reads passed, failures and evidence; the rest of the result is the report's
-  return { passed: failures.length === 0, failures, evidence, corpus: scores.corpus } as AccuracyResult;
+  const read: Partial<AccuracyResult> = { passed: failures.length === 0, failures, evidence, corpus: scores.corpus };
+  return read as AccuracyResult;
 }
 // the verdict only asks whether a performance result exists; its figures are the report's business
 const measured = {} as PerformanceResult;

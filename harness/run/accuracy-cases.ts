@@ -1,4 +1,4 @@
-import type { CaseList } from '../audio/manifest.ts';
+import type { Case, CaseList } from '../audio/manifest.ts';
 
 /**
  * The cases the accuracy gate runs: every case but the long ones (minutes of audio, there for the
@@ -7,6 +7,13 @@ import type { CaseList } from '../audio/manifest.ts';
  * while reading stay listed.
  */
 export function accuracyCases(list: CaseList, limit?: number): CaseList {
-  const all = list.cases.filter((c) => c.kind !== 'long');
-  return { cases: limit ? all.slice(0, limit) : all, skipped: list.skipped };
+  return { cases: accuracySelection(limit)(list.cases), skipped: list.skipped };
+}
+
+/** The same choice as a `select` for resolveCases, so the cases left out are never decoded. */
+export function accuracySelection(limit?: number): (cases: Case[]) => Case[] {
+  return (cases) => {
+    const all = cases.filter((c) => c.kind !== 'long');
+    return limit ? all.slice(0, limit) : all;
+  };
 }

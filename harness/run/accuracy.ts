@@ -1,8 +1,12 @@
 import type { Finding } from '../score/finding.ts';
-import type { LoadedBackend } from '../../backends/types.ts';
+import type { Attestation, LoadedBackend } from '../../backends/types.ts';
 import { loadCaseAudio } from '../audio/case-audio.ts';
-import type { FailureShapeSettings, GateThresholds } from '../config/load-config.ts';
+import type { FailureShapeSettings, GateThresholds, InvarianceSettings } from '../config/load-config.ts';
 import { failureShapes } from '../score/failure-shapes.ts';
+import { languageAgreement } from '../score/language-agreement.ts';
+import { batchesOf, batchVariance, chunkedDisagreement } from '../score/invariance.ts';
+import { transcribeInChunks } from './chunked-transcription.ts';
+import type { Audio16k } from '../audio/decoded-audio.ts';
 import type { NormalizerName } from '../config/normalizer-names.ts';
 import type { AccuracyResult, CaseFailure, CaseResult, TokenParityResult } from '../report/report-types.ts';
 import { formatAlignment } from '../score/align.ts';
@@ -34,6 +38,8 @@ export interface AccuracyOptions {
   leftOut?: readonly CaseFailure[];
   /** The failure shapes' thresholds (config failureShapes); without them those checks are not made. */
   failureShapes?: FailureShapeSettings;
+  /** The invariance checks (config invariance); without them none is made. */
+  invariance?: InvarianceSettings;
 }
 
 /** One failure line for the cases left out: how many, which, on which side and why in short (the report has each in full). */
@@ -65,7 +71,62 @@ type Pair = { b: CaseTranscript; d: CaseTranscript };
 /** NaN/Inf values among a device's forced logits, by case (failure-shapes.ts). */
 const nonFinite = (rows: readonly Float32Array[]) => rows.reduce((n, r) => n + r.reduce((m, x) => m + (Number.isFinite(x) ? 0 : 1), 0), 0);
 
-async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>): Promise<Map<string, CaseTokenParity>> {
+/** Whether both sides identify language and the check is on (config failureShapes.languageAgreement): made on every case, then. */
+const languageChecked = (baseline: TranscribedRun, device: TranscribedRun, o: AccuracyOptions) => Boolean(o.failureShapes?.languageAgreement && baseline.loaded.detectLanguage && device.loaded.detectLanguage);
+
+/** Both sides' language identification on one case, compared. Asked right after that case's teacher forcing, so each side's first window is still encoded. */
+async function languageOf(baseline: TranscribedRun, device: TranscribedRun, id: string, audio: Audio16k, o: AccuracyOptions, out: Finding[]): Promise<void> {
+  if (!languageChecked(baseline, device, o)) return;
+  const b = await untilAborted(baseline.loaded.detectLanguage!(audio), o.signal);
+  const d = await untilAborted(device.loaded.detectLanguage!(audio), o.signal);
+  out.push(...languageAgreement(id, b, d, o.failureShapes!));
+}
+
+/**
+ * Each case longer than one chunk transcribed again in chunks on both sides (config
+ * invariance.chunked), the chunked transcripts compared as the sequential ones are: what
+ * chunked long-form decoding does to one stack and not the other.
+ */
+async function chunkedInvariance(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Finding[]> {
+  const inv = o.invariance;
+  if (!inv?.chunked) return [];
+  const out: Finding[] = [];
+  const long = pairs.filter(({ b }) => b.duration > inv.chunkSeconds);
+  for (const [i, { b }] of long.entries()) {
+    const audio = await loadCaseAudio(b.case);
+    const chunked = (run: TranscribedRun, side: string) => untilAborted(transcribeInChunks(run.loaded, audio, { label: `chunked ${i + 1}/${long.length} ${b.case.id} (${side})`, chunkLength: inv.chunkSeconds, batchSize: 1, progress: (m) => o.progress?.(m) }), o.signal);
+    const bt = await chunked(baseline, 'baseline');
+    const dt = await chunked(device, 'device');
+    out.push(...chunkedDisagreement(b.case.id, bt.text, dt.text, { normalize: getNormalizer(o.normalizer), maxWer: o.thresholds.maxWer, cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES, chunkSeconds: inv.chunkSeconds }));
+  }
+  return out;
+}
+
+/**
+ * Where the device transcribes in batches (config invariance.batch): the cases in batches, in the
+ * list's order so that neighbours of other lengths share one, each case's batched tokens against
+ * its own transcript alone (the one the gate scored). Each case is in one batch: one call per batch.
+ */
+async function batchInvariance(device: TranscribedRun, pairs: Pair[], o: AccuracyOptions): Promise<Finding[]> {
+  const inv = o.invariance;
+  if (!inv?.batch || !device.loaded.transcribeBatch) return [];
+  const out: Finding[] = [];
+  const batches = batchesOf(pairs, inv.batchSize);
+  if (batches.length === 1 && batches[0]!.length === 1) return [];
+  for (const [i, batch] of batches.entries()) {
+    o.progress?.(`batched: ${i + 1}/${batches.length} (${batch.length} cases)`);
+    const audios = await Promise.all(batch.map(({ d }) => loadCaseAudio(d.case)));
+    const results = await untilAborted(device.loaded.transcribeBatch(audios), o.signal);
+    if (results.length !== batch.length) throw new RangeError(`a batch of ${batch.length} audios gave ${results.length} transcripts`);
+    batch.forEach(({ d }, k) => {
+      const neighbours = batch.filter((_, j) => j !== k).map((p) => p.d.case.id);
+      out.push(...batchVariance(d.case.id, d.result.tokens ?? [], results[k]!.tokens ?? [], neighbours));
+    });
+  }
+  return out;
+}
+
+async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pairs: Pair[], o: AccuracyOptions, nonFiniteLogits: Map<string, number>, language: Finding[]): Promise<Map<string, CaseTokenParity>> {
   const parity = new Map<string, CaseTokenParity>();
   for (const [i, { b, d }] of pairs.entries()) {
     o.progress?.(`token parity: ${i + 1}/${pairs.length} ${b.case.id}`);
@@ -75,6 +136,7 @@ async function forcedParity(baseline: TranscribedRun, device: TranscribedRun, pa
     const devLogits = await untilAborted(device.loaded.forcedLogits!(audio, forced), o.signal);
     nonFiniteLogits.set(b.case.id, nonFinite(devLogits));
     parity.set(b.case.id, compareCase(b.case.id, baseLogits, devLogits, forced, d.result.tokens ?? [], o.thresholds.marginTolerance));
+    await languageOf(baseline, device, b.case.id, audio, o, language);
   }
   return parity;
 }
@@ -146,7 +208,12 @@ export interface ForcedParity {
  * an AccuracyResult is made, for a run and for a merge of shards alike (so the merged figures are
  * the unsharded run's, never averages of the shards').
  */
-export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'thresholds' | 'leftOut' | 'failureShapes'> & { attestation?: readonly string[] }): AccuracyResult {
+export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity, o: Pick<AccuracyOptions, 'normalizer' | 'cerSpaces' | 'leftOut' | 'failureShapes'> & {
+    thresholds: AccuracyResult['thresholds'];
+    attestation?: readonly Attestation[];
+    /** Findings made by asking both backends again (language identification, chunked decoding, batching), per case: kept as they are. */
+    compared?: readonly Finding[];
+  }): AccuracyResult {
   const normalize = getNormalizer(o.normalizer);
   const scores = scoreTranscripts(rows.map((r) => ({ id: r.id, baseline: r.baselineText, device: r.deviceText })), normalize, { cerSpaces: o.cerSpaces ?? DEFAULT_CER_SPACES });
   const { parity, summary, tokenParity, error } = forced;
@@ -161,8 +228,9 @@ export function scoreAccuracy(rows: readonly PairedCase[], forced: ForcedParity,
       })
     : [];
   // a device that ran on something other than it was configured for measured something else: failed whatever its figures
-  const attested: Finding[] = (o.attestation ?? []).map((m) => ({ kind: 'attestation', message: `attestation: ${m}` }));
-  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
+  // (a fallback warning only where the failure shapes are checked and it is not switched off)
+  const attested: Finding[] = (o.attestation ?? []).filter((a) => a.what !== 'fallback-warning' || o.failureShapes?.fallbackWarnings).map((a) => ({ kind: 'attestation', message: `attestation: ${a.message}` }));
+  const failures = [...(notCompared ? [notCompared] : []), ...attested, ...gateFailures(scores, summary, o.thresholds, evidence), ...shapes, ...(o.compared ?? []), ...(worse ? [worse] : []), ...(error ? [{ kind: 'teacher-forcing-error' as const, message: `teacher forcing failed: ${error.message}` }] : [])];
 
   const cases: CaseResult[] = scores.cases.map((c, i) => {
     const r = rows[i]!;
@@ -202,11 +270,15 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
   let tokenParity: TokenParityResult;
   let error: Error | undefined;
   const nonFiniteLogits = new Map<string, number>();
+  const language: Finding[] = [];
   const why = tokenParityUnavailable(baseline, device, o.tokenParity ?? true);
-  if (why) tokenParity = { available: false, reason: why };
-  else {
+  if (why) {
+    tokenParity = { available: false, reason: why };
+    // language identification without teacher forcing: each case on its own
+    if (languageChecked(baseline, device, o)) for (const { b } of pairs) await languageOf(baseline, device, b.case.id, await loadCaseAudio(b.case), o, language);
+  } else {
     try {
-      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits);
+      parity = await forcedParity(baseline, device, pairs, o, nonFiniteLogits, language);
       summary = summarizeTokenParity([...parity.values()]);
       tokenParity = { available: true, passed: tokenParityPasses(summary, o.thresholds), ...summary };
     } catch (e) {
@@ -217,7 +289,18 @@ export async function runAccuracyKeepingScores(baseline: TranscribedRun, device:
       }
     }
   }
+  const invariance: Finding[] = [];
+  // a check that could not be made fails as that check, not as teacher forcing
+  const made = async (kind: Finding['kind'], what: string, check: () => Promise<Finding[]>) => {
+    try {
+      invariance.push(...(await check()));
+    } catch (e) {
+      if (!(e instanceof Interrupted)) invariance.push({ kind, message: `${what} failed: ${(e as Error).message}` });
+    }
+  };
+  await made('chunked-disagreement', 'chunked decoding', () => chunkedInvariance(baseline, device, pairs, o));
+  await made('batch-variance', 'batched transcription', () => batchInvariance(device, pairs, o));
   const rows = pairs.map(({ b, d }): PairedCase => ({ id: b.case.id, audio: b.case.audio, kind: b.case.kind, audioSeconds: b.duration, audioFormat: b.format, referenceText: b.case.text, baselineText: b.result.text, deviceText: d.result.text, baselineTokens: b.result.tokens, deviceTokens: d.result.tokens, nonFiniteLogits: nonFiniteLogits.get(b.case.id) }));
-  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [] });
+  const accuracy = scoreAccuracy(rows, { parity, summary, tokenParity, error }, { ...o, attestation: device.loaded.attestation?.() ?? [], compared: [...language, ...invariance] });
   return error ? { accuracy, error } : { accuracy };
 }

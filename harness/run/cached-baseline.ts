@@ -72,6 +72,9 @@ export async function withBaselineCache(
       forcedLogits,
       // localization's tensors are never cached: asked for once per located case
       tensors: loaded.tensors?.bind(loaded),
+      transcribeBatch: loaded.transcribeBatch?.bind(loaded),
+      // language identification is asked once per case on each side: nothing to gain from a cache
+      detectLanguage: loaded.detectLanguage?.bind(loaded),
       attestation: loaded.attestation?.bind(loaded),
       describe: () => loaded.describe(),
       memory: loaded.memory?.bind(loaded),

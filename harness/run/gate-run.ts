@@ -54,6 +54,8 @@ interface RunState {
   /** This run's start, recorded in the cache entries it makes. */
   id: string;
   references: References;
+  /** The backend under way when the run was stopped, and what it was doing: the report names it. */
+  stopped?: { backend: string; during: NonNullable<NonNullable<Report['interrupted']>['during']> };
 }
 
 /** What the report keeps of an error, beside the backend's name: its message (which for a crashed backend holds its last output). */
@@ -76,7 +78,7 @@ function isolationOf(config: Config): IsolationOptions | undefined {
  */
 async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
   // a backend whose process ends on a case is loaded again, as often as the config allows
-  const loaded = await loadRestartable(p.entry.name, () => loadBackend(p, isolationOf(run.config)), run.config.maxRestarts);
+  const loaded = await loadRestartable(p.entry.name, () => loadBackend(p, isolationOf(run.config), run.signal), run.config.maxRestarts);
   if (p.role !== 'baseline' || !run.baselineCache) return { loaded };
   try {
     const c = await withBaselineCache(loaded, p.backend.name, p.options, { dir: run.baselineCache.dir, run: state.id, onProblem: (x) => ev.note?.(`baseline cache: ${x.file}: ${x.problem}; recomputed`) });
@@ -84,6 +86,24 @@ async function loadChecked(p: PlannedBackend, run: GateRun, state: RunState, ev:
   } catch (e) {
     ev.note?.(`baseline cache: not used: ${(e as Error).message}`);
     return { loaded };
+  }
+}
+
+/**
+ * loadChecked, no longer waited for once the run is stopped (Ctrl-C): a load can take minutes (a
+ * large model onto a device). The load is abandoned: a backend in a process of its own has that
+ * process killed (the signal reaches loadBackend), and one that finishes loading anyway is
+ * disposed of. Throws Interrupted, with the backend named in the run's state for the report.
+ */
+async function loadUnlessStopped(p: PlannedBackend, run: GateRun, state: RunState, ev: GateEvents): Promise<{ loaded: LoadedBackend; cache?: BaselineCacheUse }> {
+  const loading = loadChecked(p, run, state, ev);
+  try {
+    return await untilAborted(loading, run.signal);
+  } catch (e) {
+    if (!(e instanceof Interrupted) && !run.signal?.aborted) throw e;
+    state.stopped ??= { backend: p.entry.name, during: 'loading' };
+    loading.then(({ loaded }) => loaded.dispose(), () => undefined);
+    throw e instanceof Interrupted ? e : new Interrupted(String(run.signal?.reason ?? 'abort'));
   }
 }
 
@@ -107,8 +127,9 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
   let cache: BaselineCacheUse | undefined;
   ev.progress?.(`${p.entry.name}: loading`);
   try {
-    ({ loaded, cache } = await loadChecked(p, run, state, ev));
+    ({ loaded, cache } = await loadUnlessStopped(p, run, state, ev));
   } catch (e) {
+    if (e instanceof Interrupted) return { failed: [], interrupted: true };
     rethrowInputError(e);
     return { failed: [], failure: fragmentOf(p, { status: 'failed', reason: why('failed to load', e) }) };
   }
@@ -117,6 +138,7 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
     throw e;
   });
   const failedCases = t.failed.length ? { failedCases: t.failed } : {};
+  if (t.interrupted) state.stopped ??= { backend: p.entry.name, during: 'transcribing' };
   if (t.interrupted && !t.results.length) {
     loaded.dispose();
     return { failed: t.failed, interrupted: true };
@@ -133,10 +155,15 @@ async function transcribeAll(p: PlannedBackend, run: GateRun, state: RunState, c
   try {
     if (run.performance && !t.interrupted) {
       ev.progress?.(`${p.entry.name}: the performance audio, untimed (what the timed runs must give)`);
-      state.references.set(p.entry.name, await referenceOf(loaded, run.performance, 'accuracy run'));
+      state.references.set(p.entry.name, await untilAborted(referenceOf(loaded, run.performance, 'accuracy run'), run.signal));
     }
     return { run: { loaded, results: t.results }, failed: t.failed, cache };
   } catch (e) {
+    // stopped during the performance audio: the cases are done and kept; the performance check is not reached
+    if (e instanceof Interrupted) {
+      state.stopped ??= { backend: p.entry.name, during: 'transcribing' };
+      return { run: { loaded, results: t.results }, failed: t.failed, cache };
+    }
     const environment = safeDescribe(loaded);
     loaded.dispose();
     rethrowInputError(e);
@@ -206,7 +233,7 @@ async function accuracyCheck(run: GateRun, state: RunState, cases: readonly Case
         // the figures are over the cases both sides finished; the rest are named and fail the gate
         const deviceDone = new Set(device.results.map((r) => r.case.id));
         const both: TranscribedRun = { loaded: baseline.loaded, results: baseline.results.filter((r) => deviceDone.has(r.case.id)) };
-        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, failureShapes: config.failureShapes, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
+        const r = await runAccuracyKeepingScores(both, device, { normalizer: config.normalizer, cerSpaces: config.cerSpaces, thresholds: config.thresholds, failureShapes: config.failureShapes, invariance: config.invariance, progress: ev.progress, leftOut: [...baselineFailed, ...d.failed], signal: run.signal });
         const environment = safeDescribe(device.loaded);
         const located = r.error ? undefined : await localize(run, cases, baseline, device, p, r.accuracy, ev);
         const localization = located ? { localization: located } : {};
@@ -277,7 +304,10 @@ async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable
         ({ reference, cache } = await untilAborted(untimedReference(p, run, state, perf, ev), run.signal));
       } catch (e) {
         rethrowInputError(e);
-        if (e instanceof Interrupted) return;
+        if (e instanceof Interrupted || run.signal?.aborted) {
+          state.stopped ??= { backend: p.entry.name, during: 'transcribing' };
+          return;
+        }
         emit(fragmentOf(p, { status: 'failed', reason: why('failed on the performance audio, untimed', e) }));
         continue;
       }
@@ -287,7 +317,10 @@ async function performanceCheck(run: GateRun, state: RunState, perf: NonNullable
       emit(fragmentOf(p, { environment: r.environment, performance: { ...r.performance, underLoad: underLoadCheck(reference, r.transcripts) }, ...(cache ? { baselineCache: cache } : {}) }));
     } catch (e) {
       rethrowInputError(e);
-      if (e instanceof Interrupted) return;
+      if (e instanceof Interrupted) {
+        state.stopped ??= { backend: p.entry.name, during: 'measuring' };
+        return;
+      }
       emit(fragmentOf(p, { status: 'failed', reason: why('failed while measuring performance', e) }));
     }
   }
@@ -316,7 +349,7 @@ export async function runGate(run: GateRun, ev: GateEvents = {}): Promise<Report
     await performanceCheck(run, state, run.performance, emitter('performance'), ev);
   }
   if (!checks.length) throw new RangeError('runGate needs accuracy, performance or both');
-  const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort') } : undefined;
+  const interrupted = run.signal?.aborted ? { signal: String(run.signal.reason ?? 'abort'), ...state.stopped } : undefined;
   const corpus = run.accuracy?.format ? { format: run.accuracy.format, ...(run.accuracy.commands?.length ? { commands: run.accuracy.commands } : {}), power: planPower(run.config, run.accuracy.wholeCorpus ?? run.accuracy.cases) } : undefined;
   return assembleReport({ config: await configSummary(run.config, run.accuracy?.source, corpus), checks, fragments, skippedInputs: run.accuracy?.skippedInputs, interrupted, shard: run.shard });
 }

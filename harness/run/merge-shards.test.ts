@@ -5,7 +5,9 @@ import { latencyStats } from '../bench/latency-stats.ts';
 import type { BackendReport, PerformanceResult, Report, ShardRecord } from '../report/report-types.ts';
 import { scoreAccuracy, type PairedCase } from './accuracy.ts';
 import { mergeShardReports } from './merge-shards.ts';
-import { shardCases, shardRuns } from './shard-cases.ts';
+import { corpusIdsSha256, shardCases, shardRuns } from './shard-cases.ts';
+import type { FailureShapeSettings } from '../config/load-config.ts';
+import { summarizeTokenParity } from '../score/token-parity.ts';
 
 /**
  * The merge of shards against the whole run, on per-case data scored by the run's own code: 40
@@ -24,6 +26,8 @@ const rows: PairedCase[] = Array.from({ length: 40 }, (_, i) => {
   const baseline = i % 3 === 0 ? [...words, 'uh'] : words;
   return { id: `utt-${String(i).padStart(2, '0')}`, audio: `audio/${i}.wav`, kind: 'speech', audioSeconds: 1 + (i % 4), audioFormat: 'wav/pcm16', referenceText: ref, baselineText: baseline.join(' '), deviceText: device.join(' ') };
 });
+// config.schema.json's failureShapes defaults
+const SHAPES: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5, languageAgreement: true, maxLanguageProbabilityDiff: 0.1, fallbackWarnings: true };
 const notRequested = { parity: new Map(), summary: undefined, tokenParity: { available: false as const, reason: 'not requested' } };
 const score = (r: readonly PairedCase[]) => scoreAccuracy(r, notRequested, { normalizer: 'basic', thresholds });
 
@@ -117,28 +121,28 @@ describe('merging shards', () => {
     expect(() => mergeShardReports([parts[1]!, relabelled])).toThrow(/relabelled\.json: case utt-\d+ is in two shards \(also shard-1\.json\)/);
   });
 
+  const samples = [101, 97, 140, 99, 250, 103, 98, 120, 96, 180, 102, 99];
+  const perf = (mine: number[], index: number): PerformanceResult => ({
+    audioSeconds: 5,
+    loadMs: 10 + index,
+    firstCallMs: 300 + index,
+    shortAudio: { audioSeconds: 2, latencyMs: 40, text: 'x' },
+    latencyMs: latencyStats(mine),
+    samplesMs: mine,
+    rtf: 0,
+    rtfx: 0,
+    memory: { hostRssBeforeLoadBytes: 1, hostRssAfterLoadBytes: 2, hostRssAfterRunsBytes: 3 + index, hostPeakRssBytes: 4 + index, device: null },
+    speedup: null,
+    determinism: { runs: mine.length + 1, distinctOutputs: 1, deterministic: true },
+  });
+  const part = (index: number, over: Partial<PerformanceResult> = {}, totalRuns = samples.length): { name: string; report: Report } => {
+    const { runs, record } = shardRuns(totalRuns, { index, count: 3, source: '--shard' });
+    const mine = samples.filter((_, r) => r % 3 === index);
+    if (totalRuns === samples.length) expect(mine).toHaveLength(runs);
+    const fragment = (role: BackendReport['role']) => ({ ...entry(role), performance: { ...perf(mine, index), ...over } });
+    return { name: `perf-${index}.json`, report: assembleReport({ config: { source: null, normalizer: 'basic', thresholds, baseline: 'base', fixtures: 'cases.jsonl', fixturesSha256: null }, checks: ['performance'], fragments: [fragment('baseline'), fragment('device')], environment: { cpu: 'cpu A', cpuCount: 2 }, shard: record }) };
+  };
   it('performance shards: latency statistics from the union of the warm samples, never a mean of the shards\' percentiles', () => {
-    const samples = [101, 97, 140, 99, 250, 103, 98, 120, 96, 180, 102, 99];
-    const perf = (mine: number[], index: number): PerformanceResult => ({
-      audioSeconds: 5,
-      loadMs: 10 + index,
-      firstCallMs: 300 + index,
-      shortAudio: { audioSeconds: 2, latencyMs: 40, text: 'x' },
-      latencyMs: latencyStats(mine),
-      samplesMs: mine,
-      rtf: 0,
-      rtfx: 0,
-      memory: { hostRssBeforeLoadBytes: 1, hostRssAfterLoadBytes: 2, hostRssAfterRunsBytes: 3 + index, hostPeakRssBytes: 4 + index, device: null },
-      speedup: null,
-      determinism: { runs: mine.length + 1, distinctOutputs: 1, deterministic: true },
-    });
-    const part = (index: number): { name: string; report: Report } => {
-      const { runs, record } = shardRuns(samples.length, { index, count: 3, source: '--shard' });
-      const mine = samples.filter((_, r) => r % 3 === index);
-      expect(mine).toHaveLength(runs);
-      const fragment = (role: BackendReport['role']) => ({ ...entry(role), performance: perf(mine, index) });
-      return { name: `perf-${index}.json`, report: assembleReport({ config: { source: null, normalizer: 'basic', thresholds, baseline: 'base', fixtures: 'cases.jsonl', fixturesSha256: null }, checks: ['performance'], fragments: [fragment('baseline'), fragment('device')], environment: { cpu: 'cpu A', cpuCount: 2 }, shard: record }) };
-    };
     const m = merged([part(2), part(0), part(1)]);
     const p = device(m).performance!;
     const pooled = [0, 1, 2].flatMap((i) => samples.filter((_, r) => r % 3 === i));
@@ -150,7 +154,100 @@ describe('merging shards', () => {
     expect(p.determinism).toEqual({ runs: samples.length + 3, distinctOutputs: 1, deterministic: true });
   });
 
+  it("performance: one shard's non-determinism or under-load failure is the merge's; shards of another run total are refused", () => {
+    const failing = { reference: 'untimed run' as const, calls: 4, matching: 3, passed: false, differences: [{ call: 'run 2', text: 'a', referenceText: 'b' }] };
+    const passing = { ...failing, matching: 4, passed: true, differences: [] };
+    const m = merged([part(0, { underLoad: passing }), part(1, { determinism: { runs: 5, distinctOutputs: 2, deterministic: false }, underLoad: passing }), part(2, { underLoad: failing })]);
+    const p = device(m).performance!;
+    expect(p.determinism.deterministic, 'shard 1 gave two outputs for one input').toBe(false);
+    expect(p.determinism.distinctOutputs).toBe(2);
+    expect(p.underLoad, "shard 2's timed transcripts differ from the checked ones").toEqual(failing);
+    expect(() => mergeShardReports([part(0), part(1, {}, samples.length + 3)])).toThrow(/perf-1\.json: a shard of 15 warm runs, perf-0\.json of 12/);
+  });
+
   it('reports that are not shards pass through untouched', () => {
     expect(mergeShardReports([{ name: 'a.json', report: whole }])[0]!.report).toBe(whole);
+  });
+});
+
+// Issue 24's fresh-eyes audit: each of these breaks of the merge passed every test before.
+describe('merging shards: what one shard alone found is never lost, and no other run slips in', () => {
+  const ofShard = (r: Report) => rows.filter((x) => r.shard!.accuracy!.ids.includes(x.id));
+
+  it('the LAST shard missing is named as any other (INCOMPLETE)', () => {
+    const parts = shards(4);
+    const m = merged(parts.slice(0, 3));
+    expect(m.verdict).not.toBe('pass');
+    expect(m.verdictReasons.find((f) => f.kind === 'shards-missing')?.message, 'shard 3/4 (the last) absent from the merge').toMatch(/^shard\(s\) 3\/4 missing from the merge/);
+  });
+
+  it('refuses a shard of another corpus with as many cases (one id renamed): the ids decide, not their count', () => {
+    const parts = shards(4);
+    const renamed = rows.map((r, i) => (i === 0 ? { ...r, id: 'utt-renamed' } : r));
+    const s = shardCases(renamed, { index: 1, count: 4, source: '--shard' });
+    expect(s.record.accuracy!.corpusCases).toBe(parts[0]!.report.shard!.accuracy!.corpusCases);
+    expect(() => mergeShardReports([parts[0]!, { name: 'renamed.json', report: report(s.cases, s.record) }])).toThrow(/renamed\.json: a shard of another corpus than shard-0\.json/);
+  });
+
+  it('the corpus id hash separates ids: ["ab", "c"] is not ["a", "bc"]', () => {
+    expect(corpusIdsSha256([{ id: 'ab' }, { id: 'c' }])).not.toBe(corpusIdsSha256([{ id: 'a' }, { id: 'bc' }]));
+  });
+
+  it('refuses a case scored in two shards even where the shard records assign it once', () => {
+    const parts = shards(2);
+    const s1 = parts[1]!.report;
+    const stray = ofShard(parts[0]!.report)[0]!;
+    // shard 1's report scores a case of shard 0 as well: it would count twice in every corpus figure
+    device(s1).accuracy = score([...ofShard(s1), stray]);
+    expect(() => mergeShardReports(parts)).toThrow(new RegExp(`shard-1\\.json: case ${stray.id} is in two shards \\(also shard-0\\.json\\)`));
+  });
+
+  it("a later shard's failed backend, failed cases, left-out cases and teacher-forcing error all reach the merged entry", () => {
+    const parts = shards(3);
+    const s2 = parts[2]!.report;
+    const mine = ofShard(s2);
+    const lost = mine[0]!;
+    const leftOut = [{ kind: 'crash' as const, backend: 'dev', case: lost.id, audio: lost.audio, message: 'worker died' }];
+    const acc = score(mine.slice(1));
+    device(s2).accuracy = { ...scoreAccuracy(mine.slice(1), notRequested, { normalizer: 'basic', thresholds, leftOut }), failures: [...acc.failures, { kind: 'teacher-forcing-error', message: 'teacher forcing failed: boom' }], passed: false };
+    Object.assign(device(s2), { status: 'failed', reason: 'restarted 3 times', failedCases: leftOut });
+    const dev = device(merged(parts));
+    expect(dev.status, "a shard's failed status wins over the others' ran").toBe('failed');
+    expect(dev.reason).toBe('restarted 3 times');
+    expect(dev.failedCases, "shard 2's failed cases").toEqual(leftOut);
+    expect(dev.accuracy!.casesLeftOut, "shard 2's left-out cases").toEqual(leftOut);
+    expect(dev.accuracy!.failures.find((f) => f.kind === 'teacher-forcing-error')?.message, "shard 2's teacher-forcing error").toMatch(/boom/);
+    expect(dev.accuracy!.passed).toBe(false);
+  });
+
+  it('token parity unavailable in a later shard makes the merged token parity unavailable, with its reason', () => {
+    const parts = shards(2);
+    const acc0 = device(parts[0]!.report).accuracy!;
+    acc0.tokenParity = { available: true, passed: true, ...summarizeTokenParity([]) };
+    const t = device(merged(parts)).accuracy!.tokenParity;
+    expect(t.available, 'shard 1 measured no token parity: the merge cannot claim it').toBe(false);
+    expect(t.available === false && t.reason).toBe('not requested');
+  });
+
+  it("each failure shape a shard found stays in the merge and fails it (its tokens and logits are not in the report to find it again)", () => {
+    const clean = rows.map((r) => ({ ...r, deviceText: r.baselineText }));
+    const nan = clean[clean.length - 1]!.id;
+    const withNan = clean.map((r) => (r.id === nan ? { ...r, nonFiniteLogits: 2 } : r));
+    const truncated = clean.find((r) => r.baselineText.split(' ').length >= 8)!.id;
+    const bad = withNan.map((r) => (r.id === truncated ? { ...r, deviceText: r.baselineText.split(' ')[0]! } : r));
+    const shapeScore = (r: readonly PairedCase[]) => scoreAccuracy(r, notRequested, { normalizer: 'basic', thresholds, failureShapes: SHAPES });
+    const partsOf = (corpus: readonly PairedCase[]) =>
+      Array.from({ length: 4 }, (_, index) => {
+        const s = shardCases(corpus, { index, count: 4, source: '--shard' });
+        return { name: `shard-${index}.json`, report: report(s.cases, s.record, { accuracy: shapeScore(s.cases) }) };
+      });
+    const shapesOf = (r: Report) => device(r).accuracy!.failures.filter((f) => f.kind === 'non-finite-logits' || f.kind === 'truncation').map((f) => `${f.case} ${f.kind}`).sort();
+    // NaN logits alone: every figure passes, the shape alone must fail the merged run
+    const m1 = merged(partsOf(withNan));
+    expect(shapesOf(m1)).toEqual([`${nan} non-finite-logits`]);
+    expect(device(m1).accuracy!.passed, 'a shape finding kept, yet the merged accuracy passed').toBe(false);
+    expect(m1.verdict).toBe('fail');
+    const m2 = merged(partsOf(bad));
+    expect(shapesOf(m2), 'the truncation a shard found is kept').toEqual([`${nan} non-finite-logits`, `${truncated} truncation`].sort());
   });
 });

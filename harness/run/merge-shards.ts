@@ -160,7 +160,7 @@ function mergeAccuracy(parts: readonly AccuracyResult[], position: ReadonlyMap<s
 }
 
 /** Findings a shard makes that no merged figure recomputes. */
-const SHARD_OWN = new Set<Finding['kind']>(['repetition-loop', 'repeated-token-run', 'non-speech-text', 'non-finite-logits', 'truncation', 'attestation']);
+const SHARD_OWN = new Set<Finding['kind']>(['repetition-loop', 'repeated-token-run', 'non-speech-text', 'non-finite-logits', 'truncation', 'attestation', 'language-mismatch', 'chunked-disagreement', 'batch-variance']);
 
 /** Warm samples pooled in shard order and their statistics computed again; the first call, load and short clip are the lowest shard's (an unsharded run makes one of each); memory the largest. */
 function mergePerformance(parts: readonly PerformanceResult[]): PerformanceResult {

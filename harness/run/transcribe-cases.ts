@@ -62,9 +62,14 @@ export async function transcribeEachCase(loaded: LoadedBackend, cases: readonly 
     try {
       progress(`${backend}: starting again after case ${c.id}`);
       if (!loaded.restart) throw new Error('it cannot be started again here');
-      await loaded.restart();
+      // a restart is a load: stopped by a Ctrl-C like any (its process is killed through the run's signal)
+      await untilAborted(loaded.restart(), signal);
     } catch (e) {
       if (e instanceof AudioInputError) throw e;
+      if (e instanceof Interrupted || signal?.aborted) {
+        run.interrupted = true;
+        break;
+      }
       run.abandoned = e as Error;
       const why = `not tried: the backend could not be started again: ${failureMessage(e)}`;
       for (const rest of cases.slice(i + 1)) run.failed.push({ kind: 'not-run', backend, case: rest.id, audio: rest.audio, message: why });

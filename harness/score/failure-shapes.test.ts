@@ -4,7 +4,7 @@ import type { FailureShapeSettings } from '../config/load-config.ts';
 import { compressionRatio, failureShapes, longestRun, tailDeletions, type ShapeCase } from './failure-shapes.ts';
 
 // config.schema.json's failureShapes defaults
-const ON: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5 };
+const ON: FailureShapeSettings = { maxCompressionRatio: 2.4, compressionRatioOverBaseline: 1.25, maxTokenRun: 16, nonSpeechKinds: ['silence', 'noise', 'tone', 'chord', 'sweep'], nonFiniteLogits: true, minLengthRatio: 0.5, maxTailDeletions: 3, minBaselineWords: 5, languageAgreement: true, maxLanguageProbabilityDiff: 0.1, fallbackWarnings: true };
 const SENTENCE = 'the quick brown fox jumps over the lazy dog near the river bank today';
 
 function shapeCase(baselineText: string, deviceText: string, extra: Partial<ShapeCase> = {}): ShapeCase {
@@ -62,5 +62,54 @@ describe('failure shapes', () => {
     expect(kinds(shapeCase(SENTENCE, words.slice(0, -3).join(' ')))).toEqual([]);
     // a short baseline is not judged: a 2-word case losing a word is a WER matter
     expect(kinds(shapeCase('hello there', 'hello'))).toEqual([]);
+  });
+});
+
+// Each threshold's boundary, and each comparison with the baseline, pinned one at a time
+// (issue 24's fresh-eyes audit: a `>` made `>=`, or the baseline's side of a rule dropped, passed every test before).
+describe('failure shapes: thresholds are strict, and each rule compares with the baseline', () => {
+  it('repetition loop: a ratio exactly at maxCompressionRatio does not fire, just above it does', () => {
+    const loop = `${SENTENCE} ${'thank you for watching '.repeat(12)}`;
+    const d = compressionRatio(loop);
+    expect(kinds(shapeCase(SENTENCE, loop), { ...ON, maxCompressionRatio: d }), 'ratio == maxCompressionRatio must not fire (whisper\'s rule is "more than")').not.toContain('repetition-loop');
+    expect(kinds(shapeCase(SENTENCE, loop), { ...ON, maxCompressionRatio: d - 1e-9 })).toContain('repetition-loop');
+  });
+
+  it('repeated token run: exactly maxTokenRun does not fire, one more does; a run the baseline has as long does not', () => {
+    const run = (n: number) => [1, ...Array<number>(n).fill(7), 3];
+    expect(longestRun(run(16))).toBe(16);
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { baselineTokens: [1, 2, 3], deviceTokens: run(16) })), 'a run of exactly maxTokenRun (16) must not fire').toEqual([]);
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { baselineTokens: [1, 2, 3], deviceTokens: run(17) }))).toEqual(['repeated-token-run']);
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { baselineTokens: run(20), deviceTokens: run(20) })), "the baseline's own run of 20: not the device's failure").toEqual([]);
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { baselineTokens: run(19), deviceTokens: run(20) })), 'one longer than the baseline\'s run fires').toEqual(['repeated-token-run']);
+  });
+
+  it('non-finite logits: a single NaN fires, none does not', () => {
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { nonFiniteLogits: 1 })), 'one NaN/Inf logit must fire').toEqual(['non-finite-logits']);
+    expect(kinds(shapeCase(SENTENCE, SENTENCE, { nonFiniteLogits: 0 }))).toEqual([]);
+  });
+
+  it('truncation: a baseline of exactly minBaselineWords is judged, one word fewer is not', () => {
+    const five = 'alpha bravo charlie delta echo';
+    expect(kinds(shapeCase(five, 'alpha bravo')), 'a 5-word baseline (= minBaselineWords) is judged').toEqual(['truncation']);
+    expect(kinds(shapeCase('alpha bravo charlie delta', 'alpha'))).toEqual([]);
+  });
+
+  it('truncation: exactly minLengthRatio of the baseline\'s words is not truncation', () => {
+    const words = 'one two three four five six seven eight nine ten'.split(' ');
+    // the first half missing, the tail intact: the length ratio alone decides
+    const half = shapeCase(words.join(' '), words.slice(5).join(' '));
+    expect(tailDeletions(half.alignment)).toBe(0);
+    expect(kinds(half), 'a length ratio of exactly 0.5 must not fire').toEqual([]);
+    expect(kinds(shapeCase(words.join(' '), words.slice(6).join(' ')))).toEqual(['truncation']);
+  });
+
+  it('tail deletions count only the words missing at the end, not deletions before the last shared word', () => {
+    const words = SENTENCE.split(' ');
+    // three words dropped in the middle, one at the end
+    const device = [...words.slice(0, 3), ...words.slice(6, -1)].join(' ');
+    const c = shapeCase(SENTENCE, device);
+    expect(tailDeletions(c.alignment), 'only the one word missing at the tail').toBe(1);
+    expect(kinds(c)).toEqual([]);
   });
 });

@@ -1,3 +1,6 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum } from '../io/schema-types.ts';
+
 /**
  * What the gate found, as a value (vitest's TestError idea): every failure of a check and every
  * reason behind a verdict. Renderers and the verdict filter on `kind`, `backend`, `case` and
@@ -19,7 +22,11 @@ export const FINDING_KINDS = [
   'non-speech-text', // text on a non-speech probe where the baseline says nothing
   'non-finite-logits', // NaN/Inf in the device's teacher-forced logits
   'truncation', // far fewer words than the baseline, or the baseline's last words missing
-  'attestation', // the backend ran on another device or dtype than the one configured
+  'attestation', // the backend ran on another device or dtype than the one configured, or printed a fallback warning
+  // the invariance checks (invariance.ts), each against the baseline on one case
+  'batch-variance', // batched with neighbours of other lengths, the device's tokens for a case differ from its tokens alone
+  'chunked-disagreement', // decoded in chunks, the device's transcript differs from the baseline's beyond the per-case WER limit
+  'language-mismatch', // the device identifies another language than the baseline, or gives the baseline's a probability far from its
   // the verdict's reasons (Report.verdictReasons)
   'under-load', // timed transcripts differ from the checked ones
   'not-run', // a required backend was skipped or failed
@@ -37,17 +44,22 @@ export const FINDING_KINDS = [
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** The figure a finding is about, as the thresholds name it. */
-export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts', 'compressionRatio', 'tokenRun', 'nonFiniteLogits', 'lengthRatio', 'tailDeletions'] as const;
+export const FINDING_METRICS = ['wer', 'cer', 'exactMatch', 'decisiveTop1Agreement', 'werIncrease', 'timedTranscripts', 'compressionRatio', 'tokenRun', 'nonFiniteLogits', 'lengthRatio', 'tailDeletions', 'languageProbability'] as const;
 export type FindingMetric = (typeof FINDING_METRICS)[number];
 
-export interface Finding {
-  kind: FindingKind;
-  /** The backend it concerns; absent for an accuracy check's own failures (the backend holding them is theirs). */
-  backend?: string;
-  /** The case (its id); absent for a corpus-wide or backend-wide finding, so no case id can be mistaken for "corpus". */
-  case?: string;
-  metric?: FindingMetric;
-  observed?: number;
-  limit?: number;
-  message: string;
-}
+/** A finding, declared once: its type is derived here, and the report's schema holds it as it is (report-schema.ts). */
+export const FINDING = Type.Object(
+  {
+    kind: Enum(FINDING_KINDS),
+    /** The backend it concerns; absent for an accuracy check's own failures (the backend holding them is theirs). */
+    backend: Type.Optional(Type.String()),
+    /** The case (its id); absent for a corpus-wide or backend-wide finding, so no case id can be mistaken for "corpus". */
+    case: Type.Optional(Type.String({ description: 'the case id; absent for a corpus-wide or backend-wide finding' })),
+    metric: Type.Optional(Enum(FINDING_METRICS)),
+    observed: Type.Optional(Type.Number()),
+    limit: Type.Optional(Type.Number()),
+    message: Type.String(),
+  },
+  { description: 'what the gate found, as a value: code reads kind, backend, case and metric; message is for people only (harness/score/finding.ts)', additionalProperties: false },
+);
+export type Finding = Static<typeof FINDING>;

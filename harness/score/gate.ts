@@ -4,6 +4,8 @@ import { proportionLower, rateUpper, trialsNeededAtZero, type RateBound } from '
 import type { GroundTruth } from './ground-truth.ts';
 import type { Finding } from './finding.ts';
 import type { TokenParitySummary } from './token-parity.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum } from '../io/schema-types.ts';
 
 /**
  * The acceptance rule of the reference report, and the one place where a threshold is applied:
@@ -82,7 +84,7 @@ export function evidenceOf(scores: TranscriptScores, t: Thresholds): Evidence {
 }
 
 /** Whether every corpus figure's bound meets its threshold: what the data alone supports. */
-export function evidenceSupports(e: Evidence): boolean {
+export function evidenceSupports(e: Record<'wer' | 'cer' | 'exactMatch', { sufficient: boolean }>): boolean {
   return e.wer.sufficient && e.cer.sufficient && e.exactMatch.sufficient;
 }
 
@@ -118,15 +120,19 @@ export function gateFailures(scores: TranscriptScores, tokenParity: TokenParityS
 }
 
 /** Whether what was timed is what was checked: every timed call's transcript equals the accuracy path's for the same audio. */
-export interface UnderLoadCheck {
-  /** The accuracy check's loaded backend (both checks ran), or one untimed transcription through the same path (performance only). */
-  reference: 'accuracy run' | 'untimed run';
-  calls: number;
-  matching: number;
-  passed: boolean;
-  /** The first few timed calls that differ, with both texts. */
-  differences: { call: string; text: string; referenceText: string }[];
-}
+export const UNDER_LOAD_CHECK = Type.Object(
+  {
+    /** The accuracy check's loaded backend (both checks ran), or one untimed transcription through the same path (performance only). */
+    reference: Enum(['accuracy run', 'untimed run']),
+    calls: Type.Integer({ minimum: 0 }),
+    matching: Type.Integer({ minimum: 0 }),
+    passed: Type.Boolean(),
+    /** The first few timed calls that differ, with both texts. */
+    differences: Type.Array(Type.Object({ call: Type.String(), text: Type.String(), referenceText: Type.String() }, { additionalProperties: false })),
+  },
+  { description: "timed calls' transcripts against the accuracy path's transcript of the same audio (MLPerf TEST01)", additionalProperties: false },
+);
+export type UnderLoadCheck = Static<typeof UNDER_LOAD_CHECK>;
 
 /** A transcript as the under-load check compares it: text, and token ids where the engine gives them. */
 export interface PlainTranscript {

@@ -1,3 +1,5 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Enum, OrNull } from '../io/schema-types.ts';
 /**
  * Token-level parity by teacher forcing: both backends are fed the baseline's tokens, and the
  * logits of every step are compared. Transcript WER cannot tell a near-tie (two tokens almost
@@ -16,44 +18,60 @@ export interface StepStats {
   cosine: number;
 }
 
-export interface FirstDivergence {
-  /** Index in the token sequence (0 = first text token). */
-  step: number;
-  baselineToken: number;
-  deviceToken: number | null;
-  /** The baseline's top-1 margin at that step under teacher forcing. */
-  margin: number | null;
-  /** near-tie: margin within tolerance; numerical: a decisive step flipped. */
-  cause: 'near-tie' | 'numerical' | 'unknown';
-}
+// the shapes below are declared once, their types derived; the report's schema holds them as they are (report-schema.ts)
+const COUNT = Type.Integer({ minimum: 0 });
+const NON_NEGATIVE = Type.Number({ minimum: 0 });
+const FRACTION = Type.Number({ minimum: 0, maximum: 1 });
 
-export interface CaseTokenParity {
-  id: string;
-  steps: number;
-  top1Agreements: number;
-  decisiveSteps: number;
-  decisiveAgreements: number;
-  minMargin: number;
-  maxAbsError: number;
-  maxRelError: number;
-  minCosine: number;
-  /** First step where the device's own transcript left the baseline's tokens, null if it never did. */
-  transcriptDivergence: FirstDivergence | null;
-}
+export const FIRST_DIVERGENCE = Type.Object(
+  {
+    /** Index in the token sequence (0 = first text token). */
+    step: COUNT,
+    baselineToken: Type.Integer(),
+    deviceToken: OrNull(Type.Integer()),
+    /** The baseline's top-1 margin at that step under teacher forcing. */
+    margin: OrNull(Type.Number()),
+    /** near-tie: margin within tolerance; numerical: a decisive step flipped. */
+    cause: Enum(['near-tie', 'numerical', 'unknown']),
+  },
+  { additionalProperties: false },
+);
+export type FirstDivergence = Static<typeof FIRST_DIVERGENCE>;
 
-export interface TokenParitySummary {
-  cases: number;
-  steps: number;
-  top1Agreement: number;
-  decisiveSteps: number;
-  decisiveTop1Agreement: number;
-  minMargin: number;
-  maxAbsError: number;
-  maxRelError: number;
-  minCosine: number;
-  divergences: number;
-  nearTieDivergences: number;
-}
+export const CASE_TOKEN_PARITY = Type.Object(
+  {
+    id: Type.String(),
+    steps: COUNT,
+    top1Agreements: COUNT,
+    decisiveSteps: COUNT,
+    decisiveAgreements: COUNT,
+    minMargin: Type.Number(),
+    maxAbsError: NON_NEGATIVE,
+    maxRelError: NON_NEGATIVE,
+    minCosine: Type.Number({ minimum: -1.000001, maximum: 1.000001 }),
+    /** First step where the device's own transcript left the baseline's tokens, null if it never did. */
+    transcriptDivergence: OrNull(FIRST_DIVERGENCE),
+  },
+  { additionalProperties: false },
+);
+export type CaseTokenParity = Static<typeof CASE_TOKEN_PARITY>;
+
+/** The corpus's token parity: the fields of a report's `tokenParity` beside `available` and `passed`. */
+export const TOKEN_PARITY_SUMMARY = {
+  cases: COUNT,
+  steps: COUNT,
+  top1Agreement: FRACTION,
+  decisiveSteps: COUNT,
+  decisiveTop1Agreement: FRACTION,
+  minMargin: Type.Number(),
+  maxAbsError: NON_NEGATIVE,
+  maxRelError: NON_NEGATIVE,
+  minCosine: Type.Number(),
+  divergences: COUNT,
+  nearTieDivergences: COUNT,
+};
+const TOKEN_PARITY_SUMMARY_OBJECT = Type.Object(TOKEN_PARITY_SUMMARY);
+export type TokenParitySummary = Static<typeof TOKEN_PARITY_SUMMARY_OBJECT>;
 
 function top2(v: Float32Array): [best: number, second: number] {
   let b = 0;

@@ -13,9 +13,14 @@ const LONGEST_FIRST = [
   'suites/cli.test.ts',
   'suites/hostile-input.test.ts',
   'harness/isolate/isolated-backend.test.ts',
-  'suites/gate-inputs.test.ts',
-  'harness/run/baseline-cache.test.ts',
+  'backends/worker/worker.test.ts',
+  'suites/case-failures.test.ts',
+  'suites/typecheck.test.ts',
   'suites/gate-teeth.test.ts',
+  'suites/hf-checkpoint.test.ts',
+  'suites/gate-inputs.test.ts',
+  'harness/audio/corpus/corpus-formats.test.ts',
+  'harness/run/baseline-cache.test.ts',
 ];
 
 export default class HeavyFirstSequencer extends BaseSequencer {

@@ -2,7 +2,7 @@
 shares (workers/torch, workers/transformers). The request loop, responses, typed errors and audio
 decoding; the engine is an object with one method per op (hello, load, transcribe, forcedLogits,
 memory, dispose), each taking the request and returning the response's value; tensors (per-module tensors, for
-localization: workers/common/tensor_tap.py) is optional.
+localization: workers/common/tensor_tap.py) detectLanguage (language identification) and transcribeBatch (several audios in one batch) are optional.
 
 Importing this module moves sys.stdout to stderr, so a library's print() (imported after it)
 cannot corrupt the protocol stream; responses go to the real stdout. See README, "Worker
@@ -15,14 +15,26 @@ import json
 import struct
 import sys
 import traceback
+import warnings
 
 import numpy as np
 
 PROTOCOL = 1
-OPS = ("hello", "load", "transcribe", "forcedLogits", "tensors", "memory", "dispose")
+OPS = ("hello", "load", "transcribe", "transcribeBatch", "forcedLogits", "tensors", "detectLanguage", "memory", "dispose")
 
 OUT = sys.stdout
 sys.stdout = sys.stderr  # a stray print() must not corrupt the protocol stream
+
+
+def _warning_on_one_line(message, category, filename, lineno, file=None, line=None):
+    # a Python warning (torch's "... will fall back to run on the CPU" among them) as one stderr
+    # line, whatever newlines its message holds: the harness reads stderr line by line for
+    # fallback warnings (backends/worker/fallback-warnings.ts), and the source line Python adds
+    # after it would only be noise there
+    print(f"{filename}:{lineno}: {category.__name__}: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+
+
+warnings.showwarning = _warning_on_one_line
 
 
 class WorkerError(Exception):

@@ -159,6 +159,52 @@ class TransformersFolderTest(unittest.TestCase):
         with self.assertRaisesRegex(ModelFileError, "pickled.*save_pretrained.*safe_serialization=True"):
             open_checkpoint(d)
 
+    def test_fresh_eyes_audit_boundaries(self):
+        """Issue 24's fresh-eyes audit: each of these breaks of the reader passed every test before."""
+        st_path = lambda d: os.path.join(d, "model.safetensors")  # noqa: E731
+        # a header length 1 byte past the end: named as such, not as a JSON error
+        d = self.copy("header-one-past")
+        size = os.path.getsize(st_path(d))
+        with open(st_path(d), "r+b") as f:
+            f.write(struct.pack("<Q", size - 7))
+        with self.assertRaisesRegex(ModelFileError, "runs past the end of the file"):
+            read_hf_folder(d)
+        # a byte range longer than its shape needs
+        d = self.copy("long-range")
+        with open(st_path(d), "rb") as f:
+            n = struct.unpack("<Q", f.read(8))[0]
+            header, data = json.loads(f.read(n)), f.read()
+        k = "model.decoder.layer_norm.bias"
+        header[k]["shape"] = [header[k]["shape"][0] - 1]
+        h = json.dumps(header).encode()
+        with open(st_path(d), "wb") as f:
+            f.write(struct.pack("<Q", len(h)) + h + data)
+        with self.assertRaisesRegex(ModelFileError, "layer_norm.bias: .* bytes for shape"):
+            read_hf_folder(d)
+        # an untied output projection: refused, this engine ties it
+        d = self.copy("untied")
+        st = read_safetensors(st_path(d))
+        st = {name: t.clone() for name, t in st.items()}
+        st["proj_out.weight"] = st["model.decoder.embed_tokens.weight"] + 1
+        write_safetensors(st_path(d), st)
+        with self.assertRaisesRegex(ModelFileError, "proj_out.weight differs"):
+            read_hf_folder(d)
+        # a multilingual vocabulary (n_vocab 51865, large-v2 and before): 50257 text tokens, end-of-text at 50257
+        d = self.copy("vocab-51865")
+        with open(os.path.join(d, "config.json")) as f:
+            cfg = json.load(f)
+        cfg["vocab_size"] = 51865
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump(cfg, f)
+        self.assertEqual(len(read_hf_folder(d).vocab), 50257)
+
+    def test_gpt2_byte_map_at_its_range_edges(self):
+        # openai/gpt-2's bytes_to_unicode: printable bytes keep their code point, the others take 256, 257, ... in order
+        from checkpoint import BYTE_DECODER
+        want = {0x00: 0x100, 0x20: 0x120, 0x7F: 0x121, 0xA0: 0x142, 0xAC: 0xAC, 0xAD: 0x143, 0xAE: 0xAE}
+        for b, c in want.items():
+            self.assertEqual(BYTE_DECODER[chr(c)], b, hex(b))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -43,7 +43,8 @@ class Float32LayerNorm(nn.LayerNorm):
 
 
 class WhisperAttention(nn.Module):
-    """transformers' WhisperAttention's projections (k_proj without bias); forward on [T, D]."""
+    """transformers' WhisperAttention's projections (k_proj without bias); forward on [T, D], or
+    [B, T, D] for a batch (the same operations over a leading dimension: one audio's are unchanged)."""
 
     def __init__(self, d, n_head, dtype=None, device=None):
         super().__init__()
@@ -65,26 +66,27 @@ class WhisperAttention(nn.Module):
         if key_value is None:
             k, v = self.k_proj(x), self.v_proj(x)
             if past is not None:
-                k, v = torch.cat([past[0], k]), torch.cat([past[1], v])
+                k, v = torch.cat([past[0], k], -2), torch.cat([past[1], v], -2)
         else:
             k, v = key_value
         return self.out_proj(self._attend(q, k, v, mask)), (k, v)
 
     def _attend(self, q, k, v, mask):
-        n_ctx, d = q.shape
+        *lead, n_ctx, d = q.shape
         n_head = self.n_head
         scale = (d // n_head) ** -0.25
-        q = (q * scale).view(n_ctx, n_head, -1).transpose(0, 1)
-        if self.pad_keys_by and k.shape[0] == self.pad_keys_of_length:
-            z = torch.zeros(self.pad_keys_by, d, dtype=k.dtype, device=k.device)
-            k, v = torch.cat([k, z]), torch.cat([v, z])
-        k = (k * scale).view(k.shape[0], n_head, -1).transpose(0, 1)
-        v = v.view(v.shape[0], n_head, -1).transpose(0, 1)
-        qk = (q @ k.transpose(1, 2)).float()
+        heads = lambda t: t.view(*t.shape[:-1], n_head, -1).transpose(-2, -3)  # noqa: E731  [..., T, D] -> [..., H, T, D/H]
+        q = heads(q * scale)
+        if self.pad_keys_by and k.shape[-2] == self.pad_keys_of_length:
+            z = torch.zeros(*k.shape[:-2], self.pad_keys_by, d, dtype=k.dtype, device=k.device)
+            k, v = torch.cat([k, z], -2), torch.cat([v, z], -2)
+        k = heads(k * scale)
+        v = heads(v)
+        qk = (q @ k.transpose(-1, -2)).float()
         if mask is not None:
             qk = qk + mask
         w = torch.softmax(qk, dim=-1).to(q.dtype)
-        return (w @ v).transpose(0, 1).reshape(n_ctx, d)
+        return (w @ v).transpose(-2, -3).reshape(*lead, n_ctx, d)
 
 
 class WhisperEncoderLayer(nn.Module):
@@ -141,14 +143,17 @@ class WhisperEncoder(nn.Module):
         self.layer_norm = Float32LayerNorm(d, device=device)
 
     def forward(self, mel_window):
-        """[n_mels, 2 * n_audio_ctx] float32 -> [n_audio_ctx, d] in the model's dtype."""
+        """[n_mels, 2 * n_audio_ctx] float32 -> [n_audio_ctx, d] in the model's dtype; [B, n_mels, ...] -> [B, n_audio_ctx, d] for a batch."""
         dtype = self.conv1.weight.dtype
-        x = mel_window.to(self.conv1.weight.device, dtype).unsqueeze(0)
+        batched = mel_window.dim() == 3
+        x = mel_window.to(self.conv1.weight.device, dtype)
+        x = x if batched else x.unsqueeze(0)
         x = F.gelu(self.conv1(x))
         x = F.gelu(self.conv2(x))
-        x = x[0].transpose(0, 1)
+        x = x.transpose(1, 2)
+        x = x if batched else x[0]
         # as transformers does: the table's rows, not a lookup call
-        x = (x + self.embed_positions.weight[: x.shape[0]]).to(dtype)
+        x = (x + self.embed_positions.weight[: x.shape[-2]]).to(dtype)
         for layer in self.layers:
             x = layer(x)
         return self.layer_norm(x)
@@ -171,8 +176,8 @@ class WhisperDecoder(nn.Module):
         return {"cross": cross, "self": [None] * len(self.layers), "n_past": 0}
 
     def forward(self, ids, state):
-        """Feeds token ids after state's past; returns the final hidden states [n, d]."""
-        n, n_past = ids.shape[0], state["n_past"]
+        """Feeds token ids ([n], or [B, n] for a batch in step) after state's past; returns the final hidden states [n, d] ([B, n, d])."""
+        n, n_past = ids.shape[-1], state["n_past"]
         if n_past + n > self.n_text_ctx:
             raise ValueError(f"{n_past + n} tokens exceed the text context of {self.n_text_ctx}")
         dtype = self.embed_tokens.weight.dtype

@@ -224,19 +224,68 @@ class WhisperTorch:
                     break
                 logits = self.decode(state, [tok])[-1]
             decode_ms += (time.perf_counter() - td) * 1000
-            # a decoder that hit the step limit without end-of-text is 'failed' in whisper.cpp;
-            # with one temperature it is still the one used, with all its tokens
-            avg_logprob = sum(logprobs) / len(logprobs) if completed else -math.inf
-            is_no_speech = no_speech_prob > NO_SPEECH_THOLD and avg_logprob < LOGPROB_THOLD
-            # (its entropy check, > 32 tokens with entropy < 2.4, only matters with a fallback temperature)
-            if not is_no_speech:
-                ids = [t for t in tokens if t < s.eot]
-                text_tokens += ids
-                pieces.append(b"".join(self.vocab[t] for t in ids))
+            ids = self._kept(tokens, logprobs, completed, no_speech_prob)
+            text_tokens += ids
+            pieces.append(b"".join(self.vocab[t] for t in ids))
             seek += window
         total_ms = (time.perf_counter() - t0) * 1000
         text = b"".join(pieces).decode("utf-8", errors="replace").strip()
         return {"text": text, "tokens": text_tokens, "timings": {"totalMs": total_ms, "melMs": (t_mel - t0) * 1000, "encodeMs": encode_ms, "decodeMs": decode_ms}}
+
+    def _kept(self, tokens, logprobs, completed, no_speech_prob):
+        """A decoded window's text tokens, or none where whisper.cpp drops the window as no speech."""
+        # a decoder that hit the step limit without end-of-text is 'failed' in whisper.cpp;
+        # with one temperature it is still the one used, with all its tokens
+        avg_logprob = sum(logprobs) / len(logprobs) if completed else -math.inf
+        is_no_speech = no_speech_prob > NO_SPEECH_THOLD and avg_logprob < LOGPROB_THOLD
+        # (its entropy check, > 32 tokens with entropy < 2.4, only matters with a fallback temperature)
+        return [] if is_no_speech else [t for t in tokens if t < self.special.eot]
+
+    def transcribe_batch(self, samples_list, language="en"):
+        """Several audios of one window each (30 s at most) decoded as one batch: their windows
+        encoded together ([B, n_mels, 3000]), then greedy decoding in step, every sequence fed one
+        token per step after the same prompt, so all have the same length and no padding or
+        attention mask is needed (a finished one is fed end-of-text, its output ignored); each
+        audio's rules as transcribe's. Longer audio is transcribed alone, inside the call."""
+        t0 = time.perf_counter()
+        s = self.special
+        out = [None] * len(samples_list)
+        batch = []
+        for i, a in enumerate(samples_list):
+            mel, seek_end = self.log_mel(a) if len(a) <= SAMPLE_RATE * CHUNK_SECONDS else (None, None)
+            if mel is None:
+                out[i] = self.transcribe(a, language)
+            elif seek_end <= 10:  # transcribe's loop decodes nothing
+                out[i] = {"text": "", "tokens": [], "timings": {"totalMs": 0.0}}
+            else:
+                batch.append((i, mel))
+        if batch:
+            state = self.start_decoder(self.encode(torch.stack([self._window(mel, 0) for _, mel in batch])))
+            ids = torch.tensor([self.prompt(language)] * len(batch), dtype=torch.long, device=self.device)
+            logits = self.model.logits(ids, state)[:, -1]
+            no_speech = torch.softmax(logits.double(), -1)[:, s.nosp].tolist()
+            n_max = self.h["n_text_ctx"] // 2 - 4
+            tokens, logprobs, done = [[] for _ in batch], [[] for _ in batch], [False] * len(batch)
+            for step in range(n_max):
+                fed = []
+                for b in range(len(batch)):
+                    if not done[b]:
+                        lp = torch.log_softmax(self._suppress(logits[b], step == 0).double(), -1)
+                        tok = int(torch.argmax(lp))
+                        tokens[b].append(tok)
+                        logprobs[b].append(lp[tok].item())
+                        done[b] = tok == s.eot
+                    fed.append(tokens[b][-1] if not done[b] else s.eot)
+                if all(done) or step == n_max - 1:
+                    break
+                logits = self.model.logits(torch.tensor(fed, dtype=torch.long, device=self.device)[:, None], state)[:, -1]
+            ms = (time.perf_counter() - t0) * 1000
+            for b, (i, _) in enumerate(batch):
+                completed = bool(tokens[b]) and tokens[b][-1] == s.eot
+                ids = self._kept(tokens[b], logprobs[b], completed, no_speech[b])
+                text = b"".join(self.vocab[t] for t in ids).decode("utf-8", errors="replace").strip()
+                out[i] = {"text": text, "tokens": ids, "timings": {"totalMs": ms / len(batch), "batchMs": ms, "batchSize": len(batch)}}
+        return out
 
     def forced_logits(self, samples, tokens, language="en"):
         """Teacher forcing on the first window: the raw logits (before suppression) that predict each
@@ -251,6 +300,20 @@ class WhisperTorch:
         for t in tokens:
             rows.append(self.decode(state, [t])[-1])
         return torch.stack(rows).cpu().numpy().astype("<f4")
+
+    def detect_language(self, samples):
+        """whisper_lang_auto_detect: the first window encoded, one decoder step after the
+        start-of-transcript token alone, softmax (float64) over the language tokens; the language
+        is the first maximum, as whisper.cpp's sort puts it first."""
+        s = self.special
+        if not s.multilingual:
+            raise ValueError("an English-only model has no language tokens")
+        state = self.start_decoder(self._encoded_window(samples, None, 0))
+        logits = self.decode(state, [s.sot])[-1]
+        n = min(len(LANGUAGES), s.n_languages)
+        probs = torch.softmax(logits[s.sot + 1: s.sot + 1 + n].double(), -1).cpu().tolist()
+        best = max(range(n), key=lambda i: probs[i])
+        return {"language": LANGUAGES[best], "probabilities": {LANGUAGES[i]: probs[i] for i in range(n)}}
 
     def module_paths(self):
         return module_paths(self.h["n_audio_layer"], self.h["n_text_layer"])

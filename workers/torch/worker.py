@@ -49,7 +49,7 @@ class TorchEngine(Engine):
             by_dtype[p.dtype] = by_dtype.get(p.dtype, 0) + p.numel()
         param_dtype = str(max(by_dtype, key=by_dtype.get)).replace("torch.", "")
         param_device = str(next(m.model.parameters()).device)
-        caps = ["tokens", "forced-logits", "tensors"] + ([] if device == "cpu" else ["device-memory"])
+        caps = ["tokens", "forced-logits", "tensors", "batch"] + ([] if device == "cpu" else ["device-memory"]) + (["language-detection"] if m.special.multilingual else [])
         description = {
             "engine": "torch (asr-parity workers/torch)",
             "torchVersion": torch.__version__,
@@ -80,6 +80,12 @@ class TorchEngine(Engine):
         with torch.no_grad():
             return m.transcribe(audio_of(req), self.language)
 
+    def transcribeBatch(self, req):  # noqa: N802 (protocol op name)
+        m = self.loaded("transcribeBatch")
+        audios = [audio_of({"audio": a}) for a in req.get("audios") or []]
+        with torch.no_grad():
+            return {"results": m.transcribe_batch(audios, self.language)}
+
     def forcedLogits(self, req):  # noqa: N802 (protocol op name)
         m = self.loaded("forcedLogits")
         tokens = token_list(req)
@@ -98,6 +104,11 @@ class TorchEngine(Engine):
                 return m.tensors(audio_of(req), tokens, plan, self.language)
         except ValueError as e:
             raise WorkerError("INFERENCE", "tensors", str(e))
+
+    def detectLanguage(self, req):  # noqa: N802 (protocol op name)
+        m = self.loaded("detectLanguage")
+        with torch.no_grad():
+            return m.detect_language(audio_of(req))
 
     def memory(self, req):
         return device_memory(self.loaded("memory").device)

@@ -82,6 +82,10 @@ function bind(lib: LibraryHandle, abi: WhisperAbi) {
     tokenTranscribe: lib.func('whisper_token_transcribe', 'int32_t', ['void *']),
     tokenLang: lib.func('whisper_token_lang', 'int32_t', ['void *', 'int']),
     langId: lib.func('whisper_lang_id', 'int', ['const char *']),
+    langMaxId: lib.func('whisper_lang_max_id', 'int', []),
+    langStr: lib.func('whisper_lang_str', 'const char *', ['int']),
+    // whisper.cpp's own language identification (encoder included): what detectLanguage is checked against; lang_probs holds whisper_lang_max_id() + 1 floats
+    langAutoDetect: lib.func('whisper_lang_auto_detect', 'int', ['void *', 'int', 'int', koffi.out(koffi.pointer('float'))]),
     nVocab: lib.func('whisper_n_vocab', 'int', ['void *']),
     nTextCtx: lib.func('whisper_n_text_ctx', 'int', ['void *']),
     isMultilingual: lib.func('whisper_is_multilingual', 'int', ['void *']),

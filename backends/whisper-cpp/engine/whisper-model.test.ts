@@ -70,3 +70,29 @@ describe('teacher forcing after a transcription of the same audio', () => {
     expect(mine.map((r) => Buffer.from(r.buffer).toString('base64'))).toEqual(theirs.map((r) => Buffer.from(r.buffer).toString('base64')));
   });
 });
+
+describe('language identification', () => {
+  it("after a transcription, without running the encoder again: whisper_lang_auto_detect's language and probabilities", async () => {
+    const lib = loadWhisperLibrary(defaultCpuLibrary()!);
+    const m = WhisperModel.load(lib, PARITY_MODELS.fp16);
+    try {
+      const { samples } = await loadAudio(join(FIXTURE_DIR, 'audio/speech-01.wav'));
+      await m.transcribe(samples, decode);
+      const n = m.forcedEncodes;
+      const mine = await m.detectLanguage(samples, decode.threads);
+      expect(m.forcedEncodes, 'the encoder ran again').toBe(n);
+      // whisper.cpp's own, which encodes afresh
+      const ctx = (m as unknown as { handle: unknown }).handle;
+      expect(lib.fn.pcmToMel(ctx, samples, samples.length, decode.threads)).toBe(0);
+      const probs = new Float32Array(lib.fn.langMaxId() + 1);
+      const id = lib.fn.langAutoDetect(ctx, 0, decode.threads, probs);
+      expect(id).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(mine.probabilities)).toHaveLength(probs.length);
+      probs.forEach((p, i) => expect(mine.probabilities[String(lib.fn.langStr(i))], String(lib.fn.langStr(i))).toBeCloseTo(p, 5));
+      // the fixture model gives every language one probability, so whisper.cpp's (unstable) sort may pick any of them: only a clear pick must agree
+      if (probs[id]! - [...probs].sort((a, b) => b - a)[1]! > 1e-6) expect(mine.language).toBe(String(lib.fn.langStr(id)));
+    } finally {
+      m.free();
+    }
+  });
+});

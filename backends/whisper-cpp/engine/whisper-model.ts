@@ -236,19 +236,25 @@ export class WhisperModel {
     return run;
   }
 
+  /** The first 30 s window of `samples` encoded in the context's state, unless it already is (just transcribed, forced or detected). */
+  private encodeFirstWindow(samples: Float32Array, threads: number): void {
+    const fn = this.lib.fn;
+    const ctx = this.handle;
+    const same = this.encoded && this.encoded.threads === threads && this.encoded.samples.equals(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
+    if (same) return;
+    this.encoded = undefined;
+    if (fn.pcmToMel(ctx, samples, samples.length, threads) !== 0) throw new InferenceError(this.file.path, 'whisper_pcm_to_mel failed');
+    if (fn.encode(ctx, 0, threads) !== 0) throw new InferenceError(this.file.path, 'whisper_encode failed');
+    this.forcedEncodes++;
+    if (samples.length <= WINDOW_SAMPLES) this.encoded = { samples: Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)), threads };
+  }
+
   /** Unchecked: forcedLogits validates tokens first. Public only so the isolation test can reach a real native abort. */
   runForced(samples: Float32Array, tokens: number[], opts: DecodeOptions): Float32Array[] {
     const fn = this.lib.fn;
     const ctx = this.handle;
     const nVocab = this.file.nVocab;
-    const same = this.encoded && this.encoded.threads === opts.threads && this.encoded.samples.equals(Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength));
-    if (!same) {
-      this.encoded = undefined;
-      if (fn.pcmToMel(ctx, samples, samples.length, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_pcm_to_mel failed');
-      if (fn.encode(ctx, 0, opts.threads) !== 0) throw new InferenceError(this.file.path, 'whisper_encode failed');
-      this.forcedEncodes++;
-      if (samples.length <= WINDOW_SAMPLES) this.encoded = { samples: Buffer.from(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)), threads: opts.threads };
-    }
+    this.encodeFirstWindow(samples, opts.threads);
     const steps: Float32Array[] = [];
     const readLast = (n: number) => {
       const ptr = fn.getLogits(ctx);
@@ -265,6 +271,39 @@ export class WhisperModel {
       readLast(1);
     }
     return steps;
+  }
+
+  /**
+   * Language identification as whisper_lang_auto_detect computes it: one decoder step after the
+   * start-of-transcript token alone over the first 30 s window, softmax over the language tokens
+   * (whisper_token_lang of each id up to whisper_lang_max_id); the language is the first maximum.
+   * Not whisper_lang_auto_detect itself: it runs the encoder again on every call, and the gate
+   * asks right after transcribing and teacher-forcing the same window, which is still encoded
+   * (the encoder was 1-2 s a case on the fixture model, for nothing). Queued like every call.
+   */
+  detectLanguage(samples: Float32Array, threads: number): Promise<{ language: string; probabilities: Record<string, number> }> {
+    const run = this.queue.then(() => {
+      const fn = this.lib.fn;
+      const ctx = this.handle;
+      this.encodeFirstWindow(samples, threads);
+      const sot = Int32Array.of(fn.tokenSot(ctx));
+      if (fn.decode(ctx, sot, 1, 0, threads) !== 0) throw new InferenceError(this.file.path, 'whisper_decode failed on the start-of-transcript token');
+      const logits = fn.getLogits(ctx);
+      const n = fn.langMaxId() + 1;
+      const raw = Array.from({ length: n }, (_, i) => (koffi.decode(logits, fn.tokenLang(ctx, i) * 4, 'float', 1) as number[])[0]!);
+      const max = Math.max(...raw);
+      const exp = raw.map((x) => Math.exp(x - max));
+      const sum = exp.reduce((a, b) => a + b, 0);
+      const probabilities = Object.fromEntries(exp.map((e, i) => [String(fn.langStr(i)), e / sum]));
+      return { language: String(fn.langStr(raw.indexOf(max))), probabilities };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether the model has language tokens to detect with (whisper_is_multilingual). */
+  get multilingual(): boolean {
+    return this.lib.fn.isMultilingual(this.handle) !== 0;
   }
 
   tokenText(id: number): string {

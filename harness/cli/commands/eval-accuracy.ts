@@ -1,6 +1,6 @@
 import { resolveCases, type ResolveOptions } from '../../audio/manifest.ts';
 import type { Config } from '../../config/load-config.ts';
-import { accuracyCases } from '../../run/accuracy-cases.ts';
+import { accuracySelection } from '../../run/accuracy-cases.ts';
 import { powerLines } from '../../report/format-power.ts';
 import { scoringFromFlags } from '../../run/plan-from-flags.ts';
 import { planPower } from '../../run/plan-power.ts';
@@ -11,7 +11,8 @@ import { print } from '../terminal.ts';
 export async function run(o: GateFlags & ResolveOptions & { numTestCases?: number; manifest?: string; plan?: boolean }, config: Config): Promise<void> {
   const source = o.manifest ?? config.fixtures;
   if (!o.plan) checkOutputs({ output: 'eval_accuracy_result.json', ...o });
-  const cases = accuracyCases(await resolveCases(source, o), o.numTestCases);
+  // only the cases this run uses are decoded before it starts
+  const cases = await resolveCases(source, { ...o, select: accuracySelection(o.numTestCases) });
   if (o.plan) {
     // --plan: what this corpus can show under these thresholds, before any backend loads
     for (const l of powerLines(planPower(scoringFromFlags(config, o), cases.cases))) print(l);
