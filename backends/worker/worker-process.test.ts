@@ -184,3 +184,68 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     expect(proc.ended, 'a close is not an end of its own').toBeUndefined();
   }, 60_000);
 });
+
+describe('a worker process: the run stopped (Ctrl-C), and its stderr as it arrives', () => {
+  /** A worker that answers hello (unless `silent`) and never answers load. */
+  function stalls(name: string, silent = false): string[] {
+    const file = join(dir, `${name}.mjs`);
+    writeFileSync(
+      file,
+      `import { createInterface } from 'node:readline';
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const { id, op } = JSON.parse(line);
+  if (op === 'hello' && !${silent}) process.stdout.write(JSON.stringify({ id, ok: true, value: { protocol: 1, engine: '${name}' } }) + '\\n');
+  if (op === 'memory') process.stdout.write(JSON.stringify({ id, ok: true, value: { peakBytes: 3 } }) + '\\n');
+});
+`,
+    );
+    return [process.execPath, file];
+  }
+
+  it('an abort while the worker starts (hello) kills it and fails the start at once, naming the stage', async () => {
+    const stop = new AbortController();
+    const starting = WorkerProcess.start({ name: 'mute', command: stalls('mute', true), callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES, signal: stop.signal });
+    setTimeout(() => stop.abort('SIGINT'), 300);
+    expect(await settled(starting, 30_000)).toMatch(/^rejected: mute: stopped \(SIGINT\) during hello; the backend process was killed/);
+  }, 60_000);
+
+  it('an abort while it loads kills it and fails the load; the process is gone and its end is not called a crash', async () => {
+    const stop = new AbortController();
+    const { proc } = await WorkerProcess.start({ name: 'slow-load', command: stalls('slow-load'), callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES, signal: stop.signal });
+    const pid = proc.pid!;
+    const loading = proc.call('load', {});
+    stop.abort('SIGTERM');
+    expect(await settled(loading, 30_000)).toMatch(/^rejected: slow-load: stopped \(SIGTERM\) during load; the backend process was killed/);
+    expect(proc.alive).toBe(false);
+    expect(proc.ended, 'stopped by the user: not a crash, timeout or protocol end of the backend').toBeUndefined();
+    await expect.poll(() => exists(pid), { timeout: 30_000 }).toBe(false);
+  }, 60_000);
+
+  it('a signal already aborted fails the start without waiting for it', async () => {
+    const stop = new AbortController();
+    stop.abort('SIGINT');
+    expect(await settled(WorkerProcess.start({ name: 'late', command: stalls('late', true), callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES, signal: stop.signal }), 30_000)).toMatch(/^rejected: late: stopped \(SIGINT\) during hello/);
+  }, 60_000);
+
+  it('an abort while a loaded worker serves a call ends nothing: the call is answered and the worker lives', async () => {
+    const stop = new AbortController();
+    const { proc } = await WorkerProcess.start({ name: 'serving', command: stalls('serving'), callTimeoutMs: TEN_MINUTES, loadTimeoutMs: TEN_MINUTES, signal: stop.signal });
+    const call = proc.call('memory');
+    stop.abort('SIGINT');
+    expect(await settled(call, 30_000)).toBe('resolved {"peakBytes":3}');
+    expect(proc.alive).toBe(true);
+    proc.close();
+  }, 60_000);
+
+  it('hands each stderr line, whole and in order, to every listener as it arrives', async () => {
+    const { proc } = await WorkerProcess.start(launch('talks', `console.error('first line'); console.error('second: with a colon'); console.error('third'); reply({ id, ok: true, value: {} });`));
+    const [a, b]: string[][] = [[], []];
+    proc.onStderrLine((l) => a.push(l));
+    proc.onStderrLine((l) => b.push(l));
+    await proc.call('memory');
+    await expect.poll(() => a.length, { timeout: 30_000 }).toBe(3);
+    expect(a).toEqual(['first line', 'second: with a colon', 'third']);
+    expect(b).toEqual(a);
+    proc.close();
+  }, 60_000);
+});
