@@ -239,7 +239,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 
   it('hands each stderr line, whole and in order, to every listener as it arrives', async () => {
     const { proc } = await WorkerProcess.start(launch('talks', `console.error('first line'); console.error('second: with a colon'); console.error('third'); reply({ id, ok: true, value: {} });`));
-    const [a, b]: string[][] = [[], []];
+    const a: string[] = [];
+    const b: string[] = [];
     proc.onStderrLine((l) => a.push(l));
     proc.onStderrLine((l) => b.push(l));
     await proc.call('memory');
