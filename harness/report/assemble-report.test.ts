@@ -146,6 +146,14 @@ describe('what assembling adds to the fragments (survivors of the mutation run)'
     expect('interrupted' in whole).toBe(false);
   });
 
+  it('an interrupt that caught a backend at work names it and what it was doing (loading, or running when the stage is not known)', () => {
+    const parts = { config, checks: ['accuracy'] as const, environment: {}, fragments: [baseline, dev('fp16', { accuracy: acc(true) })] };
+    const loading = assembleReport({ ...parts, interrupted: { signal: 'SIGINT', backend: 'npu-port', during: 'loading' } });
+    expect(loading.verdictReasons[0]!.message).toBe('interrupted by SIGINT while npu-port was loading: the report holds only what finished before it');
+    const unknown = assembleReport({ ...parts, interrupted: { signal: 'SIGTERM', backend: 'npu-port' } });
+    expect(unknown.verdictReasons[0]!.message).toBe('interrupted by SIGTERM while npu-port was running: the report holds only what finished before it');
+  });
+
   it('records the environment it is given, or the machine it runs on', () => {
     expect(assembleReport({ config, checks: ['accuracy'], fragments: [baseline], environment: { cpu: 'given' } }).environment).toEqual({ cpu: 'given' });
     // the record's date is when it was taken: the rest names this machine
