@@ -50,6 +50,12 @@ const EXTENDED_ONLY = [
   // the engine's encoder reuse for teacher forcing against a fresh encoding, bit for bit on 17
   // fixtures (an optimisation's second opinion: 51 whisper.cpp calls)
   'backends/whisper-cpp/engine/whisper-model.test.ts',
+  // the under-load check's teeth (a backend with a fast path for repeated audio): two gate runs
+  // with a backend of the test's own; npm test's performance suite runs the check on every backend
+  'harness/run/under-load.test.ts',
+  // the differential fuzzer finding and shrinking a disagreement, and a seeded hunt on each device
+  // backend (the long hunts are `asr-parity fuzz`)
+  'suites/fuzz.test.ts',
 ];
 
 /** Compares two runs' timings: runs by itself, after the rest of the extended project. */
