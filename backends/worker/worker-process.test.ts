@@ -215,7 +215,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const pid = proc.pid!;
     const loading = proc.call('load', {});
     stop.abort('SIGTERM');
-    expect(await settled(loading, 30_000)).toMatch(/^rejected: slow-load: stopped \(SIGTERM\) during load; the backend process was killed/);
+    expect(await settled(loading, 30_000)).toMatch(/^rejected: slow-load: stopped \(SIGTERM\) during load; the backend process was killed.*\(the run was interrupted\)$/);
     expect(proc.alive).toBe(false);
     expect(proc.ended, 'stopped by the user: not a crash, timeout or protocol end of the backend').toBeUndefined();
     await expect.poll(() => exists(pid), { timeout: 30_000 }).toBe(false);
