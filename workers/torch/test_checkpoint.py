@@ -72,6 +72,16 @@ class TransformersFolderTest(unittest.TestCase):
         shutil.copytree(self.folder, d)
         return d
 
+    def copy_with_config(self, name, **changes):
+        """A copy of the folder whose config.json has these fields changed."""
+        d = self.copy(name)
+        with open(os.path.join(d, "config.json")) as f:
+            cfg = json.load(f)
+        cfg.update(changes)
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump(cfg, f)
+        return d
+
     def test_export_writes_what_transformers_writes_and_reads_back_tensor_for_tensor(self):
         self.assertEqual(sorted(os.listdir(self.folder)), ["added_tokens.json", "config.json", "generation_config.json", "model.safetensors", "preprocessor_config.json", "vocab.json"])
         st = read_safetensors(os.path.join(self.folder, "model.safetensors"))
@@ -143,12 +153,7 @@ class TransformersFolderTest(unittest.TestCase):
         with self.assertRaisesRegex(ModelFileError, "fc1.weight.*do not fit|do not fit.*fc1.weight"):
             WhisperTorch(d)
 
-        d = self.copy("unknown-architecture")
-        with open(os.path.join(d, "config.json")) as f:
-            cfg = json.load(f)
-        cfg["model_type"] = "wav2vec2"
-        with open(os.path.join(d, "config.json"), "w") as f:
-            json.dump(cfg, f)
+        d = self.copy_with_config("unknown-architecture", model_type="wav2vec2")
         with self.assertRaisesRegex(ModelFileError, "model_type 'wav2vec2' is not whisper") as e:
             read_hf_folder(d)
         self.assertTrue(e.exception.path.endswith("config.json"))
@@ -190,12 +195,7 @@ class TransformersFolderTest(unittest.TestCase):
         with self.assertRaisesRegex(ModelFileError, "proj_out.weight differs"):
             read_hf_folder(d)
         # a multilingual vocabulary (n_vocab 51865, large-v2 and before): 50257 text tokens, end-of-text at 50257
-        d = self.copy("vocab-51865")
-        with open(os.path.join(d, "config.json")) as f:
-            cfg = json.load(f)
-        cfg["vocab_size"] = 51865
-        with open(os.path.join(d, "config.json"), "w") as f:
-            json.dump(cfg, f)
+        d = self.copy_with_config("vocab-51865", vocab_size=51865)
         self.assertEqual(len(read_hf_folder(d).vocab), 50257)
 
     def test_gpt2_byte_map_at_its_range_edges(self):
